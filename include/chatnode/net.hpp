@@ -1,0 +1,36 @@
+// Asio/Beast aliases and the Boost 1.81 spellings used throughout chat_node.
+#pragma once
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/system/error_code.hpp>
+
+namespace chatnode {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
+
+template <class T = void>
+using awaitable = net::awaitable<T>;
+
+/// Completion token that reports errors as values: `auto [ec, n] = co_await ...`.
+/// Peer-caused conditions must not throw inside `||` (an operand that throws
+/// leaves the other one running), so every socket operation uses this.
+constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
+
+}  // namespace chatnode

@@ -1,0 +1,88 @@
+// What one session still has to send, in the order it goes out. Pure state, no
+// I/O: the session's write loop asks for the next batch and reports completion.
+//
+// Two lanes, both bounded: text is a FIFO bounded in bytes and never dropped
+// (overflowing it means the peer is a slow consumer); video is one slot where a
+// newer frame replaces an unsent older one. A batch carries control frames,
+// then every queued text, then at most one video chunk, so text never waits
+// behind more than one chunk.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/buffer.hpp>
+
+#include "chatnode/protocol/messages.hpp"
+#include "chatnode/video/encoded_frame.hpp"
+
+namespace chatnode::peer {
+
+/// One text frame, encoded once and shared by every session it goes to.
+struct outgoing_text {
+  std::uint64_t seq = 0;
+  std::shared_ptr<const protocol::bytes> frame;
+};
+
+class outbox {
+ public:
+  /// Text queued plus sent-but-unacknowledged, past which the peer is a slow consumer.
+  static constexpr std::size_t default_text_budget = 8u << 20;
+  /// Caps the gather list of one write (well under IOV_MAX).
+  static constexpr std::size_t max_buffers_per_write = 256;
+
+  explicit outbox(std::size_t text_budget = default_text_budget) : text_budget_(text_budget) {}
+
+  /// Hello, ping, pong, bye: sent before anything else, in order.
+  void push_control(protocol::bytes frame);
+  /// Acknowledgement of the peer's text; only the newest value is sent.
+  void set_ack(std::uint64_t seq);
+  /// False when the text budget would be exceeded; nothing is queued then.
+  [[nodiscard]] bool push_text(outgoing_text t);
+  /// Latest frame wins: replaces a frame that has not started going out.
+  void offer_video(video::frame_ptr f);
+  /// Forgets video not yet started (the frame being sent still completes).
+  void drop_pending_video();
+
+  /// Something can be written now.
+  bool has_pending() const;
+  /// Fills `out` with the next write. Buffers stay valid until written().
+  void prepare(std::vector<boost::asio::const_buffer>& out);
+  /// The batch from prepare() is on the wire.
+  void written();
+
+  /// The peer has received every text up to `seq`.
+  void acked(std::uint64_t seq);
+  /// No text is queued or waiting for an acknowledgement.
+  bool all_acked() const { return text_queue_.empty() && unacked_.empty(); }
+  /// A video frame is partly sent; ending now would cut it.
+  bool video_in_progress() const { return current_video_ && (next_chunk_ > 0 || inflight_chunk_); }
+
+  std::size_t text_bytes() const { return text_bytes_; }
+  std::uint64_t video_frames_sent() const { return video_sent_; }
+  std::uint64_t video_frames_replaced() const { return video_replaced_; }
+
+ private:
+  std::size_t text_budget_;
+  std::deque<protocol::bytes> control_;
+  bool ack_pending_ = false;
+  std::uint64_t ack_seq_ = 0;
+  std::deque<outgoing_text> text_queue_;
+  std::deque<outgoing_text> unacked_;
+  std::size_t text_bytes_ = 0;
+  video::frame_ptr pending_video_;
+  video::frame_ptr current_video_;
+  std::size_t next_chunk_ = 0;
+  std::uint64_t video_sent_ = 0;
+  std::uint64_t video_replaced_ = 0;
+
+  // What the batch from prepare() refers to, kept alive until written().
+  std::vector<protocol::bytes> inflight_control_;
+  protocol::bytes inflight_ack_;
+  std::vector<std::shared_ptr<const protocol::bytes>> inflight_text_;
+  bool inflight_chunk_ = false;
+};
+
+}  // namespace chatnode::peer

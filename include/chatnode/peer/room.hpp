@@ -1,0 +1,70 @@
+// Everyone this node talks to: the local user and the connected peers. Text
+// from anyone reaches everyone else (a listening node relays between its
+// peers); each text is encoded once and the same buffer goes to every session.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "chatnode/peer/session.hpp"
+#include "chatnode/peer/session_events.hpp"
+#include "chatnode/term/console.hpp"
+
+namespace chatnode::peer {
+
+class room final : public session_events {
+ public:
+  /// Lines typed while nobody is connected wait for the next peer, up to this much.
+  static constexpr std::size_t max_backlog_bytes = 1u << 20;
+
+  room(term::console& console, std::string local_name);
+
+  /// Any thread: the local user said something. False (and nothing queued)
+  /// when it cannot be delivered later either: nobody connected and the backlog is full.
+  bool send_local_text(std::string body);
+  /// Any thread: every current session says bye; with `flush`, once its text is acknowledged.
+  /// With `also_future`, peers that join later are sent the backlog and then closed the same way.
+  void stop_all(protocol::bye_reason reason, std::string text, bool flush, bool also_future = false);
+  /// Any thread: hands a frame to every peer (one shared buffer, latest wins per peer).
+  void broadcast_video(const video::frame_ptr& f);
+
+  /// Called for every received, reassembled video frame (on the session's strand).
+  void set_video_receiver(std::function<void(session&, video::received_frame)> f) { video_receiver_ = std::move(f); }
+
+  std::vector<std::shared_ptr<session>> sessions() const;
+  std::size_t backlog_size() const;
+
+  void on_joined(const std::shared_ptr<session>& s) override;
+  void on_text(session& s, protocol::text_message m) override;
+  void on_video(session& s, video::received_frame f) override;
+  void on_closed(session& s, bool joined, const std::string& reason) override;
+
+ private:
+  /// Assigns the next sequence number and queues the text for every session but `except`.
+  void fan_out_locked(const std::string& origin, std::string body, const session* except);
+
+  term::console& console_;
+  const std::string local_name_;
+  std::function<void(session&, video::received_frame)> video_receiver_;
+
+  // Sessions run on their own strands and all reach the room, so the registry
+  // is shared state across strands: a mutex guards it. Posting to a session
+  // happens under the lock too, so each session sees texts in sequence order.
+  mutable std::mutex mutex_;
+  std::vector<std::weak_ptr<session>> sessions_;
+  std::uint64_t next_seq_ = 1;
+  std::deque<outgoing_text> backlog_;
+  std::size_t backlog_bytes_ = 0;
+  struct pending_stop {
+    protocol::bye_reason reason;
+    std::string text;
+    bool flush;
+  };
+  std::optional<pending_stop> stop_future_;
+};
+
+}  // namespace chatnode::peer

@@ -1,0 +1,106 @@
+// One connection to a peer speaking the chat_node protocol. Its life is the
+// run() coroutine: read_loop() || write_loop() || heartbeat_loop(), all on the
+// connection's strand, so its state needs no lock. Other threads reach it only
+// through the public member functions, which post to that strand.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "chatnode/net.hpp"
+#include "chatnode/peer/outbox.hpp"
+#include "chatnode/peer/session_events.hpp"
+#include "chatnode/protocol/frame_parser.hpp"
+#include "chatnode/stats/peer_stats.hpp"
+#include "chatnode/video/frame_assembler.hpp"
+
+namespace chatnode::peer {
+
+struct session_config {
+  protocol::hello greeting;  ///< what we announce
+  std::chrono::milliseconds handshake_timeout{5000};
+  std::chrono::milliseconds ping_interval{2000};
+  std::chrono::milliseconds peer_timeout{10000};   ///< silence after which the peer is gone
+  std::chrono::milliseconds flush_timeout{3000};   ///< how long a graceful stop waits for acks
+  std::chrono::milliseconds linger_timeout{2000};  ///< after bye, how long to wait for the peer's close
+  std::size_t text_budget = outbox::default_text_budget;
+};
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  /// `socket` must be bound to a strand of its own.
+  session(tcp::socket socket, session_config cfg, session_events& events);
+
+  /// Runs the connection to its end; the returned awaitable completes when it is closed.
+  awaitable<void> run();
+
+  /// Thread-safe: queue text for this peer (closes it as a slow consumer if over budget).
+  void send_text(outgoing_text t);
+  /// Thread-safe: offer a video frame (latest wins).
+  void send_video(video::frame_ptr f);
+  /// Thread-safe: say bye and close; with `flush`, first wait (bounded) until our text is acknowledged.
+  void stop(protocol::bye_reason reason, std::string text, bool flush);
+
+  /// Valid once joined (set before on_joined, constant afterwards).
+  const protocol::hello& peer_hello() const { return peer_; }
+  /// The remote endpoint as text, fixed at construction.
+  const std::string& remote() const { return remote_; }
+  const stats::peer_stats& stats() const { return stats_; }
+  /// After run(): the peer joined and one side said bye (an orderly end, not a lost link).
+  bool ended_in_order() const { return joined_ && bye_exchanged_; }
+  /// The strand this session's state lives on.
+  const net::any_io_executor& executor() const { return executor_; }
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  awaitable<void> read_loop();
+  awaitable<void> write_loop();
+  awaitable<void> heartbeat_loop();
+  awaitable<void> discard_until_closed();
+
+  /// Handles one whole frame; false when the connection must end.
+  bool handle_frame(std::uint8_t type, std::span<const std::uint8_t> payload);
+  void protocol_failure(const error_code& ec, std::string_view where);
+  void on_pong(const protocol::pong& p);
+  void do_stop(protocol::bye_reason reason, std::string text, bool flush);
+  void note_close(std::string reason);
+  void wake_writer() { wake_.cancel(); }
+
+  tcp::socket socket_;
+  net::any_io_executor executor_;
+  session_config cfg_;
+  session_events& events_;
+  std::string remote_;
+
+  protocol::frame_parser parser_;
+  boost::beast::flat_buffer read_buffer_;
+  video::frame_assembler assembler_;
+  outbox outbox_;
+  net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
+  net::steady_timer heartbeat_;  ///< next heartbeat event; cancelled when a deadline changes
+
+  protocol::hello peer_;
+  bool joined_ = false;
+  bool bye_exchanged_ = false;
+  std::uint64_t last_text_seq_ = 0;
+  clock::time_point started_ = clock::now();
+  clock::time_point last_rx_ = clock::now();
+  clock::time_point next_ping_ = clock::now();
+
+  bool stopping_ = false;
+  bool force_close_ = false;  ///< stop without waiting for acks (error, or flush deadline passed)
+  protocol::bye bye_;
+  clock::time_point stop_deadline_;
+  std::string close_reason_;
+
+  std::int64_t best_rtt_us_ = -1;
+  int rtt_samples_ = 0;
+  stats::peer_stats stats_;
+};
+
+}  // namespace chatnode::peer

@@ -1,0 +1,42 @@
+// The terminal: conversation on stdout, diagnostics on stderr, one whole line at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace chatnode::term {
+
+/// Replaces control characters (C0, DEL, C1) with caret notation, so text from
+/// the network can never move the cursor, retitle the terminal or hide itself.
+std::string sanitize_for_terminal(std::string_view s);
+
+class console {
+ public:
+  console(std::FILE* out = stdout, std::FILE* err = stderr) : out_(out), err_(err) {}
+
+  /// "[HH:MM:SS] name: text"; later lines of a multi-line message are indented.
+  void chat_line(std::string_view name, std::string_view text,
+                 std::chrono::system_clock::time_point when = std::chrono::system_clock::now());
+  /// "[HH:MM:SS] * text": joins, leaves, notices that belong to the conversation.
+  void event(std::string_view text);
+  /// "chat_node: text" on stderr.
+  void info(std::string_view text);
+
+  /// Text that replaces the status line on stderr (empty to clear it).
+  void set_status(std::string line);
+
+ private:
+  void write_locked(std::FILE* f, const std::string& s);
+
+  // Sessions on several strands, the capture thread and the status timer all
+  // print; the lock keeps each line whole and the status line out of them.
+  std::mutex mutex_;
+  std::FILE* out_;
+  std::FILE* err_;
+  std::string status_;
+};
+
+}  // namespace chatnode::term

@@ -1,0 +1,179 @@
+#include "chatnode/node.hpp"
+
+#include <random>
+#include <thread>
+
+#include "chatnode/interfaces.hpp"
+#include "chatnode/protocol/utf8.hpp"
+
+namespace chatnode {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto connect_timeout = 10s;
+
+std::uint64_t random_node_id() {
+  std::random_device rd;
+  return (static_cast<std::uint64_t>(rd()) << 32) | rd();
+}
+
+}  // namespace
+
+node::node(options opts, term::console& console)
+    : opts_(std::move(opts)),
+      console_(console),
+      ioc_(io_threads),
+      strand_(net::make_strand(ioc_)),
+      room_(console_, opts_.name),
+      connector_(ioc_),
+      input_(strand_),
+      signals_(strand_, SIGINT, SIGTERM) {
+  session_cfg_.greeting.node_id = random_node_id();
+  session_cfg_.greeting.name = opts_.name;
+  session_cfg_.greeting.capabilities = protocol::cap_text;
+  if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
+}
+
+int node::run() {
+  std::string addresses;
+  for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a;
+  console_.info("this is " + opts_.name + (addresses.empty() ? "" : " at " + addresses));
+
+  if (listener_) {
+    const auto ep = listener_->local_endpoint();
+    console_.info("listening on " + format_endpoint(ep) +
+                  (opts_.address.host.empty() ? " (all interfaces)" : ""));
+    net::co_spawn(strand_, listener_->accept_loop([this](tcp::socket s) { start_session(std::move(s)); }),
+                  net::detached);
+  } else {
+    connecting_ = true;
+    net::co_spawn(strand_, connect_and_run(), net::detached);
+  }
+  net::co_spawn(strand_, read_input(), net::detached);
+  net::co_spawn(strand_, watch_signals(), net::detached);
+
+  std::thread helper([this] { ioc_.run(); });
+  ioc_.run();
+  helper.join();
+  return exit_code_;
+}
+
+awaitable<void> node::connect_and_run() {
+  console_.info("connecting to " + format_host_port(opts_.address));
+  auto r = co_await connector_.connect(opts_.address, connect_timeout);
+  connecting_ = false;
+  if (r.error) {
+    if (!finishing_) console_.info(r.what + ": " + r.error.message());
+    finish(1, protocol::bye_reason::normal, false);
+    co_return;
+  }
+  start_session(std::move(r.socket));
+}
+
+void node::start_session(tcp::socket socket) {
+  if (finishing_) return;
+  auto s = std::make_shared<peer::session>(std::move(socket), session_cfg_, room_);
+  ++active_sessions_;
+  net::co_spawn(s->executor(), [s] { return s->run(); },
+                [this, s](std::exception_ptr e) {
+                  if (e) {
+                    try {
+                      std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                      console_.info("session with " + s->remote() + " failed: " + ex.what());
+                    }
+                  }
+                  net::post(strand_, [this, s] { on_session_done(*s); });
+                });
+}
+
+void node::on_session_done(const peer::session& s) {
+  --active_sessions_;
+  // A --connect node lives for its one connection.
+  if (opts_.mode == options::role::connect) finish(s.ended_in_order() ? 0 : 1, protocol::bye_reason::normal, false);
+  maybe_done();
+}
+
+awaitable<void> node::read_input() {
+  co_await input_.run(
+      protocol::max_text_bytes, [this](std::string line) { handle_line(std::move(line)); },
+      [this](std::size_t size) {
+        console_.info("not sent: the message has " + std::to_string(size) + " bytes, the limit is " +
+                      std::to_string(protocol::max_text_bytes));
+      });
+  if (finishing_) co_return;
+  // End of input: a --connect node leaves once the peer has everything; a
+  // --listen node goes on serving (it may have been started with no input at all).
+  if (opts_.mode == options::role::connect) room_.stop_all(protocol::bye_reason::normal, "", true, true);
+}
+
+awaitable<void> node::watch_signals() {
+  for (int seen = 0;; ++seen) {
+    auto [ec, sig] = co_await signals_.async_wait(use_nothrow);
+    if (ec) co_return;
+    if (seen > 0) {
+      console_.info("second signal: exiting at once");
+      exit_code_ = 1;
+      ioc_.stop();
+      co_return;
+    }
+    console_.info(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                  ": saying bye to peers (again to exit at once)");
+    finish(0, protocol::bye_reason::shutting_down, true);
+  }
+}
+
+void node::handle_line(std::string line) {
+  if (line.starts_with("/") && !line.starts_with("//")) {
+    if (line == "/quit") {
+      finish(0, protocol::bye_reason::normal, true);
+    } else if (line == "/help") {
+      console_.info("type a line and press Enter to send it; a line starting with '/' is sent as '//...'");
+      console_.info("/peers  who is connected    /quit  say bye and leave    /help  this list");
+    } else if (line == "/peers") {
+      const auto peers = room_.sessions();
+      if (peers.empty()) console_.info("nobody is connected");
+      for (const auto& s : peers) console_.info(s->peer_hello().name + " at " + s->remote());
+    } else {
+      console_.info("unknown command " + line + " (try /help)");
+    }
+    return;
+  }
+  if (line.starts_with("//")) line.erase(0, 1);
+  if (line.empty()) return;
+  if (!protocol::is_valid_utf8(line)) {
+    console_.info("not sent: the line is not valid UTF-8");
+    return;
+  }
+  const bool alone = room_.sessions().empty();
+  if (!room_.send_local_text(std::move(line))) {
+    console_.info("not sent: nobody is connected and " + std::to_string(peer::room::max_backlog_bytes) +
+                  " bytes are already waiting");
+    return;
+  }
+  if (alone && !told_alone_) {
+    console_.info("nobody is connected yet: messages wait and go to the next peer to join");
+    told_alone_ = true;
+  }
+}
+
+void node::finish(int code, protocol::bye_reason reason, bool flush) {
+  if (finishing_) return;
+  finishing_ = true;
+  exit_code_ = code;
+  if (listener_) listener_->close();
+  if (connecting_) connector_.cancel();
+  room_.stop_all(reason, "", flush, true);
+  maybe_done();
+}
+
+void node::maybe_done() {
+  if (!finishing_ || active_sessions_ > 0 || connecting_) return;
+  // Nothing else keeps the io_context busy: once these two wake, run() returns.
+  error_code ignored;
+  signals_.cancel(ignored);
+  input_.cancel();
+}
+
+}  // namespace chatnode

@@ -1,0 +1,87 @@
+#include "chatnode/peer/outbox.hpp"
+
+namespace chatnode::peer {
+
+void outbox::push_control(protocol::bytes frame) { control_.push_back(std::move(frame)); }
+
+void outbox::set_ack(std::uint64_t seq) {
+  ack_pending_ = true;
+  ack_seq_ = seq;
+}
+
+bool outbox::push_text(outgoing_text t) {
+  const auto size = t.frame->size();
+  if (text_bytes_ + size > text_budget_) return false;
+  text_bytes_ += size;
+  text_queue_.push_back(std::move(t));
+  return true;
+}
+
+void outbox::offer_video(video::frame_ptr f) {
+  if (pending_video_) ++video_replaced_;
+  pending_video_ = std::move(f);
+}
+
+void outbox::drop_pending_video() {
+  if (pending_video_) ++video_replaced_;
+  pending_video_.reset();
+  if (current_video_ && next_chunk_ == 0 && !inflight_chunk_) current_video_.reset();
+}
+
+bool outbox::has_pending() const {
+  return !control_.empty() || ack_pending_ || !text_queue_.empty() || current_video_ || pending_video_;
+}
+
+void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
+  out.clear();
+  while (!control_.empty() && out.size() < max_buffers_per_write) {
+    inflight_control_.push_back(std::move(control_.front()));
+    control_.pop_front();
+    out.emplace_back(boost::asio::buffer(inflight_control_.back()));
+  }
+  if (ack_pending_) {
+    inflight_ack_ = protocol::encode(protocol::ack{ack_seq_});
+    ack_pending_ = false;
+    out.emplace_back(boost::asio::buffer(inflight_ack_));
+  }
+  while (!text_queue_.empty() && out.size() < max_buffers_per_write) {
+    auto& t = text_queue_.front();
+    inflight_text_.push_back(t.frame);
+    out.emplace_back(boost::asio::buffer(*t.frame));
+    unacked_.push_back(std::move(t));
+    text_queue_.pop_front();
+  }
+  if (!current_video_ && pending_video_) {
+    current_video_ = std::move(pending_video_);
+    next_chunk_ = 0;
+  }
+  if (current_video_ && out.size() + 2 <= max_buffers_per_write) {
+    const auto data = current_video_->chunk_data(next_chunk_);
+    out.emplace_back(boost::asio::buffer(current_video_->chunk_prefix(next_chunk_)));
+    out.emplace_back(boost::asio::buffer(data.data(), data.size()));
+    inflight_chunk_ = true;
+  }
+}
+
+void outbox::written() {
+  inflight_control_.clear();
+  inflight_ack_.clear();
+  inflight_text_.clear();
+  if (inflight_chunk_) {
+    inflight_chunk_ = false;
+    if (++next_chunk_ == current_video_->chunk_count()) {
+      current_video_.reset();
+      next_chunk_ = 0;
+      ++video_sent_;
+    }
+  }
+}
+
+void outbox::acked(std::uint64_t seq) {
+  while (!unacked_.empty() && unacked_.front().seq <= seq) {
+    text_bytes_ -= unacked_.front().frame->size();
+    unacked_.pop_front();
+  }
+}
+
+}  // namespace chatnode::peer

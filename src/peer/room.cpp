@@ -1,0 +1,100 @@
+#include "chatnode/peer/room.hpp"
+
+#include <algorithm>
+
+#include "chatnode/clock.hpp"
+
+namespace chatnode::peer {
+
+room::room(term::console& console, std::string local_name)
+    : console_(console), local_name_(std::move(local_name)) {}
+
+bool room::send_local_text(std::string body) {
+  std::lock_guard lock(mutex_);
+  const bool anyone = std::any_of(sessions_.begin(), sessions_.end(), [](auto& w) { return !w.expired(); });
+  if (!anyone && backlog_bytes_ + body.size() > max_backlog_bytes) return false;
+  fan_out_locked(local_name_, std::move(body), nullptr);
+  return true;
+}
+
+void room::fan_out_locked(const std::string& origin, std::string body, const session* except) {
+  protocol::text_message m;
+  m.seq = next_seq_++;
+  m.sent_us = wall_us();
+  m.origin = origin;
+  m.body = std::move(body);
+  outgoing_text t{m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m))};
+  bool delivered = false;
+  for (auto& w : sessions_) {
+    if (auto s = w.lock(); s && s.get() != except) {
+      s->send_text(t);
+      delivered = true;
+    }
+  }
+  // Only the local user's words wait for a peer; relayed text has its audience already.
+  if (!delivered && except == nullptr) {
+    backlog_bytes_ += t.frame->size();
+    backlog_.push_back(std::move(t));
+  }
+}
+
+void room::stop_all(protocol::bye_reason reason, std::string text, bool flush, bool also_future) {
+  std::lock_guard lock(mutex_);
+  for (auto& w : sessions_)
+    if (auto s = w.lock()) s->stop(reason, text, flush);
+  if (also_future) stop_future_ = pending_stop{reason, std::move(text), flush};
+}
+
+void room::broadcast_video(const video::frame_ptr& f) {
+  std::lock_guard lock(mutex_);
+  for (auto& w : sessions_)
+    if (auto s = w.lock()) s->send_video(f);
+}
+
+std::vector<std::shared_ptr<session>> room::sessions() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<session>> out;
+  for (auto& w : sessions_)
+    if (auto s = w.lock()) out.push_back(std::move(s));
+  return out;
+}
+
+std::size_t room::backlog_size() const {
+  std::lock_guard lock(mutex_);
+  return backlog_.size();
+}
+
+void room::on_joined(const std::shared_ptr<session>& s) {
+  console_.event(s->peer_hello().name + " (" + s->remote() + ") joined");
+  std::lock_guard lock(mutex_);
+  std::erase_if(sessions_, [](auto& w) { return w.expired(); });
+  sessions_.push_back(s);
+  for (auto& t : backlog_) s->send_text(std::move(t));
+  backlog_.clear();
+  backlog_bytes_ = 0;
+  if (stop_future_) s->stop(stop_future_->reason, stop_future_->text, stop_future_->flush);
+}
+
+void room::on_text(session& s, protocol::text_message m) {
+  console_.chat_line(m.origin, m.body);
+  std::lock_guard lock(mutex_);
+  fan_out_locked(m.origin, std::move(m.body), &s);
+}
+
+void room::on_video(session& s, video::received_frame f) {
+  if (video_receiver_) video_receiver_(s, std::move(f));
+}
+
+void room::on_closed(session& s, bool joined, const std::string& reason) {
+  if (joined)
+    console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);
+  else
+    console_.info("connection with " + s.remote() + " closed before the handshake completed: " + reason);
+  std::lock_guard lock(mutex_);
+  std::erase_if(sessions_, [&s](auto& w) {
+    auto p = w.lock();
+    return !p || p.get() == &s;
+  });
+}
+
+}  // namespace chatnode::peer

@@ -1,0 +1,316 @@
+#include "chatnode/peer/session.hpp"
+
+#include <algorithm>
+
+#include "chatnode/clock.hpp"
+#include "chatnode/endpoint.hpp"
+#include "chatnode/protocol/errors.hpp"
+
+namespace chatnode::peer {
+namespace {
+
+using namespace std::chrono_literals;
+using protocol::frame_type;
+
+// How many bytes one read asks for; the buffer never holds more than a frame plus this.
+constexpr std::size_t read_chunk = 64 * 1024;
+
+awaitable<bool> cancelled() {
+  co_return (co_await net::this_coro::cancellation_state).cancelled() != net::cancellation_type::none;
+}
+
+}  // namespace
+
+session::session(tcp::socket socket, session_config cfg, session_events& events)
+    : socket_(std::move(socket)),
+      executor_(socket_.get_executor()),
+      cfg_(std::move(cfg)),
+      events_(events),
+      remote_(describe_remote(socket_)),
+      read_buffer_(protocol::max_frame_bytes + read_chunk),
+      outbox_(cfg_.text_budget),
+      wake_(executor_, clock::time_point::max()),
+      heartbeat_(executor_) {}
+
+awaitable<void> session::run() {
+  using namespace net::experimental::awaitable_operators;
+  error_code ignored;
+  // Text and small control frames interleave with video chunks; don't let Nagle hold them back.
+  socket_.set_option(tcp::no_delay(true), ignored);
+  started_ = last_rx_ = clock::now();
+  outbox_.push_control(protocol::encode_greeting(cfg_.greeting));
+
+  co_await (read_loop() || write_loop() || heartbeat_loop());
+
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  if (close_reason_.empty()) close_reason_ = "closed";
+  events_.on_closed(*this, joined_, close_reason_);
+}
+
+void session::send_text(outgoing_text t) {
+  net::post(executor_, [self = shared_from_this(), t = std::move(t)]() mutable {
+    if (self->stopping_ || !self->joined_) return;
+    if (!self->outbox_.push_text(std::move(t))) {
+      self->note_close("slow consumer: over " + std::to_string(self->cfg_.text_budget) + " bytes of text unacknowledged");
+      self->do_stop(protocol::bye_reason::slow_consumer, "too far behind", false);
+      return;
+    }
+    self->stats_.texts_sent.fetch_add(1, std::memory_order_relaxed);
+    self->wake_writer();
+  });
+}
+
+void session::send_video(video::frame_ptr f) {
+  net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
+    if (self->stopping_ || !self->joined_ || !(self->peer_.capabilities & protocol::cap_video_recv)) return;
+    const auto replaced_before = self->outbox_.video_frames_replaced();
+    self->outbox_.offer_video(std::move(f));
+    self->stats_.frames_replaced.fetch_add(self->outbox_.video_frames_replaced() - replaced_before,
+                                           std::memory_order_relaxed);
+    self->wake_writer();
+  });
+}
+
+void session::stop(protocol::bye_reason reason, std::string text, bool flush) {
+  net::post(executor_, [self = shared_from_this(), reason, text = std::move(text), flush]() mutable {
+    self->do_stop(reason, std::move(text), flush);
+  });
+}
+
+void session::do_stop(protocol::bye_reason reason, std::string text, bool flush) {
+  if (stopping_) {
+    // A second, harsher request (error, or shutdown without flush) still takes effect.
+    if (!flush && !force_close_) {
+      force_close_ = true;
+      wake_writer();
+    }
+    return;
+  }
+  stopping_ = true;
+  force_close_ = !flush;
+  bye_ = {reason, std::move(text)};
+  stop_deadline_ = clock::now() + cfg_.flush_timeout;
+  outbox_.drop_pending_video();
+  wake_writer();
+  heartbeat_.cancel();
+}
+
+void session::note_close(std::string reason) {
+  if (close_reason_.empty()) close_reason_ = std::move(reason);
+}
+
+awaitable<void> session::read_loop() {
+  for (;;) {
+    for (;;) {
+      const auto data = read_buffer_.data();
+      const auto r = parser_.parse({static_cast<const std::uint8_t*>(data.data()), data.size()});
+      if (r.status == protocol::parse_status::error) {
+        protocol_failure(r.error, "");
+        co_return co_await discard_until_closed();
+      }
+      if (r.status == protocol::parse_status::need_more) {
+        read_buffer_.consume(r.consumed);
+        break;
+      }
+      const bool go_on = handle_frame(r.type, r.payload);
+      read_buffer_.consume(r.consumed);
+      if (!go_on) co_return co_await discard_until_closed();
+    }
+
+    auto [ec, n] = co_await socket_.async_read_some(read_buffer_.prepare(read_chunk), use_nothrow);
+    if (ec) {
+      if (co_await cancelled()) co_return;
+      if (ec == net::error::eof) {
+        if (read_buffer_.size() > 0 || assembler_.in_progress())
+          note_close(protocol::make_error_code(protocol::errc::truncated).message());
+        else
+          note_close(stopping_ ? "closed" : "connection closed by peer without bye");
+      } else {
+        note_close(ec.message());
+      }
+      co_return;
+    }
+    read_buffer_.commit(n);
+    stats_.bytes_received.fetch_add(n, std::memory_order_relaxed);
+    last_rx_ = clock::now();
+  }
+}
+
+awaitable<void> session::discard_until_closed() {
+  // Keep reading (and ignoring) until the peer closes or the write loop has
+  // sent bye and given up waiting: closing with unread data would reset the
+  // connection and could destroy our bye before the peer reads it.
+  std::array<std::uint8_t, 4096> sink;
+  for (;;) {
+    auto [ec, n] = co_await socket_.async_read_some(net::buffer(sink), use_nothrow);
+    if (ec) co_return;
+  }
+}
+
+void session::protocol_failure(const error_code& ec, std::string_view where) {
+  std::string reason = "protocol error";
+  if (!where.empty()) reason.append(" in ").append(where);
+  reason.append(": ").append(ec.message());
+  note_close(reason);
+  do_stop(ec == protocol::errc::version_mismatch ? protocol::bye_reason::version_mismatch
+                                                 : protocol::bye_reason::protocol_error,
+          ec.message(), false);
+}
+
+bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payload) {
+  switch (static_cast<frame_type>(type)) {
+    case frame_type::hello: {
+      auto h = protocol::decode_hello(payload);
+      if (!h) return protocol_failure(h.error(), "hello"), false;
+      if (h->version != protocol::protocol_version) {
+        note_close("peer speaks protocol version " + std::to_string(h->version) + ", we speak " +
+                   std::to_string(protocol::protocol_version));
+        do_stop(protocol::bye_reason::version_mismatch,
+                "version " + std::to_string(protocol::protocol_version) + " required", false);
+        return false;
+      }
+      peer_ = std::move(*h);
+      joined_ = true;
+      next_ping_ = clock::now();  // measure round trip and clock offset at once
+      heartbeat_.cancel();
+      events_.on_joined(shared_from_this());
+      return true;
+    }
+    case frame_type::text: {
+      auto m = protocol::decode_text(payload);
+      if (!m) return protocol_failure(m.error(), "text"), false;
+      // Sequence numbers only grow on a link; anything else is a resend already delivered.
+      if (m->seq <= last_text_seq_) return true;
+      last_text_seq_ = m->seq;
+      outbox_.set_ack(m->seq);
+      wake_writer();
+      stats_.texts_received.fetch_add(1, std::memory_order_relaxed);
+      events_.on_text(*this, std::move(*m));
+      return true;
+    }
+    case frame_type::video_chunk: {
+      auto c = protocol::decode_video_chunk(payload);
+      if (!c) return protocol_failure(c.error(), "video"), false;
+      auto f = assembler_.add(*c);
+      if (!f) return protocol_failure(f.error(), "video"), false;
+      if (*f) {
+        stats_.frames_received.fetch_add(1, std::memory_order_relaxed);
+        events_.on_video(*this, std::move(**f));
+      }
+      return true;
+    }
+    case frame_type::ping: {
+      auto p = protocol::decode_ping(payload);
+      if (!p) return protocol_failure(p.error(), "ping"), false;
+      const auto now = wall_us();
+      outbox_.push_control(protocol::encode(protocol::pong{p->t1_us, now, now}));
+      wake_writer();
+      return true;
+    }
+    case frame_type::pong: {
+      auto p = protocol::decode_pong(payload);
+      if (!p) return protocol_failure(p.error(), "pong"), false;
+      on_pong(*p);
+      return true;
+    }
+    case frame_type::ack: {
+      auto a = protocol::decode_ack(payload);
+      if (!a) return protocol_failure(a.error(), "ack"), false;
+      outbox_.acked(a->seq);
+      wake_writer();  // a graceful stop may have been waiting for this
+      return true;
+    }
+    case frame_type::bye: {
+      auto b = protocol::decode_bye(payload);
+      if (!b) return protocol_failure(b.error(), "bye"), false;
+      std::string reason = to_string(b->reason);
+      if (!b->text.empty()) reason.append(": ").append(b->text);
+      note_close(reason);
+      bye_exchanged_ = true;
+      return false;
+    }
+  }
+  return true;  // unknown type within its size limit: skipped, for forward compatibility
+}
+
+void session::on_pong(const protocol::pong& p) {
+  const auto t4 = static_cast<std::int64_t>(wall_us());
+  const auto t1 = static_cast<std::int64_t>(p.t1_us), t2 = static_cast<std::int64_t>(p.t2_us),
+             t3 = static_cast<std::int64_t>(p.t3_us);
+  const auto rtt = std::max<std::int64_t>(0, (t4 - t1) - (t3 - t2));
+  // NTP's clock filter in miniature: the sample with the shortest round trip has
+  // the least queueing in it, so its offset is the most trustworthy. Old samples
+  // age out so that a drifting clock is followed.
+  if (best_rtt_us_ < 0 || rtt <= best_rtt_us_ || ++rtt_samples_ >= 8) {
+    best_rtt_us_ = rtt;
+    rtt_samples_ = 0;
+    stats_.clock_offset_us.store(((t2 - t1) + (t3 - t4)) / 2, std::memory_order_relaxed);
+  }
+  stats_.rtt_us.store(rtt, std::memory_order_relaxed);
+}
+
+awaitable<void> session::write_loop() {
+  std::vector<net::const_buffer> buffers;
+  for (;;) {
+    if (!outbox_.has_pending()) {
+      if (stopping_ && (force_close_ || outbox_.all_acked())) break;
+      co_await wake_.async_wait(use_nothrow);
+      if (co_await cancelled()) co_return;
+      continue;
+    }
+    outbox_.prepare(buffers);
+    const auto frames_before = outbox_.video_frames_sent();
+    auto [ec, n] = co_await net::async_write(socket_, buffers, use_nothrow);
+    if (ec) {
+      if (!co_await cancelled()) note_close(ec.message());
+      co_return;
+    }
+    outbox_.written();
+    stats_.bytes_sent.fetch_add(n, std::memory_order_relaxed);
+    stats_.frames_sent.fetch_add(outbox_.video_frames_sent() - frames_before, std::memory_order_relaxed);
+  }
+
+  const auto bye = protocol::encode(bye_);
+  auto [ec, n] = co_await net::async_write(socket_, net::buffer(bye), use_nothrow);
+  if (ec) co_return;
+  bye_exchanged_ = true;
+  note_close(std::string("we said bye: ") + to_string(bye_.reason));
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  // The read loop ends this wait when the peer closes its side.
+  net::steady_timer linger(executor_, cfg_.linger_timeout);
+  co_await linger.async_wait(use_nothrow);
+}
+
+awaitable<void> session::heartbeat_loop() {
+  for (;;) {
+    const auto now = clock::now();
+    if (!joined_ && now - started_ >= cfg_.handshake_timeout) {
+      note_close("no handshake within " + std::to_string(cfg_.handshake_timeout.count()) + " ms");
+      co_return;
+    }
+    if (joined_ && now - last_rx_ >= cfg_.peer_timeout) {
+      note_close("peer silent for " + std::to_string(cfg_.peer_timeout.count()) + " ms");
+      co_return;
+    }
+    if (stopping_ && !force_close_ && now >= stop_deadline_) {
+      force_close_ = true;
+      wake_writer();
+    }
+    if (joined_ && !stopping_ && now >= next_ping_) {
+      outbox_.push_control(protocol::encode(protocol::ping{wall_us()}));
+      wake_writer();
+      next_ping_ = now + cfg_.ping_interval;
+    }
+
+    auto next = joined_ ? last_rx_ + cfg_.peer_timeout : started_ + cfg_.handshake_timeout;
+    if (joined_ && !stopping_) next = std::min(next, next_ping_);
+    if (stopping_ && !force_close_) next = std::min(next, stop_deadline_);
+    heartbeat_.expires_at(next);
+    co_await heartbeat_.async_wait(use_nothrow);
+    if (co_await cancelled()) co_return;
+  }
+}
+
+}  // namespace chatnode::peer

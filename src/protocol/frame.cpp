@@ -1,0 +1,31 @@
+#include "chatnode/protocol/frame.hpp"
+
+namespace chatnode::protocol {
+
+const char* to_string(frame_type t) {
+  switch (t) {
+    case frame_type::hello: return "hello";
+    case frame_type::text: return "text";
+    case frame_type::video_chunk: return "video";
+    case frame_type::ping: return "ping";
+    case frame_type::pong: return "pong";
+    case frame_type::ack: return "ack";
+    case frame_type::bye: return "bye";
+  }
+  return "unknown";
+}
+
+const char* to_string(bye_reason r) {
+  switch (r) {
+    case bye_reason::normal: return "left";
+    case bye_reason::protocol_error: return "protocol error";
+    case bye_reason::version_mismatch: return "version mismatch";
+    case bye_reason::slow_consumer: return "slow consumer";
+    case bye_reason::shutting_down: return "shutting down";
+    case bye_reason::room_full: return "room full";
+    case bye_reason::timeout: return "timed out";
+  }
+  return "unknown reason";
+}
+
+}  // namespace chatnode::protocol

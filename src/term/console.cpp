@@ -1,0 +1,84 @@
+#include "chatnode/term/console.hpp"
+
+#include <ctime>
+
+namespace chatnode::term {
+namespace {
+
+std::string clock_prefix(std::chrono::system_clock::time_point when) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "[%H:%M:%S]", &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string sanitize_for_terminal(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\t' || c == '\n') {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      out.push_back('^');
+      out.push_back(static_cast<char>(c + 0x40));
+    } else if (c == 0x7F) {
+      out.append("^?");
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      // C1 control in UTF-8 (U+0080..U+009F), e.g. U+009B, a one-character CSI.
+      out.append("^[");
+      out.push_back(static_cast<char>(static_cast<unsigned char>(s[i + 1]) - 0x40));
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+void console::chat_line(std::string_view name, std::string_view text, std::chrono::system_clock::time_point when) {
+  std::string line = clock_prefix(when) + " " + sanitize_for_terminal(name) + ": ";
+  const std::string indent(line.size(), ' ');
+  const auto body = sanitize_for_terminal(text);
+  for (char c : body) {
+    line.push_back(c);
+    if (c == '\n') line.append(indent);
+  }
+  line.push_back('\n');
+  std::lock_guard lock(mutex_);
+  write_locked(out_, line);
+}
+
+void console::event(std::string_view text) {
+  auto line = clock_prefix(std::chrono::system_clock::now()) + " * " + sanitize_for_terminal(text) + "\n";
+  std::lock_guard lock(mutex_);
+  write_locked(out_, line);
+}
+
+void console::info(std::string_view text) {
+  auto line = "chat_node: " + sanitize_for_terminal(text) + "\n";
+  std::lock_guard lock(mutex_);
+  write_locked(err_, line);
+}
+
+void console::set_status(std::string line) {
+  std::lock_guard lock(mutex_);
+  status_ = std::move(line);
+  std::fputs(("\r\x1b[K" + status_).c_str(), err_);
+  std::fflush(err_);
+}
+
+void console::write_locked(std::FILE* f, const std::string& s) {
+  // The status line lives on the last line of the terminal: clear it, print, redraw it.
+  if (!status_.empty()) std::fputs("\r\x1b[K", err_), std::fflush(err_);
+  std::fwrite(s.data(), 1, s.size(), f);
+  std::fflush(f);
+  if (!status_.empty()) std::fputs(status_.c_str(), err_), std::fflush(err_);
+}
+
+}  // namespace chatnode::term

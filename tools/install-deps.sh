@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages chat_node needs, and only the missing ones.
+# Idempotent and silent when everything is present. Run as root (or via sudo).
+#
+#   tools/install-deps.sh            build + run dependencies
+#   tools/install-deps.sh --test     also what the test suite uses
+#   tools/install-deps.sh --bench    also what the benchmark plot uses
+set -euo pipefail
+
+build_pkgs=(
+  cmake ninja-build g++ pkg-config ccache
+  libboost1.81-dev                   # Asio, Beast, JSON (header-only parts, compiled once by us)
+  libboost-program-options1.81-dev   # command-line parsing
+  libboost-json1.81-dev              # /stats.json and the web socket's messages
+  libopencv-dev                      # capture, resize, drawing, display, recording
+  libturbojpeg0-dev                  # JPEG encode/decode, several times faster than OpenCV 4.6's
+  libssl-dev                         # TLS and HMAC
+)
+test_pkgs=(
+  catch2                             # unit and integration tests
+  python3 python3-opencv             # the teaching-program peer used in tests
+  clang libclang-rt-14-dev           # libFuzzer and sanitizer runtimes
+  netcat-openbsd iproute2            # plain-tool peers and namespace tests
+)
+bench_pkgs=(python3-matplotlib)
+
+want=("${build_pkgs[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --test) want+=("${test_pkgs[@]}") ;;
+    --bench) want+=("${bench_pkgs[@]}") ;;
+    *) echo "install-deps: unknown option '$arg' (use --test, --bench)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# --no-install-recommends: libopencv-dev's recommends pull in hundreds of MB we never use.
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
