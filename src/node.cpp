@@ -109,7 +109,8 @@ awaitable<void> node::read_input() {
 }
 
 awaitable<void> node::watch_signals() {
-  for (int seen = 0;; ++seen) {
+  // done_ covers a cancel issued from inside this loop, when no wait is pending to abort.
+  for (int seen = 0; !done_; ++seen) {
     auto [ec, sig] = co_await signals_.async_wait(use_nothrow);
     if (ec) co_return;
     if (seen > 0) {
@@ -171,6 +172,7 @@ void node::finish(int code, protocol::bye_reason reason, bool flush) {
 void node::maybe_done() {
   if (!finishing_ || active_sessions_ > 0 || connecting_) return;
   // Nothing else keeps the io_context busy: once these two wake, run() returns.
+  done_ = true;
   error_code ignored;
   signals_.cancel(ignored);
   input_.cancel();

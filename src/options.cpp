@@ -19,7 +19,7 @@ std::string default_name() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
   auto name = user + "@" + host;
-  return name.size() <= protocol::max_name_bytes ? name : name.substr(0, protocol::max_name_bytes);
+  return std::string(protocol::utf8_prefix(name, protocol::max_name_bytes));
 }
 
 std::optional<options> parse_options(int argc, const char* const* argv, std::ostream& out) {
@@ -38,7 +38,9 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
 
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+    // No positional arguments: a stray word (an unquoted "--name Bob Smith") is an error, not dropped.
+    const po::positional_options_description none;
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(none).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw usage_error(e.what());

@@ -52,6 +52,7 @@ class node {
   int active_sessions_ = 0;
   bool connecting_ = false;
   bool finishing_ = false;
+  bool done_ = false;  ///< finished and no session left: the signal and input loops end
   bool told_alone_ = false;
   int exit_code_ = 0;
 };

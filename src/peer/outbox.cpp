@@ -39,7 +39,7 @@ void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
     control_.pop_front();
     out.emplace_back(boost::asio::buffer(inflight_control_.back()));
   }
-  if (ack_pending_) {
+  if (ack_pending_ && out.size() < max_buffers_per_write) {
     inflight_ack_ = protocol::encode(protocol::ack{ack_seq_});
     ack_pending_ = false;
     out.emplace_back(boost::asio::buffer(inflight_ack_));
@@ -51,11 +51,13 @@ void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
     unacked_.push_back(std::move(t));
     text_queue_.pop_front();
   }
+  // A chunk needs two buffers; without room, a waiting frame stays replaceable.
+  if (out.size() + 2 > max_buffers_per_write) return;
   if (!current_video_ && pending_video_) {
     current_video_ = std::move(pending_video_);
     next_chunk_ = 0;
   }
-  if (current_video_ && out.size() + 2 <= max_buffers_per_write) {
+  if (current_video_) {
     const auto data = current_video_->chunk_data(next_chunk_);
     out.emplace_back(boost::asio::buffer(current_video_->chunk_prefix(next_chunk_)));
     out.emplace_back(boost::asio::buffer(data.data(), data.size()));

@@ -1,5 +1,7 @@
 #include "chatnode/protocol/messages.hpp"
 
+#include <algorithm>
+
 #include <boost/endian/conversion.hpp>
 
 #include "chatnode/protocol/errors.hpp"
@@ -70,7 +72,7 @@ bool valid_name(const std::string& s) { return s.size() <= max_name_bytes && is_
 
 std::string clip_name(const std::string& s) {
   // Names are validated at the command line; this only guards the one-byte length field.
-  return s.size() <= max_name_bytes ? s : s.substr(0, max_name_bytes);
+  return std::string(utf8_prefix(s, max_name_bytes));
 }
 
 }  // namespace
@@ -83,8 +85,9 @@ bytes encode_greeting(const hello& h) {
   w.u32(h.capabilities);
   w.str8(name);
   const auto frame = w.take();
-  bytes out(preamble.begin(), preamble.end());
-  out.insert(out.end(), frame.begin(), frame.end());
+  bytes out(preamble.size() + frame.size());
+  std::copy(preamble.begin(), preamble.end(), out.begin());
+  std::copy(frame.begin(), frame.end(), out.begin() + preamble.size());
   return out;
 }
 
@@ -119,7 +122,7 @@ bytes encode(const ack& a) {
 }
 
 bytes encode(const bye& b) {
-  const auto text = b.text.size() <= max_bye_text_bytes ? b.text : b.text.substr(0, max_bye_text_bytes);
+  const auto text = utf8_prefix(b.text, max_bye_text_bytes);
   writer w(frame_type::bye, 1 + text.size());
   w.u8(static_cast<std::uint8_t>(b.reason));
   w.raw(text);

@@ -10,6 +10,7 @@ void line_splitter::feed(std::string_view data) {
   while (!data.empty()) {
     const auto nl = data.find('\n');
     const auto part = data.substr(0, nl);
+    if (!part.empty()) ends_with_cr_ = part.back() == '\r';
     if (overlong_size_ > 0) {
       overlong_size_ += part.size();
     } else if (line_.size() + part.size() > max_line_ + 1) {  // +1: a "\r" that "\r\n" will drop
@@ -30,6 +31,7 @@ void line_splitter::finish() {
 
 void line_splitter::emit() {
   if (overlong_size_ == 0 && !line_.empty() && line_.back() == '\r') line_.pop_back();
+  if (overlong_size_ > 0 && ends_with_cr_) --overlong_size_;
   if (overlong_size_ > 0 || line_.size() > max_line_) {
     on_overlong_(overlong_size_ > 0 ? overlong_size_ : line_.size());
   } else {
@@ -37,6 +39,7 @@ void line_splitter::emit() {
   }
   line_.clear();
   overlong_size_ = 0;
+  ends_with_cr_ = false;
 }
 
 }  // namespace chatnode::term

@@ -31,7 +31,7 @@ awaitable<void> stdin_reader::run(std::size_t max_line, std::function<void(std::
                                   std::function<void(std::size_t)> on_overlong) {
   line_splitter lines(max_line, std::move(on_line), std::move(on_overlong));
   std::array<char, 16 * 1024> buf;
-  for (;;) {
+  while (!stopped_) {
     auto [ec, n] = co_await in_.async_read_some(net::buffer(buf), use_nothrow);
     if (ec) {
       // A last line without a newline still counts at end of input, not on cancel.
@@ -43,6 +43,8 @@ awaitable<void> stdin_reader::run(std::size_t max_line, std::function<void(std::
 }
 
 void stdin_reader::cancel() {
+  // The flag covers a cancel from inside on_line, when no read is pending to abort.
+  stopped_ = true;
   error_code ignored;
   in_.cancel(ignored);
 }

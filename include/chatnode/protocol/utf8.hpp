@@ -7,4 +7,7 @@ namespace chatnode::protocol {
 
 bool is_valid_utf8(std::string_view s);
 
+/// The longest prefix of `s` of at most `max_bytes` that does not cut a character in two.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
 }  // namespace chatnode::protocol

@@ -27,6 +27,7 @@ class line_splitter {
   std::function<void(std::size_t)> on_overlong_;
   std::string line_;
   std::size_t overlong_size_ = 0;  ///< bytes of the current line once it went over the limit
+  bool ends_with_cr_ = false;      ///< the bytes seen so far of the current line end in "\r"
 };
 
 }  // namespace chatnode::term

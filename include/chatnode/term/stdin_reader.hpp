@@ -29,6 +29,7 @@ class stdin_reader {
 
  private:
   int saved_flags_;
+  bool stopped_ = false;
   net::posix::stream_descriptor in_;
 };
 

@@ -1,0 +1,125 @@
+// Bad input from one connection closes that connection, with a logged reason,
+// and harms nothing else: a real peer's chat carries on.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "chatnode/protocol/messages.hpp"
+#include "support/child_process.hpp"
+#include "support/raw_client.hpp"
+
+using namespace test_support;
+using stream = child_process::stream;
+namespace protocol = chatnode::protocol;
+
+namespace {
+
+std::string as_string(const protocol::bytes& b) { return {b.begin(), b.end()}; }
+
+std::string greeting(const std::string& name) {
+  protocol::hello h;
+  h.node_id = 42;
+  h.name = name;
+  h.capabilities = protocol::cap_text;
+  return as_string(protocol::encode_greeting(h));
+}
+
+std::string header(protocol::frame_type t, std::uint32_t length) {
+  std::string h(protocol::header_size, '\0');
+  h[0] = static_cast<char>(t);
+  for (int i = 0; i < 4; ++i) h[4 + i] = static_cast<char>((length >> (8 * (3 - i))) & 0xFF);
+  return h;
+}
+
+/// alice listening, bob connected to her; both joined.
+struct room_of_two {
+  listening_node alice = start_listener("alice");
+  std::unique_ptr<child_process> bob = start_connector(alice.port, "bob");
+  room_of_two() {
+    REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+    REQUIRE(bob->wait_for(stream::out, "* alice ("));
+  }
+  /// The real peers still talk both ways.
+  void still_chatting(const std::string& tag) {
+    bob->write_stdin("bob still here " + tag + "\n");
+    alice.process->write_stdin("alice still here " + tag + "\n");
+    CHECK(alice.process->wait_for(stream::out, "] bob: bob still here " + tag));
+    CHECK(bob->wait_for(stream::out, "] alice: alice still here " + tag));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("garbage instead of a preamble is refused before the handshake", "[process][faults]") {
+  room_of_two r;
+  raw_client mallory(r.alice.port);
+  mallory.send(std::string("\x00\xffnot a chat node\r\n", 19));
+  CHECK(mallory.read_until_closed(default_wait).closed);
+  CHECK(r.alice.process->wait_for(stream::err, "closed before the handshake completed: protocol error: not a chat_node peer (bad preamble)"));
+  r.still_chatting("after garbage");
+}
+
+TEST_CASE("an oversized length is refused from the header alone", "[process][faults]") {
+  room_of_two r;
+  raw_client mallory(r.alice.port);
+  mallory.send(greeting("mallory") + header(protocol::frame_type::text, 0x7FFFFFFF) + "abc");
+  CHECK(mallory.read_until_closed(default_wait).closed);
+  CHECK(r.alice.process->wait_for(stream::out, "mallory (127.0.0.1:"));
+  CHECK(r.alice.process->wait_for(stream::out, "left: protocol error: frame length over the limit for its type"));
+  r.still_chatting("after oversize");
+}
+
+TEST_CASE("a truncated frame followed by end of stream delivers nothing partial", "[process][faults]") {
+  room_of_two r;
+  raw_client mallory(r.alice.port);
+  protocol::text_message m;
+  m.seq = 1;
+  m.origin = "mallory";
+  m.body = "this message never arrives whole";
+  const auto frame = as_string(protocol::encode(m));
+  mallory.send(greeting("mallory") + frame.substr(0, frame.size() - 5));
+  mallory.shutdown_send();
+  CHECK(mallory.read_until_closed(default_wait).closed);
+  CHECK(r.alice.process->wait_for(stream::out, "left: stream ended inside a frame"));
+  r.still_chatting("after truncation");
+  for (const auto& l : r.alice.process->lines(stream::out)) CHECK(l.find("never arrives") == std::string::npos);
+}
+
+TEST_CASE("random bytes after a valid handshake close that connection only", "[process][faults]") {
+  room_of_two r;
+  std::mt19937 rng(20261126);
+  for (int round = 0; round < 3; ++round) {
+    raw_client mallory(r.alice.port);
+    std::string junk(4096, '\0');
+    for (auto& c : junk) c = static_cast<char>(rng());
+    mallory.send(greeting("mallory" + std::to_string(round)) + junk);
+    CHECK(mallory.read_until_closed(default_wait).closed);
+    CHECK(r.alice.process->wait_for(stream::out, "mallory" + std::to_string(round) + " (127.0.0.1:"));
+  }
+  CHECK(r.alice.process->wait_for_count(stream::out, [](const std::string& l) {
+    return l.find("mallory") != std::string::npos && l.find("left: protocol error") != std::string::npos;
+  }, 3) == 3);
+  r.still_chatting("after random bytes");
+}
+
+TEST_CASE("a peer of another protocol version is told so and closed", "[process][faults]") {
+  room_of_two r;
+  raw_client mallory(r.alice.port);
+  protocol::hello h;
+  h.version = 99;
+  h.name = "future";
+  mallory.send(as_string(protocol::encode_greeting(h)));
+  const auto reply = mallory.read_until_closed(default_wait);
+  CHECK(reply.closed);
+  CHECK(reply.bytes.find("version 1 required") != std::string::npos);
+  CHECK(r.alice.process->wait_for(stream::err, "peer speaks protocol version 99, we speak 1"));
+  r.still_chatting("after version mismatch");
+}
+
+TEST_CASE("a connection that never says hello is dropped after the handshake deadline", "[process][faults]") {
+  room_of_two r;
+  raw_client silent(r.alice.port);
+  CHECK(silent.read_until_closed(default_wait).closed);
+  CHECK(r.alice.process->wait_for(stream::err, "no handshake within 5000 ms"));
+  r.still_chatting("after silence");
+}

@@ -1,0 +1,55 @@
+#include "support/raw_client.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace test_support {
+
+raw_client::raw_client(unsigned short port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    throw std::runtime_error("raw_client: cannot connect to 127.0.0.1:" + std::to_string(port));
+}
+
+raw_client::~raw_client() {
+  if (fd_ != -1) ::close(fd_);
+}
+
+void raw_client::send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) return;  // the node may already have closed on us; that is what tests look at
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+void raw_client::shutdown_send() { ::shutdown(fd_, SHUT_WR); }
+
+raw_client::result raw_client::read_until_closed(std::chrono::milliseconds timeout) {
+  result r;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return r;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[4096];
+    const auto n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) {
+      r.closed = true;
+      return r;
+    }
+    r.bytes.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace test_support

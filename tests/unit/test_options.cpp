@@ -1,0 +1,140 @@
+// parse_options: the command line, parsed or refused with usage_error.
+#include <catch2/catch.hpp>
+
+#include <initializer_list>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "chatnode/options.hpp"
+#include "chatnode/protocol/frame.hpp"
+
+using chatnode::options;
+using chatnode::usage_error;
+
+namespace {
+
+/// parse_options on "chat_node" followed by `args`, printing into `out`.
+std::optional<options> parse(std::initializer_list<std::string> args, std::ostream& out) {
+  std::vector<std::string> storage{"chat_node"};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const auto& s : storage) argv.push_back(s.c_str());
+  argv.push_back(nullptr);
+  return chatnode::parse_options(static_cast<int>(storage.size()), argv.data(), out);
+}
+
+std::optional<options> parse(std::initializer_list<std::string> args) {
+  std::ostringstream out;
+  auto o = parse(args, out);
+  CHECK(out.str().empty());
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("--listen with a port listens on all interfaces", "[options]") {
+  const auto o = parse({"--listen", "9999", "--name", "alice"});
+  REQUIRE(o.has_value());
+  CHECK(o->mode == options::role::listen);
+  CHECK(o->address.host.empty());
+  CHECK(o->address.port == 9999);
+  CHECK(o->name == "alice");
+}
+
+TEST_CASE("--listen=HOST:PORT is accepted too", "[options]") {
+  const auto o = parse({"--listen=127.0.0.1:0", "--name=bob"});
+  REQUIRE(o.has_value());
+  CHECK(o->mode == options::role::listen);
+  CHECK(o->address.host == "127.0.0.1");
+  CHECK(o->address.port == 0);
+  CHECK(o->name == "bob");
+}
+
+TEST_CASE("--connect takes a host and port", "[options]") {
+  const auto o = parse({"--connect", "host:1", "--name", "carol"});
+  REQUIRE(o.has_value());
+  CHECK(o->mode == options::role::connect);
+  CHECK(o->address.host == "host");
+  CHECK(o->address.port == 1);
+}
+
+TEST_CASE("Without --name the default user@hostname is used", "[options]") {
+  const auto o = parse({"--connect", "[::1]:9"});
+  REQUIRE(o.has_value());
+  CHECK(o->name == chatnode::default_name());
+  CHECK_FALSE(o->name.empty());
+  CHECK(o->name.size() <= chatnode::protocol::max_name_bytes);
+  CHECK(o->name.find('@') != std::string::npos);
+}
+
+TEST_CASE("Exactly one of --listen and --connect is required", "[options]") {
+  CHECK_THROWS_AS(parse({}), usage_error);
+  CHECK_THROWS_AS(parse({"--name", "alice"}), usage_error);
+  CHECK_THROWS_AS(parse({"--listen", "9999", "--connect", "host:1"}), usage_error);
+  CHECK_THROWS_WITH(parse({"--listen", "1", "--connect", "h:1"}), Catch::Matchers::Contains("exactly one"));
+}
+
+TEST_CASE("Unknown options and missing values are usage errors", "[options]") {
+  CHECK_THROWS_AS(parse({"--listen", "9999", "--bogus"}), usage_error);
+  CHECK_THROWS_AS(parse({"--listen"}), usage_error);
+  CHECK_THROWS_AS(parse({"--listen", "9999", "--name"}), usage_error);
+}
+
+TEST_CASE("Stray arguments are usage errors, so an unquoted name is not silently cut", "[options]") {
+  // chat_node takes no positional arguments; ignoring them would turn
+  // `--name Bob Smith` into the name "Bob" without a word.
+  CHECK_THROWS_AS(parse({"--listen", "9999", "stray"}), usage_error);
+  CHECK_THROWS_AS(parse({"--listen", "9999", "--name", "Bob", "Smith"}), usage_error);
+}
+
+TEST_CASE("A bad address is a usage error", "[options]") {
+  CHECK_THROWS_AS(parse({"--listen", "70000"}), usage_error);
+  CHECK_THROWS_AS(parse({"--listen", "abc"}), usage_error);
+  CHECK_THROWS_AS(parse({"--connect", "9999"}), usage_error);    // no host
+  CHECK_THROWS_AS(parse({"--connect", "host:0"}), usage_error);  // port 0
+  CHECK_THROWS_WITH(parse({"--listen", "70000"}), Catch::Matchers::Contains("70000"));
+}
+
+TEST_CASE("A name of up to max_name_bytes bytes of UTF-8 is accepted", "[options]") {
+  const std::string ascii(chatnode::protocol::max_name_bytes, 'n');
+  const auto a = parse({"--listen", "1", "--name", ascii});
+  REQUIRE(a.has_value());
+  CHECK(a->name == ascii);
+
+  std::string emoji;  // 16 four-byte characters: 64 bytes
+  for (int i = 0; i < 16; ++i) emoji += "\xF0\x9F\x98\x80";
+  const auto e = parse({"--listen", "1", "--name", emoji});
+  REQUIRE(e.has_value());
+  CHECK(e->name == emoji);
+}
+
+TEST_CASE("A name that is too long, empty or not UTF-8 is a usage error", "[options]") {
+  CHECK_THROWS_AS(parse({"--listen", "1", "--name", std::string(chatnode::protocol::max_name_bytes + 1, 'n')}),
+                  usage_error);
+  CHECK_THROWS_AS(parse({"--listen", "1", "--name", "bad\xFF"}), usage_error);
+  CHECK_THROWS_AS(parse({"--listen", "1", "--name", "\xC3"}), usage_error);
+  CHECK_THROWS_AS(parse({"--listen", "1", "--name", ""}), usage_error);
+}
+
+TEST_CASE("--help prints the usage and returns nothing", "[options]") {
+  for (const auto& flag : {"--help", "-h"}) {
+    INFO(flag);
+    std::ostringstream out;
+    const auto o = parse({flag}, out);
+    CHECK_FALSE(o.has_value());
+    const auto text = out.str();
+    CHECK(text.starts_with("Usage: chat_node --listen"));
+    CHECK(text.find("--connect") != std::string::npos);
+    CHECK(text.find("--name") != std::string::npos);
+    CHECK(text.find("/quit") != std::string::npos);
+  }
+}
+
+TEST_CASE("--version prints the version and protocol and returns nothing", "[options]") {
+  std::ostringstream out;
+  const auto o = parse({"--version"}, out);
+  CHECK_FALSE(o.has_value());
+  CHECK(out.str() == std::string("chat_node ") + CHATNODE_VERSION + " (protocol 1)\n");
+}

@@ -1,0 +1,403 @@
+// peer::outbox: what a session writes next. Scenario tests in the style of
+// Boost.Redis's writer_fsm tests: each drives prepare()/written() like the
+// write loop does and checks the frames, in order, that went out in each batch.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <boost/asio/buffer.hpp>
+
+#include "chatnode/peer/outbox.hpp"
+#include "chatnode/protocol/frame.hpp"
+#include "chatnode/protocol/messages.hpp"
+#include "chatnode/video/encoded_frame.hpp"
+
+namespace proto = chatnode::protocol;
+using chatnode::peer::outbox;
+using chatnode::peer::outgoing_text;
+using proto::bytes;
+
+namespace {
+
+using batch = std::vector<std::string>;
+
+outgoing_text make_text(std::uint64_t seq, const std::string& body = "hi") {
+  return {seq, std::make_shared<const bytes>(proto::encode(proto::text_message{seq, 0, "me", body}))};
+}
+
+std::size_t text_frame_size(const std::string& body = "hi") { return make_text(1, body).frame->size(); }
+
+/// A frame whose JPEG needs `chunks` chunks, its bytes derived from `seq`.
+chatnode::video::frame_ptr make_frame(std::uint32_t seq, std::size_t chunks) {
+  std::vector<std::uint8_t> jpeg((chunks - 1) * proto::video_chunk_bytes + 100);
+  for (std::size_t i = 0; i < jpeg.size(); ++i) jpeg[i] = static_cast<std::uint8_t>(seq * 7 + i);
+  auto f = std::make_shared<const chatnode::video::encoded_frame>(seq, 0, 64, 48, "me", std::move(jpeg),
+                                                                   chatnode::video::stage_times{});
+  REQUIRE(f->chunk_count() == chunks);
+  return f;
+}
+
+bytes copy_out(const std::vector<boost::asio::const_buffer>& buffers) {
+  bytes wire;
+  for (const auto& b : buffers) {
+    const auto* p = static_cast<const std::uint8_t*>(b.data());
+    wire.insert(wire.end(), p, p + b.size());
+  }
+  return wire;
+}
+
+/// One frame as a short label: "ping 1", "ack 5", "text 3", "video 7/0" (frame 7, chunk 0).
+std::string describe(std::span<const std::uint8_t> frame) {
+  const auto payload = frame.subspan(proto::header_size);
+  switch (static_cast<proto::frame_type>(frame[0])) {
+    case proto::frame_type::ping: {
+      const auto p = proto::decode_ping(payload);
+      return p ? "ping " + std::to_string(p->t1_us) : "bad ping";
+    }
+    case proto::frame_type::bye: return "bye";
+    case proto::frame_type::ack: {
+      const auto a = proto::decode_ack(payload);
+      return a ? "ack " + std::to_string(a->seq) : "bad ack";
+    }
+    case proto::frame_type::text: {
+      const auto t = proto::decode_text(payload);
+      return t ? "text " + std::to_string(t->seq) : "bad text";
+    }
+    case proto::frame_type::video_chunk: {
+      const auto c = proto::decode_video_chunk(payload);
+      return c ? "video " + std::to_string(c->header.frame_seq) + "/" +
+                     std::to_string(c->header.offset / proto::video_chunk_bytes)
+               : "bad video";
+    }
+    default: return "type " + std::to_string(frame[0]);
+  }
+}
+
+/// Cuts a batch's bytes into frames by their headers and labels each one.
+batch describe_all(const bytes& wire) {
+  batch out;
+  std::size_t pos = 0;
+  while (pos < wire.size()) {  // each round advances pos by at least header_size
+    REQUIRE(wire.size() - pos >= proto::header_size);
+    const std::size_t length = std::size_t{wire[pos + 4]} << 24 | std::size_t{wire[pos + 5]} << 16 |
+                               std::size_t{wire[pos + 6]} << 8 | wire[pos + 7];
+    REQUIRE(wire.size() - pos >= proto::header_size + length);
+    out.push_back(describe(std::span<const std::uint8_t>(wire).subspan(pos, proto::header_size + length)));
+    pos += proto::header_size + length;
+  }
+  return out;
+}
+
+/// One turn of the write loop: prepare, "write", report written.
+batch send_batch(outbox& ob) {
+  std::vector<boost::asio::const_buffer> buffers;
+  ob.prepare(buffers);
+  CHECK(buffers.size() <= outbox::max_buffers_per_write);
+  const auto labels = describe_all(copy_out(buffers));
+  ob.written();
+  return labels;
+}
+
+/// Write loop turns until nothing is pending, at most `max_turns`.
+std::vector<batch> drain(outbox& ob, int max_turns = 20) {
+  std::vector<batch> batches;
+  for (int turn = 0; turn < max_turns && ob.has_pending(); ++turn) batches.push_back(send_batch(ob));
+  CHECK_FALSE(ob.has_pending());
+  return batches;
+}
+
+}  // namespace
+
+TEST_CASE("An empty outbox has nothing to send and everything acknowledged", "[outbox]") {
+  outbox ob;
+  CHECK_FALSE(ob.has_pending());
+  CHECK(ob.all_acked());
+  CHECK_FALSE(ob.video_in_progress());
+  std::vector<boost::asio::const_buffer> buffers{boost::asio::buffer("stale", 5)};
+  ob.prepare(buffers);
+  CHECK(buffers.empty());
+  ob.written();
+  CHECK(ob.text_bytes() == 0);
+}
+
+TEST_CASE("A batch carries control frames, then the ack, then texts, then one video chunk", "[outbox]") {
+  outbox ob;
+  REQUIRE(ob.push_text(make_text(1)));
+  ob.offer_video(make_frame(9, 2));
+  ob.push_control(proto::encode(proto::ping{100}));
+  ob.set_ack(5);
+  REQUIRE(ob.push_text(make_text(2)));
+  ob.push_control(proto::encode(proto::ping{101}));
+
+  CHECK(send_batch(ob) == batch{"ping 100", "ping 101", "ack 5", "text 1", "text 2", "video 9/0"});
+  CHECK(ob.video_in_progress());
+  CHECK(send_batch(ob) == batch{"video 9/1"});
+  CHECK_FALSE(ob.has_pending());
+  CHECK_FALSE(ob.video_in_progress());
+  CHECK(ob.video_frames_sent() == 1);
+}
+
+TEST_CASE("Only the newest acknowledgement is sent", "[outbox]") {
+  outbox ob;
+  ob.set_ack(1);
+  ob.set_ack(2);
+  ob.set_ack(7);
+  CHECK(drain(ob) == std::vector<batch>{{"ack 7"}});
+}
+
+TEST_CASE("Text over the budget is refused and nothing is queued", "[outbox]") {
+  const auto size = text_frame_size();
+  outbox ob(2 * size);
+  CHECK(ob.push_text(make_text(1)));
+  CHECK(ob.push_text(make_text(2)));  // exactly at the budget
+  CHECK(ob.text_bytes() == 2 * size);
+  CHECK_FALSE(ob.push_text(make_text(3)));
+  CHECK(ob.text_bytes() == 2 * size);
+  CHECK(drain(ob) == std::vector<batch>{{"text 1", "text 2"}});
+}
+
+TEST_CASE("A text larger than the whole budget is refused", "[outbox]") {
+  outbox ob(10);
+  CHECK_FALSE(ob.push_text(make_text(1)));
+  CHECK_FALSE(ob.has_pending());
+  CHECK(ob.all_acked());
+}
+
+TEST_CASE("Sent text counts against the budget until it is acknowledged", "[outbox]") {
+  const auto size = text_frame_size();
+  outbox ob(2 * size);
+  REQUIRE(ob.push_text(make_text(1)));
+  REQUIRE(ob.push_text(make_text(2)));
+  CHECK(send_batch(ob) == batch{"text 1", "text 2"});
+  // On the wire but not acknowledged: still counted.
+  CHECK(ob.text_bytes() == 2 * size);
+  CHECK_FALSE(ob.push_text(make_text(3)));
+
+  ob.acked(0);  // acknowledges nothing we sent
+  CHECK(ob.text_bytes() == 2 * size);
+  ob.acked(1);
+  CHECK(ob.text_bytes() == size);
+  CHECK(ob.push_text(make_text(3)));
+  CHECK_FALSE(ob.push_text(make_text(4)));
+  CHECK(send_batch(ob) == batch{"text 3"});
+  ob.acked(3);
+  CHECK(ob.text_bytes() == 0);
+  CHECK(ob.all_acked());
+}
+
+TEST_CASE("all_acked holds only when no text is queued or unacknowledged", "[outbox]") {
+  outbox ob;
+  REQUIRE(ob.push_text(make_text(1)));
+  CHECK_FALSE(ob.all_acked());
+  send_batch(ob);
+  CHECK_FALSE(ob.all_acked());  // sent, not acknowledged
+  REQUIRE(ob.push_text(make_text(2)));
+  ob.acked(1);
+  CHECK_FALSE(ob.all_acked());  // the second one is still queued
+  send_batch(ob);
+  ob.acked(2);
+  CHECK(ob.all_acked());
+  // Video and control frames do not count.
+  ob.offer_video(make_frame(1, 1));
+  ob.push_control(proto::encode(proto::ping{1}));
+  CHECK(ob.all_acked());
+}
+
+TEST_CASE("The latest frame wins: a frame replaced before sending starts is never sent", "[outbox]") {
+  outbox ob;
+  ob.offer_video(make_frame(1, 2));
+  ob.offer_video(make_frame(2, 2));
+  CHECK(ob.video_frames_replaced() == 1);
+  CHECK(drain(ob) == std::vector<batch>{{"video 2/0"}, {"video 2/1"}});
+  CHECK(ob.video_frames_sent() == 1);
+  CHECK(ob.video_frames_replaced() == 1);
+}
+
+TEST_CASE("A frame once started is sent to completion, chunk by chunk, while newer frames arrive", "[outbox]") {
+  outbox ob;
+  ob.offer_video(make_frame(1, 3));
+  CHECK(send_batch(ob) == batch{"video 1/0"});
+  ob.offer_video(make_frame(2, 3));
+  CHECK(send_batch(ob) == batch{"video 1/1"});
+  ob.offer_video(make_frame(3, 1));  // replaces frame 2, which never started
+  CHECK(ob.video_frames_replaced() == 1);
+  CHECK(send_batch(ob) == batch{"video 1/2"});
+  CHECK(ob.video_frames_sent() == 1);
+  CHECK(send_batch(ob) == batch{"video 3/0"});
+  CHECK(ob.video_frames_sent() == 2);
+  CHECK_FALSE(ob.has_pending());
+}
+
+TEST_CASE("Text never waits behind more than one video chunk", "[outbox]") {
+  outbox ob;
+  ob.offer_video(make_frame(1, 4));
+  REQUIRE(ob.push_text(make_text(1)));
+  CHECK(send_batch(ob) == batch{"text 1", "video 1/0"});
+  REQUIRE(ob.push_text(make_text(2)));
+  REQUIRE(ob.push_text(make_text(3)));
+  CHECK(send_batch(ob) == batch{"text 2", "text 3", "video 1/1"});
+  CHECK(send_batch(ob) == batch{"video 1/2"});
+  REQUIRE(ob.push_text(make_text(4)));
+  ob.push_control(proto::encode(proto::ping{7}));
+  CHECK(send_batch(ob) == batch{"ping 7", "text 4", "video 1/3"});
+  CHECK_FALSE(ob.has_pending());
+}
+
+TEST_CASE("drop_pending_video forgets a frame that has not started", "[outbox]") {
+  outbox ob;
+  ob.offer_video(make_frame(1, 2));
+  ob.drop_pending_video();
+  CHECK(ob.video_frames_replaced() == 1);
+  CHECK_FALSE(ob.has_pending());
+  CHECK(drain(ob).empty());
+  CHECK(ob.video_frames_sent() == 0);
+}
+
+TEST_CASE("drop_pending_video lets the frame being sent finish", "[outbox]") {
+  outbox ob;
+  ob.offer_video(make_frame(1, 3));
+  CHECK(send_batch(ob) == batch{"video 1/0"});
+  ob.offer_video(make_frame(2, 1));
+  ob.drop_pending_video();
+  CHECK(ob.video_in_progress());
+  CHECK(drain(ob) == std::vector<batch>{{"video 1/1"}, {"video 1/2"}});
+  CHECK(ob.video_frames_sent() == 1);
+  CHECK(ob.video_frames_replaced() == 1);
+}
+
+TEST_CASE("drop_pending_video while a chunk is being written does not cut the frame", "[outbox]") {
+  outbox ob;
+  ob.offer_video(make_frame(1, 2));
+  std::vector<boost::asio::const_buffer> buffers;
+  ob.prepare(buffers);  // chunk 0 is on its way
+  ob.drop_pending_video();
+  CHECK(describe_all(copy_out(buffers)) == batch{"video 1/0"});
+  ob.written();
+  CHECK(drain(ob) == std::vector<batch>{{"video 1/1"}});
+  CHECK(ob.video_frames_sent() == 1);
+}
+
+TEST_CASE("Buffers from prepare stay valid until written, even if acked runs in between", "[outbox]") {
+  outbox ob;
+  const auto ping = proto::encode(proto::ping{3});
+  const auto text1 = proto::encode(proto::text_message{1, 0, "me", std::string(500, 'a')});
+  const auto text2 = proto::encode(proto::text_message{2, 0, "me", std::string(700, 'b')});
+  auto frame = make_frame(4, 2);
+  bytes chunk0 = frame->chunk_prefix(0);
+  const auto data0 = frame->chunk_data(0);
+  chunk0.insert(chunk0.end(), data0.begin(), data0.end());
+
+  // The outbox holds the only references to the frames it sends.
+  ob.push_control(ping);
+  ob.set_ack(11);
+  REQUIRE(ob.push_text({1, std::make_shared<const bytes>(text1)}));
+  REQUIRE(ob.push_text({2, std::make_shared<const bytes>(text2)}));
+  ob.offer_video(std::move(frame));
+
+  std::vector<boost::asio::const_buffer> buffers;
+  ob.prepare(buffers);
+
+  // Everything that can happen while the write is in flight.
+  ob.acked(2);  // both texts acknowledged: no longer needed for resending
+  ob.set_ack(12);
+  for (std::uint64_t i = 0; i < 64; ++i) ob.push_control(proto::encode(proto::ping{1000 + i}));
+  REQUIRE(ob.push_text(make_text(3, std::string(900, 'c'))));
+  ob.offer_video(make_frame(5, 1));
+  ob.drop_pending_video();
+  ob.offer_video(make_frame(6, 1));
+
+  bytes expected = ping;
+  const auto ack = proto::encode(proto::ack{11});
+  expected.insert(expected.end(), ack.begin(), ack.end());
+  expected.insert(expected.end(), text1.begin(), text1.end());
+  expected.insert(expected.end(), text2.begin(), text2.end());
+  expected.insert(expected.end(), chunk0.begin(), chunk0.end());
+  CHECK(copy_out(buffers) == expected);
+  ob.written();
+
+  const auto rest = drain(ob);
+  REQUIRE(rest.size() == 2);
+  CHECK(rest[0].size() == 64 + 3);  // 64 pings, the ack, text 3, chunk 1 of frame 4
+  CHECK(rest[0][64] == "ack 12");
+  CHECK(rest[0][65] == "text 3");
+  CHECK(rest[0][66] == "video 4/1");
+  CHECK(rest[1] == batch{"video 6/0"});
+}
+
+TEST_CASE("Many queued texts are split over writes without loss or reordering", "[outbox]") {
+  outbox ob;
+  const std::uint64_t count = outbox::max_buffers_per_write + 44;
+  for (std::uint64_t seq = 1; seq <= count; ++seq) REQUIRE(ob.push_text(make_text(seq)));
+  ob.offer_video(make_frame(1, 1));
+  const auto batches = drain(ob);
+  batch all;
+  for (const auto& b : batches) all.insert(all.end(), b.begin(), b.end());
+  batch expected;
+  for (std::uint64_t seq = 1; seq <= count; ++seq) expected.push_back("text " + std::to_string(seq));
+  expected.push_back("video 1/0");
+  CHECK(all == expected);
+  CHECK(batches.size() == 2);
+}
+
+TEST_CASE("A batch never holds more than max_buffers_per_write buffers", "[outbox]") {
+  // 266 control frames and an acknowledgement: more than one write may carry.
+  outbox ob;
+  const std::size_t controls = outbox::max_buffers_per_write + 10;
+  for (std::uint64_t i = 0; i < controls; ++i) ob.push_control(proto::encode(proto::ping{i}));
+  ob.set_ack(3);
+  REQUIRE(ob.push_text(make_text(1)));
+
+  std::vector<std::size_t> sizes;
+  std::size_t pings = 0, acks = 0, texts = 0;
+  for (int turn = 0; turn < 10 && ob.has_pending(); ++turn) {
+    std::vector<boost::asio::const_buffer> buffers;
+    ob.prepare(buffers);
+    sizes.push_back(buffers.size());
+    for (const auto& label : describe_all(copy_out(buffers))) {
+      pings += label.starts_with("ping");
+      acks += label.starts_with("ack");
+      texts += label.starts_with("text");
+    }
+    ob.written();
+  }
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    INFO("batch " << i);
+    CHECK(sizes[i] <= outbox::max_buffers_per_write);
+  }
+  // Nothing is lost on the way.
+  CHECK_FALSE(ob.has_pending());
+  CHECK(pings == controls);
+  CHECK(acks == 1);
+  CHECK(texts == 1);
+}
+
+TEST_CASE("A frame crowded out of a full batch has not started, so a newer frame still replaces it", "[outbox]") {
+  // So many texts that the first batch has no room for a video chunk.
+  outbox ob;
+  for (std::uint64_t seq = 1; seq <= outbox::max_buffers_per_write; ++seq) REQUIRE(ob.push_text(make_text(seq)));
+  ob.offer_video(make_frame(1, 2));
+  const auto first = send_batch(ob);
+  REQUIRE(first.size() == outbox::max_buffers_per_write);
+  REQUIRE(first.back() == "text " + std::to_string(outbox::max_buffers_per_write));
+  CHECK_FALSE(ob.video_in_progress());  // no chunk of frame 1 has gone out
+
+  ob.offer_video(make_frame(2, 1));
+  CHECK(ob.video_frames_replaced() == 1);
+  CHECK(drain(ob) == std::vector<batch>{{"video 2/0"}});
+  CHECK(ob.video_frames_sent() == 1);
+}
+
+TEST_CASE("Dropping a frame crowded out of a full batch counts it as replaced", "[outbox]") {
+  outbox ob;
+  for (std::uint64_t seq = 1; seq <= outbox::max_buffers_per_write; ++seq) REQUIRE(ob.push_text(make_text(seq)));
+  ob.offer_video(make_frame(1, 2));
+  send_batch(ob);
+  ob.drop_pending_video();
+  CHECK_FALSE(ob.has_pending());
+  CHECK(ob.video_frames_sent() == 0);
+  CHECK(ob.video_frames_replaced() == 1);  // every frame offered is either sent or counted
+}
