@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite with CTest.
+#
+#   tools/test.sh                     release build, every test
+#   tools/test.sh --preset asan-ubsan the suite under AddressSanitizer + UBSan
+#   tools/test.sh --preset tsan       the suite under ThreadSanitizer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+preset=release
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --preset) preset="${2:?--preset needs a name}"; shift 2 ;;
+    *) echo "test.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
+
+source tools/stage.sh
+
+stage "install dependencies" tools/install-deps.sh --test
+stage "configure ($preset)" cmake --preset "$preset" --log-level=WARNING -DCHATNODE_TESTS=ON
+stage "build ($preset)" cmake --build --preset "$preset"
+
+# Any sanitizer report fails the test that caused it, child processes included.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+stage "test ($preset)" ctest --preset "$preset" --parallel 2 --no-tests=error
