@@ -14,6 +14,7 @@ build_pkgs=(
   libboost-json1.81-dev              # /stats.json and the web socket's messages
   libopencv-dev                      # capture, resize, drawing, display, recording
   libturbojpeg0-dev                  # JPEG encode/decode, several times faster than OpenCV 4.6's
+  libavformat-dev                    # records received MJPEG into AVI without re-encoding
   libssl-dev                         # TLS and HMAC
 )
 test_pkgs=(
