@@ -25,7 +25,7 @@ node::node(options opts, term::console& console)
       console_(console),
       ioc_(io_threads),
       strand_(net::make_strand(ioc_)),
-      room_(console_, opts_.name),
+      room_(console_, opts_.name, nullptr),
       connector_(ioc_),
       input_(strand_),
       signals_(strand_, SIGINT, SIGTERM) {
@@ -73,7 +73,7 @@ awaitable<void> node::connect_and_run() {
 
 void node::start_session(tcp::socket socket) {
   if (finishing_) return;
-  auto s = std::make_shared<peer::session>(std::move(socket), session_cfg_, room_);
+  auto s = std::make_shared<peer::session>(std::move(socket), next_peer_id_++, session_cfg_, room_);
   ++active_sessions_;
   net::co_spawn(s->executor(), [s] { return s->run(); },
                 [this, s](std::exception_ptr e) {

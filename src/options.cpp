@@ -1,6 +1,7 @@
 #include "chatnode/options.hpp"
 
 #include <pwd.h>
+#include <cstdio>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -36,6 +37,22 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
 
+  po::options_description video("Video (default: camera 0, or the test pattern when there is no camera)");
+  std::string size;
+  video.add_options()
+      ("camera", po::value(&o.camera_index)->value_name("N"), "send video from camera N (/dev/videoN)")
+      ("video", po::value(&o.video_file)->value_name("FILE"), "send video from FILE, looped")
+      ("test-pattern", "send a synthetic test pattern")
+      ("no-video", "text only: send and receive no video")
+      ("fps", po::value(&o.capture.fps)->value_name("N")->default_value(30), "frames per second to send (0: as fast as possible)")
+      ("scale", po::value(&o.capture.scale)->value_name("F")->default_value(0.5), "scale the source by F")
+      ("size", po::value(&size)->value_name("WxH"), "send frames of exactly this size (overrides --scale)")
+      ("quality", po::value(&o.capture.quality)->value_name("Q")->default_value(90), "JPEG quality, 1 to 100")
+      ("display", "show each peer's video in a window (ESC quits)")
+      ("record", po::value(&o.record_path)->value_name("FILE"), "record received video to FILE (MJPEG in AVI)")
+      ("save-frames", po::value(&o.save_frames_dir)->value_name("DIR"), "save received frames as JPEG files in DIR");
+  desc.add(video);
+
   po::variables_map vm;
   try {
     // No positional arguments: a stray word (an unquoted "--name Bob Smith") is an error, not dropped.
@@ -68,9 +85,33 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     throw usage_error(e.what());
   }
 
+  const int sources = static_cast<int>(vm.count("camera") + vm.count("video") + vm.count("test-pattern") +
+                                       vm.count("no-video"));
+  if (sources > 1) throw usage_error("give at most one of --camera, --video, --test-pattern and --no-video");
+  if (vm.count("camera")) o.source = options::video_source::camera;
+  if (vm.count("video")) o.source = options::video_source::file;
+  if (vm.count("test-pattern")) o.source = options::video_source::test_pattern;
+  if (vm.count("no-video")) o.source = options::video_source::none;
+  if (o.camera_index < 0) throw usage_error("--camera must be 0 or more");
+  if (!(o.capture.fps >= 0 && o.capture.fps <= 1000)) throw usage_error("--fps must be from 0 to 1000");
+  if (!(o.capture.scale > 0 && o.capture.scale <= 4)) throw usage_error("--scale must be more than 0 and at most 4");
+  if (o.capture.quality < 1 || o.capture.quality > 100) throw usage_error("--quality must be from 1 to 100");
+  if (!size.empty()) {
+    int w = 0, h = 0;
+    char x = 0, extra = 0;
+    if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x' || w < 16 || h < 16 ||
+        w > 7680 || h > 4320 || w % 2 || h % 2)
+      throw usage_error("--size must be WIDTHxHEIGHT, even numbers from 16x16 to 7680x4320, e.g. 640x480");
+    o.capture.size = {w, h};
+  }
+  if (o.source == options::video_source::none && (vm.count("display") || vm.count("record") || vm.count("save-frames")))
+    throw usage_error("--no-video cannot be combined with --display, --record or --save-frames");
+  o.display = vm.count("display") > 0;
+
   if (!vm.count("name")) o.name = default_name();
   if (o.name.empty() || o.name.size() > protocol::max_name_bytes || !protocol::is_valid_utf8(o.name))
     throw usage_error("--name must be 1 to " + std::to_string(protocol::max_name_bytes) + " bytes of UTF-8");
+  o.capture.origin = o.name;
   return o;
 }
 

@@ -49,6 +49,7 @@ class node {
   term::stdin_reader input_;
   net::signal_set signals_;
 
+  int next_peer_id_ = 1;
   int active_sessions_ = 0;
   bool connecting_ = false;
   bool finishing_ = false;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "chatnode/endpoint.hpp"
+#include "chatnode/video/capture_thread.hpp"
 
 namespace chatnode {
 
@@ -19,6 +20,22 @@ struct options {
   role mode = role::listen;
   host_port address;  ///< where to listen, or whom to connect to
   std::string name;   ///< shown to peers; default user@hostname
+
+  enum class video_source {
+    automatic,     ///< camera 0, or the test pattern when there is none
+    camera,        ///< --camera N
+    file,          ///< --video FILE
+    test_pattern,  ///< --test-pattern
+    none,          ///< --no-video: text only, neither sent nor received
+  };
+  video_source source = video_source::automatic;
+  int camera_index = 0;
+  std::string video_file;
+  video::capture_config capture;  ///< fps, scale or size, quality (origin is filled from name)
+
+  bool display = false;           ///< a window per peer
+  std::string record_path;        ///< AVI file for received video
+  std::string save_frames_dir;    ///< directory for received JPEGs
 };
 
 /// Parses argv. Returns nothing when --help or --version was printed to `out`.

@@ -6,8 +6,8 @@
 
 namespace chatnode::peer {
 
-room::room(term::console& console, std::string local_name)
-    : console_(console), local_name_(std::move(local_name)) {}
+room::room(term::console& console, std::string local_name, video::decode_thread* decoder)
+    : console_(console), local_name_(std::move(local_name)), decoder_(decoder) {}
 
 bool room::send_local_text(std::string body) {
   std::lock_guard lock(mutex_);
@@ -82,10 +82,11 @@ void room::on_text(session& s, protocol::text_message m) {
 }
 
 void room::on_video(session& s, video::received_frame f) {
-  if (video_receiver_) video_receiver_(s, std::move(f));
+  if (decoder_) decoder_->submit(s.peer_id(), s.peer_hello().name, s.stats(), std::move(f));
 }
 
 void room::on_closed(session& s, bool joined, const std::string& reason) {
+  if (decoder_) decoder_->peer_closed(s.peer_id());
   if (joined)
     console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);
   else

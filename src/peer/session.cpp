@@ -21,12 +21,13 @@ awaitable<bool> cancelled() {
 
 }  // namespace
 
-session::session(tcp::socket socket, session_config cfg, session_events& events)
+session::session(tcp::socket socket, int peer_id, session_config cfg, session_events& events)
     : socket_(std::move(socket)),
       executor_(socket_.get_executor()),
       cfg_(std::move(cfg)),
       events_(events),
       remote_(describe_remote(socket_)),
+      peer_id_(peer_id),
       read_buffer_(protocol::max_frame_bytes + read_chunk),
       outbox_(cfg_.text_budget),
       wake_(executor_, clock::time_point::max()),
@@ -56,18 +57,24 @@ void session::send_text(outgoing_text t) {
       self->do_stop(protocol::bye_reason::slow_consumer, "too far behind", false);
       return;
     }
-    self->stats_.texts_sent.fetch_add(1, std::memory_order_relaxed);
+    self->stats_->texts_sent.fetch_add(1, std::memory_order_relaxed);
     self->wake_writer();
   });
 }
 
 void session::send_video(video::frame_ptr f) {
+  if (video_posts_.fetch_add(1, std::memory_order_relaxed) >= 2) {
+    video_posts_.fetch_sub(1, std::memory_order_relaxed);
+    stats_->frames_replaced.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
+    self->video_posts_.fetch_sub(1, std::memory_order_relaxed);
     if (self->stopping_ || !self->joined_ || !(self->peer_.capabilities & protocol::cap_video_recv)) return;
     const auto replaced_before = self->outbox_.video_frames_replaced();
     self->outbox_.offer_video(std::move(f));
-    self->stats_.frames_replaced.fetch_add(self->outbox_.video_frames_replaced() - replaced_before,
-                                           std::memory_order_relaxed);
+    self->stats_->frames_replaced.fetch_add(self->outbox_.video_frames_replaced() - replaced_before,
+                                            std::memory_order_relaxed);
     self->wake_writer();
   });
 }
@@ -132,7 +139,7 @@ awaitable<void> session::read_loop() {
       co_return;
     }
     read_buffer_.commit(n);
-    stats_.bytes_received.fetch_add(n, std::memory_order_relaxed);
+    stats_->bytes_received.fetch_add(n, std::memory_order_relaxed);
     last_rx_ = clock::now();
   }
 }
@@ -185,7 +192,7 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       last_text_seq_ = m->seq;
       outbox_.set_ack(m->seq);
       wake_writer();
-      stats_.texts_received.fetch_add(1, std::memory_order_relaxed);
+      stats_->texts_received.fetch_add(1, std::memory_order_relaxed);
       events_.on_text(*this, std::move(*m));
       return true;
     }
@@ -195,7 +202,7 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       auto f = assembler_.add(*c);
       if (!f) return protocol_failure(f.error(), "video"), false;
       if (*f) {
-        stats_.frames_received.fetch_add(1, std::memory_order_relaxed);
+        stats_->frames_received.fetch_add(1, std::memory_order_relaxed);
         events_.on_video(*this, std::move(**f));
       }
       return true;
@@ -245,9 +252,9 @@ void session::on_pong(const protocol::pong& p) {
   if (best_rtt_us_ < 0 || rtt <= best_rtt_us_ || ++rtt_samples_ >= 8) {
     best_rtt_us_ = rtt;
     rtt_samples_ = 0;
-    stats_.clock_offset_us.store(((t2 - t1) + (t3 - t4)) / 2, std::memory_order_relaxed);
+    stats_->clock_offset_us.store(((t2 - t1) + (t3 - t4)) / 2, std::memory_order_relaxed);
   }
-  stats_.rtt_us.store(rtt, std::memory_order_relaxed);
+  stats_->rtt_us.store(rtt, std::memory_order_relaxed);
 }
 
 awaitable<void> session::write_loop() {
@@ -267,8 +274,8 @@ awaitable<void> session::write_loop() {
       co_return;
     }
     outbox_.written();
-    stats_.bytes_sent.fetch_add(n, std::memory_order_relaxed);
-    stats_.frames_sent.fetch_add(outbox_.video_frames_sent() - frames_before, std::memory_order_relaxed);
+    stats_->bytes_sent.fetch_add(n, std::memory_order_relaxed);
+    stats_->frames_sent.fetch_add(outbox_.video_frames_sent() - frames_before, std::memory_order_relaxed);
   }
 
   const auto bye = protocol::encode(bye_);

@@ -60,6 +60,12 @@ void console::event(std::string_view text) {
   write_locked(out_, line);
 }
 
+void console::print(std::string_view text) {
+  auto block = sanitize_for_terminal(text);
+  std::lock_guard lock(mutex_);
+  write_locked(out_, block);
+}
+
 void console::info(std::string_view text) {
   auto line = "chat_node: " + sanitize_for_terminal(text) + "\n";
   std::lock_guard lock(mutex_);

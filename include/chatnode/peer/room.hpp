@@ -4,7 +4,6 @@
 #pragma once
 
 #include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,6 +12,7 @@
 #include "chatnode/peer/session.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/term/console.hpp"
+#include "chatnode/video/decode_thread.hpp"
 
 namespace chatnode::peer {
 
@@ -21,7 +21,8 @@ class room final : public session_events {
   /// Lines typed while nobody is connected wait for the next peer, up to this much.
   static constexpr std::size_t max_backlog_bytes = 1u << 20;
 
-  room(term::console& console, std::string local_name);
+  /// `decoder` receives every reassembled video frame; null when the node takes no video.
+  room(term::console& console, std::string local_name, video::decode_thread* decoder);
 
   /// Any thread: the local user said something. False (and nothing queued)
   /// when it cannot be delivered later either: nobody connected and the backlog is full.
@@ -31,9 +32,6 @@ class room final : public session_events {
   void stop_all(protocol::bye_reason reason, std::string text, bool flush, bool also_future = false);
   /// Any thread: hands a frame to every peer (one shared buffer, latest wins per peer).
   void broadcast_video(const video::frame_ptr& f);
-
-  /// Called for every received, reassembled video frame (on the session's strand).
-  void set_video_receiver(std::function<void(session&, video::received_frame)> f) { video_receiver_ = std::move(f); }
 
   std::vector<std::shared_ptr<session>> sessions() const;
   std::size_t backlog_size() const;
@@ -49,7 +47,7 @@ class room final : public session_events {
 
   term::console& console_;
   const std::string local_name_;
-  std::function<void(session&, video::received_frame)> video_receiver_;
+  video::decode_thread* const decoder_;
 
   // Sessions run on their own strands and all reach the room, so the registry
   // is shared state across strands: a mutex guards it. Posting to a session

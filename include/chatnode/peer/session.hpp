@@ -4,6 +4,7 @@
 // through the public member functions, which post to that strand.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -32,8 +33,8 @@ struct session_config {
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  /// `socket` must be bound to a strand of its own.
-  session(tcp::socket socket, session_config cfg, session_events& events);
+  /// `socket` must be bound to a strand of its own; `peer_id` numbers the connection locally.
+  session(tcp::socket socket, int peer_id, session_config cfg, session_events& events);
 
   /// Runs the connection to its end; the returned awaitable completes when it is closed.
   awaitable<void> run();
@@ -49,7 +50,9 @@ class session : public std::enable_shared_from_this<session> {
   const protocol::hello& peer_hello() const { return peer_; }
   /// The remote endpoint as text, fixed at construction.
   const std::string& remote() const { return remote_; }
-  const stats::peer_stats& stats() const { return stats_; }
+  int peer_id() const { return peer_id_; }
+  /// Shared, so the decode thread and the web layer may keep it past the session.
+  const std::shared_ptr<stats::peer_stats>& stats() const { return stats_; }
   /// After run(): the peer joined and one side said bye (an orderly end, not a lost link).
   bool ended_in_order() const { return joined_ && bye_exchanged_; }
   /// The strand this session's state lives on.
@@ -76,6 +79,7 @@ class session : public std::enable_shared_from_this<session> {
   session_config cfg_;
   session_events& events_;
   std::string remote_;
+  int peer_id_;
 
   protocol::frame_parser parser_;
   boost::beast::flat_buffer read_buffer_;
@@ -100,7 +104,10 @@ class session : public std::enable_shared_from_this<session> {
 
   std::int64_t best_rtt_us_ = -1;
   int rtt_samples_ = 0;
-  stats::peer_stats stats_;
+  std::shared_ptr<stats::peer_stats> stats_ = std::make_shared<stats::peer_stats>();
+  /// Frames posted to the strand and not yet taken: the capture thread skips
+  /// this peer while two are waiting, so a stalled strand can't pile them up.
+  std::atomic<int> video_posts_{0};
 };
 
 }  // namespace chatnode::peer

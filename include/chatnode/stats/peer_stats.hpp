@@ -1,21 +1,33 @@
-// Counters of one peer link. Written on the session's strand, read from any
-// thread (status line, /stats), hence atomics with relaxed ordering: each
+// Counters of one peer link. Written by the session's strand and the decode
+// thread, read from anywhere (status line, /stats): relaxed atomics, since each
 // value is independent and only needs to be untorn.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
+#include "chatnode/stats/latency_window.hpp"
+
 namespace chatnode::stats {
 
 struct peer_stats {
   std::atomic<std::uint64_t> bytes_sent{0}, bytes_received{0};
   std::atomic<std::uint64_t> texts_sent{0}, texts_received{0};
-  std::atomic<std::uint64_t> frames_sent{0}, frames_received{0};
-  std::atomic<std::uint64_t> frames_replaced{0};     ///< latest-frame-wins drops towards this peer
-  std::atomic<std::uint64_t> frames_undecodable{0};  ///< received but not a valid JPEG
-  std::atomic<std::int64_t> rtt_us{-1};              ///< best recent round trip, -1 until measured
-  std::atomic<std::int64_t> clock_offset_us{0};      ///< peer clock minus ours, from the same sample
+  std::atomic<std::uint64_t> frames_sent{0};         ///< whole frames written to the socket
+  std::atomic<std::uint64_t> frames_received{0};     ///< whole frames reassembled
+  std::atomic<std::uint64_t> frames_decoded{0};
+  std::atomic<std::uint64_t> frames_replaced{0};     ///< outgoing: a newer frame took an unsent one's place
+  std::atomic<std::uint64_t> frames_skipped{0};      ///< incoming: the decoder was busy and a newer frame came
+  std::atomic<std::uint64_t> frames_undecodable{0};  ///< incoming: not a valid JPEG
+  std::atomic<std::int64_t> rtt_us{-1};              ///< latest round trip, -1 until measured
+  std::atomic<std::int64_t> clock_offset_us{0};      ///< peer clock minus ours, from the best recent sample
+  std::atomic<int> width{0}, height{0};              ///< of the last decoded frame
+
+  /// Rates over the last second, refreshed by the node's statistics timer.
+  std::atomic<double> fps_in{0}, fps_out{0}, kbps_in{0}, kbps_out{0};
+
+  /// Capture (on the peer) to decoded (here), corrected for the clock offset.
+  latency_window latency_us;
 };
 
 }  // namespace chatnode::stats

@@ -22,6 +22,8 @@ class console {
                  std::chrono::system_clock::time_point when = std::chrono::system_clock::now());
   /// "[HH:MM:SS] * text": joins, leaves, notices that belong to the conversation.
   void event(std::string_view text);
+  /// Lines as they are (sanitized) on stdout: tables, help.
+  void print(std::string_view text);
   /// "chat_node: text" on stderr.
   void info(std::string_view text);
 

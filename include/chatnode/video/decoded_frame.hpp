@@ -17,7 +17,7 @@ struct decoded_frame {
   std::string peer_name;         ///< the peer's own name (untrusted: never a file name)
   protocol::video_chunk_header header;  ///< sequence number, capture time, size, origin
   std::shared_ptr<const std::vector<std::uint8_t>> jpeg;  ///< the bytes as received
-  cv::Mat image;                 ///< BGR, decoded
+  cv::Mat image;                 ///< BGR, decoded; its pixels are reused for the next frame, so a sink that keeps it clones it
 };
 
 /// Something that consumes decoded frames. Called on the decode thread; must not block for long.

@@ -1,0 +1,37 @@
+// Turns peer counters into rates once a second, and into the status line and
+// the /stats table people read.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "chatnode/stats/peer_stats.hpp"
+
+namespace chatnode::stats {
+
+/// Derives per-second rates of one peer from successive counter readings.
+class rate_tracker {
+ public:
+  /// Stores fps and kbps (in and out) into `s`, from the counters' change since the last call.
+  void update(peer_stats& s, std::chrono::steady_clock::time_point now);
+
+ private:
+  bool primed_ = false;
+  std::chrono::steady_clock::time_point last_;
+  std::uint64_t frames_in_ = 0, frames_out_ = 0, bytes_in_ = 0, bytes_out_ = 0;
+};
+
+struct peer_view {
+  std::string name;
+  std::string address;
+  const peer_stats* stats;
+};
+
+/// ffmpeg-style one-liner over all peers: "frame= 1234 fps= 30.0 kbps= 2400 latency= 12.3ms drop= 3".
+std::string status_line(const std::vector<peer_view>& peers);
+/// A table with one row per peer and every counter, for /stats.
+std::string stats_table(const std::vector<peer_view>& peers);
+
+}  // namespace chatnode::stats

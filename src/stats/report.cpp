@@ -1,0 +1,78 @@
+#include "chatnode/stats/report.hpp"
+
+#include <cstdio>
+
+namespace chatnode::stats {
+namespace {
+
+std::string fmt(const char* f, auto... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, f, args...);
+  return buf;
+}
+
+std::string ms(std::int64_t us) { return us < 0 ? "-" : fmt("%.1f", static_cast<double>(us) / 1000.0); }
+
+}  // namespace
+
+void rate_tracker::update(peer_stats& s, std::chrono::steady_clock::time_point now) {
+  const auto fi = s.frames_decoded.load(), fo = s.frames_sent.load();
+  const auto bi = s.bytes_received.load(), bo = s.bytes_sent.load();
+  if (primed_) {
+    const double secs = std::chrono::duration<double>(now - last_).count();
+    if (secs > 0) {
+      s.fps_in = static_cast<double>(fi - frames_in_) / secs;
+      s.fps_out = static_cast<double>(fo - frames_out_) / secs;
+      s.kbps_in = static_cast<double>(bi - bytes_in_) * 8 / 1000 / secs;
+      s.kbps_out = static_cast<double>(bo - bytes_out_) * 8 / 1000 / secs;
+    }
+  }
+  primed_ = true;
+  last_ = now;
+  frames_in_ = fi;
+  frames_out_ = fo;
+  bytes_in_ = bi;
+  bytes_out_ = bo;
+}
+
+std::string status_line(const std::vector<peer_view>& peers) {
+  std::uint64_t frames = 0, drops = 0;
+  double fps = 0, kbps = 0;
+  std::int64_t latency = -1;
+  for (const auto& p : peers) {
+    const auto& s = *p.stats;
+    frames += s.frames_decoded;
+    drops += s.frames_replaced + s.frames_skipped + s.frames_undecodable;
+    fps += s.fps_in;
+    kbps += s.kbps_in + s.kbps_out;
+    latency = std::max(latency, s.latency_us.percentile(50));
+  }
+  return fmt("frame=%6llu fps=%5.1f kbps=%7.0f latency=%6sms drop=%llu peers=%zu",
+             static_cast<unsigned long long>(frames), fps, kbps, ms(latency).c_str(),
+             static_cast<unsigned long long>(drops), peers.size());
+}
+
+std::string stats_table(const std::vector<peer_view>& peers) {
+  if (peers.empty()) return "nobody is connected\n";
+  std::string out = fmt("%-20s %-22s %7s %7s %9s %9s %8s %8s %6s %6s %6s %6s %8s %8s %8s\n", "peer", "address",
+                        "rtt ms", "texts", "frames>", "frames<", "fps>", "fps<", "drop>", "skip<", "bad<", "kbps",
+                        "lat p50", "lat p95", "lat p99");
+  for (const auto& p : peers) {
+    const auto& s = *p.stats;
+    out += fmt("%-20.20s %-22.22s %7s %3llu/%-3llu %9llu %9llu %8.1f %8.1f %6llu %6llu %6llu %6.0f %8s %8s %8s\n",
+               p.name.c_str(), p.address.c_str(), ms(s.rtt_us).c_str(),
+               static_cast<unsigned long long>(s.texts_sent.load()),
+               static_cast<unsigned long long>(s.texts_received.load()),
+               static_cast<unsigned long long>(s.frames_sent.load()),
+               static_cast<unsigned long long>(s.frames_decoded.load()), s.fps_out.load(), s.fps_in.load(),
+               static_cast<unsigned long long>(s.frames_replaced.load()),
+               static_cast<unsigned long long>(s.frames_skipped.load()),
+               static_cast<unsigned long long>(s.frames_undecodable.load()), s.kbps_in + s.kbps_out,
+               ms(s.latency_us.percentile(50)).c_str(), ms(s.latency_us.percentile(95)).c_str(),
+               ms(s.latency_us.percentile(99)).c_str());
+  }
+  out += "> sent, < received; drop: newer frame replaced an unsent one; skip: decoder busy; bad: not a JPEG\n";
+  return out;
+}
+
+}  // namespace chatnode::stats

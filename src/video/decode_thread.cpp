@@ -1,0 +1,78 @@
+#include "chatnode/video/decode_thread.hpp"
+
+#include <pthread.h>
+
+#include "chatnode/clock.hpp"
+
+namespace chatnode::video {
+
+decode_thread::decode_thread(std::unique_ptr<jpeg_codec> codec, std::vector<std::shared_ptr<frame_sink>> sinks)
+    : codec_(std::move(codec)), sinks_(std::move(sinks)), thread_([this](std::stop_token st) { loop(st); }) {}
+
+decode_thread::~decode_thread() {
+  thread_.request_stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void decode_thread::submit(int peer, std::string peer_name, std::shared_ptr<stats::peer_stats> stats,
+                           received_frame f) {
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, fresh] = pending_.try_emplace(peer);
+    if (!fresh) it->second.stats->frames_skipped.fetch_add(1, std::memory_order_relaxed);
+    it->second = job{std::move(peer_name), std::move(stats), std::move(f)};
+  }
+  wake_.notify_one();
+}
+
+void decode_thread::peer_closed(int peer) {
+  {
+    std::lock_guard lock(mutex_);
+    closed_.push_back(peer);
+  }
+  wake_.notify_one();
+}
+
+void decode_thread::loop(std::stop_token stop) {
+  pthread_setname_np(pthread_self(), "decode");
+  for (;;) {
+    std::map<int, job> jobs;
+    std::vector<int> closed;
+    {
+      std::unique_lock lock(mutex_);
+      if (!wake_.wait(lock, stop, [this] { return !pending_.empty() || !closed_.empty(); })) return;
+      jobs.swap(pending_);
+      closed.swap(closed_);
+    }
+    for (auto& [peer, j] : jobs) {
+      decode(peer, j);
+      if (stop.stop_requested()) return;
+    }
+    for (int peer : closed)
+      for (auto& s : sinks_) s->peer_closed(peer);
+  }
+}
+
+void decode_thread::decode(int peer, job& j) {
+  auto& st = *j.stats;
+  if (codec_->decode(j.frame.jpeg, image_)) {
+    st.frames_undecodable.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const auto offset = st.clock_offset_us.load(std::memory_order_relaxed);
+  const auto captured_here = static_cast<std::int64_t>(j.frame.header.capture_us) - offset;
+  st.latency_us.add(static_cast<std::int64_t>(wall_us()) - captured_here);
+  st.frames_decoded.fetch_add(1, std::memory_order_relaxed);
+  st.width = image_.cols;
+  st.height = image_.rows;
+
+  decoded_frame d;
+  d.peer = peer;
+  d.peer_name = std::move(j.peer_name);
+  d.header = j.frame.header;
+  d.jpeg = std::make_shared<const std::vector<std::uint8_t>>(std::move(j.frame.jpeg));
+  d.image = image_;
+  for (auto& s : sinks_) s->consume(d);
+}
+
+}  // namespace chatnode::video
