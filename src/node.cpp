@@ -1,9 +1,14 @@
 #include "chatnode/node.hpp"
 
+#include <unistd.h>
+
 #include <random>
 #include <thread>
 
 #include "chatnode/interfaces.hpp"
+#include "chatnode/video/avi_recorder.hpp"
+#include "chatnode/video/display_window.hpp"
+#include "chatnode/video/frame_saver.hpp"
 #include "chatnode/protocol/utf8.hpp"
 
 namespace chatnode {
@@ -18,21 +23,76 @@ std::uint64_t random_node_id() {
   return (static_cast<std::uint64_t>(rd()) << 32) | rd();
 }
 
+/// The source the options ask for. A missing camera falls back to the test
+/// pattern only when none was named; a named one that fails is an error.
+std::unique_ptr<video::frame_source> open_source(const options& o, term::console& console) {
+  using source = options::video_source;
+  const auto pattern = [&] {
+    const auto size = o.capture.size.empty() ? cv::Size(640, 480) : o.capture.size;
+    return video::make_test_pattern(size.width, size.height, o.name);
+  };
+  std::string error;
+  switch (o.source) {
+    case source::none:
+    case source::receive_only: return nullptr;
+    case source::test_pattern: return pattern();
+    case source::automatic:
+      if (auto cam = video::open_camera(0, error)) return cam;
+      console.info("no camera (" + error + "): sending the test pattern instead");
+      return pattern();
+    case source::camera:
+      if (auto cam = video::open_camera(o.camera_index, error)) return cam;
+      throw std::runtime_error(error);
+    case source::file:
+      if (auto file = video::open_video_file(o.video_file, error)) return file;
+      throw std::runtime_error(error);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
-node::node(options opts, term::console& console)
+node::node(options opts, term::console& console, node_hooks hooks)
     : opts_(std::move(opts)),
       console_(console),
+      hooks_(std::move(hooks)),
       ioc_(io_threads),
       strand_(net::make_strand(ioc_)),
-      room_(console_, opts_.name, nullptr),
+      source_(hooks_.source ? std::move(hooks_.source) : open_source(opts_, console_)),
+      decoder_(opts_.source == options::video_source::none
+                   ? nullptr
+                   : std::make_unique<video::decode_thread>(video::make_turbojpeg_codec(), make_sinks())),
+      room_(console_, opts_.name, decoder_.get()),
       connector_(ioc_),
       input_(strand_),
-      signals_(strand_, SIGINT, SIGTERM) {
+      signals_(strand_, SIGINT, SIGTERM),
+      stats_timer_(strand_) {
   session_cfg_.greeting.node_id = random_node_id();
   session_cfg_.greeting.name = opts_.name;
   session_cfg_.greeting.capabilities = protocol::cap_text;
+  if (decoder_) session_cfg_.greeting.capabilities |= protocol::cap_video_recv;
+  if (source_) session_cfg_.greeting.capabilities |= protocol::cap_video_send;
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
+}
+
+node::~node() = default;
+
+std::vector<std::shared_ptr<video::frame_sink>> node::make_sinks() {
+  std::vector<std::shared_ptr<video::frame_sink>> sinks = hooks_.sinks;
+  auto report = [this](std::string what) { console_.info(what); };
+  if (opts_.display) {
+    std::string error;
+    auto escape = [this] { net::post(strand_, [this] { finish(0, protocol::bye_reason::normal, true); }); };
+    if (auto window = video::display_window::open(escape, error))
+      sinks.push_back(std::move(window));
+    else
+      console_.info(error + ": carrying on without --display");
+  }
+  if (!opts_.record_path.empty())
+    sinks.push_back(std::make_shared<video::avi_recorder>(opts_.record_path, opts_.capture.fps, report));
+  if (!opts_.save_frames_dir.empty())
+    sinks.push_back(std::make_shared<video::frame_saver>(opts_.save_frames_dir, report));
+  return sinks;
 }
 
 int node::run() {
@@ -50,12 +110,27 @@ int node::run() {
     connecting_ = true;
     net::co_spawn(strand_, connect_and_run(), net::detached);
   }
-  net::co_spawn(strand_, read_input(), net::detached);
-  net::co_spawn(strand_, watch_signals(), net::detached);
+  if (hooks_.interactive) {
+    net::co_spawn(strand_, read_input(), net::detached);
+    net::co_spawn(strand_, watch_signals(), net::detached);
+  }
+  net::co_spawn(strand_, stats_loop(), net::detached);
+  if (source_) {
+    console_.info("sending video from " + source_->describe());
+    capture_ = std::make_unique<video::capture_thread>(
+        std::move(source_), video::make_turbojpeg_codec(), opts_.capture,
+        [this](video::frame_ptr f) {
+          if (hooks_.on_frame_captured) hooks_.on_frame_captured(f);
+          room_.broadcast_video(f);
+        },
+        [this](const std::string& e) { console_.info(e + ": no more video from us"); });
+  }
 
   std::thread helper([this] { ioc_.run(); });
   ioc_.run();
   helper.join();
+  capture_.reset();
+  if (isatty(STDERR_FILENO)) console_.set_status("");
   return exit_code_;
 }
 
@@ -90,6 +165,7 @@ void node::start_session(tcp::socket socket) {
 
 void node::on_session_done(const peer::session& s) {
   --active_sessions_;
+  rates_.erase(s.peer_id());
   // A --connect node lives for its one connection.
   if (opts_.mode == options::role::connect) finish(s.ended_in_order() ? 0 : 1, protocol::bye_reason::normal, false);
   maybe_done();
@@ -125,13 +201,46 @@ awaitable<void> node::watch_signals() {
   }
 }
 
+awaitable<void> node::stats_loop() {
+  using namespace std::chrono_literals;
+  const bool tty = isatty(STDERR_FILENO);
+  while (!done_) {
+    stats_timer_.expires_after(1s);
+    co_await stats_timer_.async_wait(use_nothrow);
+    if (done_) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& s : room_.sessions()) rates_[s->peer_id()].update(*s->stats(), now);
+    // Refreshed in place once a second, and only where a person watches it.
+    if (tty && (capture_ || decoder_)) console_.set_status(stats::status_line(peer_views()));
+  }
+}
+
+std::vector<stats::peer_view> node::peer_views() const {
+  std::vector<stats::peer_view> views;
+  for (const auto& s : room_.sessions()) views.push_back({s->peer_hello().name, s->remote(), s->stats().get()});
+  return views;
+}
+
+void node::quit() {
+  net::post(strand_, [this] { finish(0, protocol::bye_reason::normal, true); });
+}
+
+void node::say(std::string line) {
+  net::post(strand_, [this, line = std::move(line)]() mutable { handle_line(std::move(line)); });
+}
+
+unsigned short node::listening_port() const { return listener_ ? listener_->local_endpoint().port() : 0; }
+
 void node::handle_line(std::string line) {
   if (line.starts_with("/") && !line.starts_with("//")) {
     if (line == "/quit") {
       finish(0, protocol::bye_reason::normal, true);
     } else if (line == "/help") {
       console_.info("type a line and press Enter to send it; a line starting with '/' is sent as '//...'");
-      console_.info("/peers  who is connected    /quit  say bye and leave    /help  this list");
+      console_.info("/peers  who is connected    /stats  statistics per peer");
+      console_.info("/quit   say bye and leave   /help   this list");
+    } else if (line == "/stats") {
+      console_.print(stats::stats_table(peer_views()));
     } else if (line == "/peers") {
       const auto peers = room_.sessions();
       if (peers.empty()) console_.info("nobody is connected");
@@ -175,6 +284,7 @@ void node::maybe_done() {
   done_ = true;
   error_code ignored;
   signals_.cancel(ignored);
+  stats_timer_.cancel();
   input_.cancel();
 }
 

@@ -43,6 +43,7 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       ("camera", po::value(&o.camera_index)->value_name("N"), "send video from camera N (/dev/videoN)")
       ("video", po::value(&o.video_file)->value_name("FILE"), "send video from FILE, looped")
       ("test-pattern", "send a synthetic test pattern")
+      ("receive-only", "send no video, but receive the peers' video")
       ("no-video", "text only: send and receive no video")
       ("fps", po::value(&o.capture.fps)->value_name("N")->default_value(30), "frames per second to send (0: as fast as possible)")
       ("scale", po::value(&o.capture.scale)->value_name("F")->default_value(0.5), "scale the source by F")
@@ -86,11 +87,13 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   }
 
   const int sources = static_cast<int>(vm.count("camera") + vm.count("video") + vm.count("test-pattern") +
-                                       vm.count("no-video"));
-  if (sources > 1) throw usage_error("give at most one of --camera, --video, --test-pattern and --no-video");
+                                       vm.count("receive-only") + vm.count("no-video"));
+  if (sources > 1)
+    throw usage_error("give at most one of --camera, --video, --test-pattern, --receive-only and --no-video");
   if (vm.count("camera")) o.source = options::video_source::camera;
   if (vm.count("video")) o.source = options::video_source::file;
   if (vm.count("test-pattern")) o.source = options::video_source::test_pattern;
+  if (vm.count("receive-only")) o.source = options::video_source::receive_only;
   if (vm.count("no-video")) o.source = options::video_source::none;
   if (o.camera_index < 0) throw usage_error("--camera must be 0 or more");
   if (!(o.capture.fps >= 0 && o.capture.fps <= 1000)) throw usage_error("--fps must be from 0 to 1000");
@@ -100,8 +103,8 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     int w = 0, h = 0;
     char x = 0, extra = 0;
     if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x' || w < 16 || h < 16 ||
-        w > 7680 || h > 4320 || w % 2 || h % 2)
-      throw usage_error("--size must be WIDTHxHEIGHT, even numbers from 16x16 to 7680x4320, e.g. 640x480");
+        w > 4096 || h > 4096 || w % 2 || h % 2)
+      throw usage_error("--size must be WIDTHxHEIGHT, even numbers from 16x16 to 4096x4096, e.g. 640x480");
     o.capture.size = {w, h};
   }
   if (o.source == options::video_source::none && (vm.count("display") || vm.count("record") || vm.count("save-frames")))

@@ -15,6 +15,7 @@ build_pkgs=(
   libopencv-dev                      # capture, resize, drawing, display, recording
   libturbojpeg0-dev                  # JPEG encode/decode, several times faster than OpenCV 4.6's
   libavformat-dev                    # records received MJPEG into AVI without re-encoding
+  libxcb1-dev                        # asks the X server before OpenCV's Qt windows would abort on a dead one
   libssl-dev                         # TLS and HMAC
 )
 test_pkgs=(

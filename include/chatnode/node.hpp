@@ -1,7 +1,10 @@
 // One chat_node process: the io_context and its threads, the room, the
-// listener or the connection, standard input and signals, wired together.
+// listener or the connection, standard input, signals, and the video threads,
+// wired together.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <optional>
 
 #include "chatnode/net.hpp"
@@ -9,51 +12,82 @@
 #include "chatnode/peer/connector.hpp"
 #include "chatnode/peer/listener.hpp"
 #include "chatnode/peer/room.hpp"
+#include "chatnode/stats/report.hpp"
 #include "chatnode/term/console.hpp"
 #include "chatnode/term/stdin_reader.hpp"
+#include "chatnode/video/capture_thread.hpp"
+#include "chatnode/video/decode_thread.hpp"
 
 namespace chatnode {
+
+/// What an embedding program (tests, the benchmark) changes about a node.
+struct node_hooks {
+  bool interactive = true;  ///< read standard input and handle SIGINT/SIGTERM
+  std::unique_ptr<video::frame_source> source;                ///< replaces the one the options name
+  std::vector<std::shared_ptr<video::frame_sink>> sinks;      ///< get every decoded frame too
+  video::capture_thread::deliver_fn on_frame_captured;        ///< sees each frame we send, as it leaves capture
+};
 
 class node {
  public:
   /// Threads that run the io_context: sessions on different strands run in parallel.
   static constexpr int io_threads = 2;
 
-  /// Binds the listening socket at once, so a port in use is reported before anything starts.
-  node(options opts, term::console& console);
+  /// Binds the listening socket and opens the video source at once, so a port
+  /// in use or a missing file is reported before anything starts.
+  node(options opts, term::console& console, node_hooks hooks = {});
+  ~node();
 
-  /// Runs until the node is finished (/quit, a signal, or the connection's end
-  /// in --connect mode). Returns the process exit code.
+  /// Runs until the node is finished (/quit, a signal, ESC in a window, or the
+  /// connection's end in --connect mode). Returns the process exit code.
   int run();
+
+  /// Any thread: as /quit, say bye to everyone (after they have our text) and finish.
+  void quit();
+  /// Any thread: as a line typed on standard input.
+  void say(std::string line);
+  /// The port the listener bound, 0 in --connect mode.
+  unsigned short listening_port() const;
+  /// Connected peers, for statistics (any thread).
+  std::vector<std::shared_ptr<peer::session>> peers() const { return room_.sessions(); }
 
  private:
   awaitable<void> connect_and_run();
   awaitable<void> read_input();
   awaitable<void> watch_signals();
+  awaitable<void> stats_loop();
   void start_session(tcp::socket socket);
   void on_session_done(const peer::session& s);
   void handle_line(std::string line);
   void finish(int code, protocol::bye_reason reason, bool flush);
   void maybe_done();
+  std::vector<stats::peer_view> peer_views() const;
+  std::vector<std::shared_ptr<video::frame_sink>> make_sinks();
 
   options opts_;
   term::console& console_;
+  node_hooks hooks_;
   net::io_context ioc_;
   // Node-level state (below) is touched only on this strand: the accept loop,
-  // the connector, standard input and signals all run on it.
+  // the connector, standard input, signals and the statistics timer run on it.
   net::strand<net::io_context::executor_type> strand_;
+  std::unique_ptr<video::frame_source> source_;     // handed to the capture thread in run()
+  std::unique_ptr<video::decode_thread> decoder_;   // before room_: the room hands it frames
   peer::room room_;
   peer::session_config session_cfg_;
   std::optional<peer::listener> listener_;
   peer::connector connector_;
   term::stdin_reader input_;
   net::signal_set signals_;
+  net::steady_timer stats_timer_;
+  std::map<int, stats::rate_tracker> rates_;
+  std::unique_ptr<video::capture_thread> capture_;  // last: stopped first, while the room still exists
 
   int next_peer_id_ = 1;
   int active_sessions_ = 0;
   bool connecting_ = false;
   bool finishing_ = false;
-  bool done_ = false;  ///< finished and no session left: the signal and input loops end
+  bool done_ = false;  ///< finished and no session left: the node's own loops end
   bool told_alone_ = false;
   int exit_code_ = 0;
 };

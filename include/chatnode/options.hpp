@@ -26,6 +26,7 @@ struct options {
     camera,        ///< --camera N
     file,          ///< --video FILE
     test_pattern,  ///< --test-pattern
+    receive_only,  ///< --receive-only: send none, receive peers' video
     none,          ///< --no-video: text only, neither sent nor received
   };
   video_source source = video_source::automatic;

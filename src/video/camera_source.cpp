@@ -1,0 +1,62 @@
+#include <filesystem>
+#include <string>
+
+#include <opencv2/videoio.hpp>
+
+#include "chatnode/video/frame_source.hpp"
+
+namespace chatnode::video {
+namespace {
+
+class camera_source final : public frame_source {
+ public:
+  explicit camera_source(int index) : index_(index), device_("/dev/video" + std::to_string(index)) {}
+
+  /// Opens the device and reads one frame: some devices open fine and never deliver (metadata nodes, a busy camera).
+  bool open(std::string& error) {
+    const auto prefix = "camera " + std::to_string(index_) + " (" + device_ + "): ";
+    if (index_ < 0) return fail(error, prefix + "the index must be 0 or more");
+    try {
+      if (!capture_.open(index_, cv::CAP_V4L2)) {
+        std::error_code ec;
+        return fail(error, prefix + (std::filesystem::exists(device_, ec)
+                                         ? "cannot be opened (in use, no permission, or not a capture device)"
+                                         : "no such device"));
+      }
+      cv::Mat probe;
+      if (!capture_.read(probe) || probe.empty()) return fail(error, prefix + "opened but gave no frame");
+      size_ = probe.size();
+    } catch (const cv::Exception& e) {
+      return fail(error, prefix + e.err);
+    }
+    return true;
+  }
+
+  bool grab(cv::Mat& frame) override { return capture_.read(frame) && !frame.empty(); }
+
+  std::string describe() const override {
+    return "camera " + std::to_string(index_) + " (" + device_ + ", " + std::to_string(size_.width) + "x" +
+           std::to_string(size_.height) + ")";
+  }
+
+ private:
+  static bool fail(std::string& error, std::string text) {
+    error = std::move(text);
+    return false;
+  }
+
+  int index_;
+  std::string device_;
+  cv::VideoCapture capture_;
+  cv::Size size_;
+};
+
+}  // namespace
+
+std::unique_ptr<frame_source> open_camera(int index, std::string& error) {
+  auto source = std::make_unique<camera_source>(index);
+  if (!source->open(error)) return nullptr;
+  return source;
+}
+
+}  // namespace chatnode::video

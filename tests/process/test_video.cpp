@@ -1,0 +1,223 @@
+// Video between real chat_node processes: file sources, recording, saving,
+// backpressure from a peer that stops reading, text during heavy video.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "support/child_process.hpp"
+
+using namespace test_support;
+using stream = child_process::stream;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A directory of its own under the system's temporary directory, removed at the end.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    path = fs::temp_directory_path() / ("chat_node_test_" + std::to_string(::getpid()) + "_" + std::to_string(++count));
+    fs::create_directories(path);
+  }
+  ~temp_dir() { fs::remove_all(path); }
+  static inline int count = 0;
+};
+
+/// Resident memory of a process, in KiB, from /proc.
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+  return -1;
+}
+
+// Columns of the /stats table (see stats_table()).
+constexpr int frames_received_col = 5;
+constexpr int dropped_col = 8;
+
+/// The columns of the row about `peer` in a fresh /stats table of `p`.
+std::vector<std::string> stats_row(child_process& p, const std::string& peer) {
+  const auto is_row = [peer](const std::string& l) { return l.starts_with(peer + " "); };
+  const auto before = p.wait_for_count(stream::out, is_row, 1000000, 0ms);
+  p.write_stdin("/stats\n");
+  REQUIRE(p.wait_for_count(stream::out, is_row, before + 1) == before + 1);
+  std::string row;
+  for (const auto& l : p.lines(stream::out))
+    if (is_row(l)) row = l;
+  std::istringstream in(row);
+  std::vector<std::string> cols;
+  for (std::string c; in >> c;) cols.push_back(c);
+  REQUIRE(cols.size() >= 12);
+  return cols;
+}
+
+/// Polls /stats until `p` has decoded at least `n` frames from `peer`; returns how many it had.
+long wait_for_frames(child_process& p, const std::string& peer, long n) {
+  const auto deadline = std::chrono::steady_clock::now() + default_wait;
+  long frames = 0;
+  while (frames < n && std::chrono::steady_clock::now() < deadline) {
+    frames = std::stol(stats_row(p, peer)[frames_received_col]);
+    if (frames < n) p.wait_for(stream::out, "never printed", 200ms);
+  }
+  return frames;
+}
+
+cv::Mat clip_frame(int i) {
+  cv::Mat m(120, 160, CV_8UC3, cv::Scalar(40 * (i % 5), 255 - 15 * i, 10 * i));
+  cv::putText(m, std::to_string(i), {50, 80}, cv::FONT_HERSHEY_SIMPLEX, 2, cv::Scalar(255, 255, 255), 3);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("a video file is streamed, looped, at its own size", "[process][video]") {
+  temp_dir dir;
+  constexpr int clip_frames = 15;
+  const auto clip = (dir.path / "clip.avi").string();
+  {
+    cv::VideoWriter w(clip, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 15, {160, 120});
+    REQUIRE(w.isOpened());
+    for (int i = 0; i < clip_frames; ++i) w.write(clip_frame(i));
+  }
+  const auto saved = dir.path / "received";
+  auto alice = start_listener("alice", {"--test-pattern", "--save-frames", saved.string()});
+  auto bob = start_connector(alice.port, "bob", {"--video", clip, "--scale", "1", "--fps", "60"});
+  REQUIRE(bob->wait_for(stream::err, "sending video from video " + clip));
+
+  // More than one pass through the clip: the file source loops.
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  std::size_t files = 0;
+  while (files < 2 * clip_frames && std::chrono::steady_clock::now() < deadline) {
+    alice.process->wait_for(stream::out, "never printed", 200ms);
+    files = fs::exists(saved) ? static_cast<std::size_t>(std::distance(fs::directory_iterator(saved), fs::directory_iterator())) : 0;
+  }
+  REQUIRE(files >= 2 * clip_frames);
+
+  // Every received frame is one of the clip's frames, at the clip's size.
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(saved)) {
+    const auto img = cv::imread(e.path().string());
+    REQUIRE(img.cols == 160);
+    REQUIRE(img.rows == 120);
+    double best = 0;
+    for (int i = 0; i < clip_frames; ++i) best = std::max(best, cv::PSNR(img, clip_frame(i)));
+    CHECK(best > 25.0);  // JPEG twice (in the clip, then by the sender)
+    if (++checked == 40) break;
+  }
+}
+
+TEST_CASE("received video is recorded to AVI and saved as JPEG files that OpenCV reads back", "[process][video]") {
+  temp_dir dir;
+  const auto avi = (dir.path / "peer.avi").string();
+  const auto frames = dir.path / "frames";
+  auto alice = start_listener("alice", {"--test-pattern", "--record", avi, "--save-frames", frames.string()});
+  auto bob = start_connector(alice.port, "bob", {"--test-pattern", "--size", "320x240", "--fps", "30"});
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  std::size_t saved = 0;
+  while (saved < 30 && std::chrono::steady_clock::now() < deadline) {
+    alice.process->wait_for(stream::out, "never printed", 200ms);
+    saved = fs::exists(frames) ? static_cast<std::size_t>(std::distance(fs::directory_iterator(frames), fs::directory_iterator())) : 0;
+  }
+  REQUIRE(saved >= 30);
+  bob->write_stdin("/quit\n");
+  REQUIRE(bob->wait_exit() == 0);
+  REQUIRE(alice.process->wait_for(stream::out, "bob (127.0.0.1:"));
+  alice.process->write_stdin("/quit\n");
+  REQUIRE(alice.process->wait_exit() == 0);
+
+  cv::VideoCapture cap(avi);
+  REQUIRE(cap.isOpened());
+  int read = 0;
+  for (cv::Mat m; read < 1000 && cap.read(m); ++read) {
+    CHECK(m.cols == 320);
+    CHECK(m.rows == 240);
+  }
+  CHECK(read >= 30);
+  for (const auto& e : fs::directory_iterator(frames)) {
+    CHECK(e.path().filename().string().starts_with("peer1-"));
+    const auto img = cv::imread(e.path().string());
+    CHECK(img.cols == 320);
+  }
+}
+
+TEST_CASE("a peer that stops reading costs the sender dropped frames, not memory, and loses no text",
+          "[process][video][backpressure]") {
+  auto alice = start_listener("alice", {"--test-pattern", "--size", "1280x720", "--fps", "0"});
+  // bob sends a trickle but wants alice's video, which comes as fast as she can make it.
+  auto bob = start_connector(alice.port, "bob", {"--test-pattern", "--size", "160x120", "--fps", "1"});
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+  REQUIRE(bob->wait_for(stream::out, "* alice ("));
+  // Let the stream reach its pace, then take the sender's measure.
+  REQUIRE(wait_for_frames(*bob, "alice", 20) >= 20);
+  const long rss_before = rss_kib(alice.process->pid());
+  const long dropped_before = std::stol(stats_row(*alice.process, "bob")[dropped_col]);
+
+  bob->signal(SIGSTOP);  // bob's process stops reading its socket
+  constexpr int lines = 100;
+  for (int i = 0; i < lines; ++i) alice.process->write_stdin("while you were away " + std::to_string(i) + "\n");
+  alice.process->wait_for(stream::out, "never printed", 5s);
+  const long rss_stalled = rss_kib(alice.process->pid());
+  const long dropped_stalled = std::stol(stats_row(*alice.process, "bob")[dropped_col]);
+  bob->signal(SIGCONT);
+
+  INFO("sender RSS before " << rss_before << " KiB, while the peer was stopped " << rss_stalled << " KiB");
+  CHECK(rss_stalled - rss_before < 64 * 1024);
+  CHECK(dropped_stalled > dropped_before);
+
+  REQUIRE(bob->wait_for_count(stream::out, [](const std::string& l) { return l.find("] alice: while you were away ") != std::string::npos; }, lines) == lines);
+  const std::regex re("\\] alice: while you were away ([0-9]+)$");
+  int expected = 0;
+  std::smatch m;
+  for (const auto& l : bob->lines(stream::out))
+    if (std::regex_search(l, m, re)) CHECK(std::stoi(m[1]) == expected++);
+  CHECK(expected == lines);
+}
+
+TEST_CASE("text arrives in order while the largest video streams at full rate", "[process][video]") {
+  auto alice = start_listener("alice", {"--test-pattern", "--size", "1920x1080", "--fps", "0"});
+  auto bob = start_connector(alice.port, "bob", {"--test-pattern", "--size", "1920x1080", "--fps", "0"});
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+  REQUIRE(wait_for_frames(*alice.process, "bob", 5) >= 5);
+  REQUIRE(wait_for_frames(*bob, "alice", 5) >= 5);
+  const long frames_before = std::stol(stats_row(*alice.process, "bob")[frames_received_col]);
+  constexpr int lines = 200;
+  std::string burst;
+  for (int i = 0; i < lines; ++i) burst += "under load " + std::to_string(i) + "\n";
+  bob->write_stdin(burst);
+  alice.process->write_stdin(burst);
+  CHECK(alice.process->wait_for_count(stream::out, [](const std::string& l) { return l.find("] bob: under load ") != std::string::npos; }, lines) == lines);
+  CHECK(bob->wait_for_count(stream::out, [](const std::string& l) { return l.find("] alice: under load ") != std::string::npos; }, lines) == lines);
+  const std::regex re("\\] bob: under load ([0-9]+)$");
+  int expected = 0;
+  std::smatch m;
+  for (const auto& l : alice.process->lines(stream::out))
+    if (std::regex_search(l, m, re)) CHECK(std::stoi(m[1]) == expected++);
+  // Video kept flowing meanwhile.
+  CHECK(wait_for_frames(*alice.process, "bob", frames_before + 5) >= frames_before + 5);
+}
+
+TEST_CASE("--display without a display says so and carries on headless", "[process][video]") {
+  ::unsetenv("DISPLAY");
+  auto alice = start_listener("alice", {"--test-pattern", "--display"});
+  CHECK(alice.process->wait_for(stream::err, "carrying on without --display"));
+  auto bob = start_connector(alice.port, "bob", {"--test-pattern"});
+  bob->write_stdin("can you see me\n");
+  CHECK(alice.process->wait_for(stream::out, "] bob: can you see me"));
+}
+
+TEST_CASE("a node with no camera falls back to the test pattern and says so", "[process][video]") {
+  auto alice = start_listener("alice");
+  CHECK(alice.process->wait_for(stream::err, "sending the test pattern instead"));
+}
