@@ -73,6 +73,7 @@ node::node(options opts, term::console& console, node_hooks hooks)
   if (decoder_) session_cfg_.greeting.capabilities |= protocol::cap_video_recv;
   if (source_) session_cfg_.greeting.capabilities |= protocol::cap_video_send;
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
+  if (hooks_.on_text) room_.set_text_tap(hooks_.on_text);
 }
 
 node::~node() = default;

@@ -26,6 +26,7 @@ struct node_hooks {
   std::unique_ptr<video::frame_source> source;                ///< replaces the one the options name
   std::vector<std::shared_ptr<video::frame_sink>> sinks;      ///< get every decoded frame too
   video::capture_thread::deliver_fn on_frame_captured;        ///< sees each frame we send, as it leaves capture
+  std::function<void(const protocol::text_message&)> on_text; ///< sees each text received (on a session strand)
 };
 
 class node {

@@ -77,6 +77,7 @@ void room::on_joined(const std::shared_ptr<session>& s) {
 
 void room::on_text(session& s, protocol::text_message m) {
   console_.chat_line(m.origin, m.body);
+  if (text_tap_) text_tap_(m);
   std::lock_guard lock(mutex_);
   fan_out_locked(m.origin, std::move(m.body), &s);
 }

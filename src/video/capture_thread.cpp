@@ -3,8 +3,6 @@
 #include <pthread.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 
 #include <opencv2/imgproc.hpp>
 
@@ -32,25 +30,26 @@ capture_thread::capture_thread(std::unique_ptr<frame_source> source, std::unique
       cfg_(std::move(cfg)),
       deliver_(std::move(deliver)),
       on_error_(std::move(on_error)),
-      thread_([this](std::stop_token st) { loop(st); }) {}
+      encoder_([this](std::stop_token st) { encode_loop(st); }),
+      capturer_([this](std::stop_token st) { capture_loop(st); }) {}
 
 capture_thread::~capture_thread() {
-  thread_.request_stop();
-  if (thread_.joinable()) thread_.join();
+  capturer_.request_stop();
+  encoder_.request_stop();
+  capturer_.join();
+  encoder_.join();
 }
 
-cv::Size capture_thread::frame_size() const { return {width_.load(), height_.load()}; }
-
-void capture_thread::loop(std::stop_token stop) {
+void capture_thread::capture_loop(std::stop_token stop) {
   pthread_setname_np(pthread_self(), "capture");
-  // Pacing waits on this so that a stop request ends the wait at once.
-  std::mutex m;
-  std::condition_variable_any cv;
+  // Pacing waits on this, so that a stop request ends the wait at once.
+  std::mutex pace_mutex;
+  std::condition_variable_any pace;
   const auto period = cfg_.fps > 0 ? std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(1.0 / cfg_.fps))
                                    : steady::duration::zero();
   auto next = steady::now();
-  cv::Mat grabbed, resized;
-  std::uint32_t seq = 0;
+  slot s;
+  cv::Mat grabbed;
 
   while (!stop.stop_requested()) {
     if (period > steady::duration::zero()) {
@@ -59,38 +58,52 @@ void capture_thread::loop(std::stop_token stop) {
       next += period;
       const auto now = steady::now();
       if (next < now - period) next = now;
-      std::unique_lock lock(m);
-      cv.wait_until(lock, stop, next, [] { return false; });
-      if (stop.stop_requested()) break;
+      std::unique_lock lock(pace_mutex);
+      pace.wait_until(lock, stop, next, [] { return false; });
+      if (stop.stop_requested()) return;
     }
 
-    stage_times t;
-    t.grab_begin = steady_ns();
+    s.times = {};
+    s.times.grab_begin = steady_ns();
     if (!source_->grab(grabbed) || grabbed.empty()) {
       on_error_(source_->describe() + " stopped giving frames");
       return;
     }
-    const auto capture_us = wall_us();
-    t.grab_end = steady_ns();
-
+    s.capture_us = wall_us();
+    s.times.grab_end = steady_ns();
     const auto size = target_size(cfg_, grabbed.size());
-    const cv::Mat* image = &grabbed;
-    if (size != grabbed.size()) {
-      cv::resize(grabbed, resized, size, 0, 0, cv::INTER_AREA);
-      image = &resized;
+    if (size != grabbed.size())
+      cv::resize(grabbed, s.image, size, 0, 0, cv::INTER_AREA);
+    else
+      std::swap(grabbed, s.image);  // the source refills whichever buffer it is given
+    s.times.resize_end = steady_ns();
+    s.seq = static_cast<std::uint32_t>(captured_.fetch_add(1, std::memory_order_relaxed) + 1);
+
+    {
+      std::lock_guard lock(mutex_);
+      if (has_pending_) skipped_.fetch_add(1, std::memory_order_relaxed);
+      std::swap(pending_, s);  // s gets the old buffers back, to be reused
+      has_pending_ = true;
     }
-    t.resize_end = steady_ns();
+    ready_.notify_one();
+  }
+}
 
+void capture_thread::encode_loop(std::stop_token stop) {
+  pthread_setname_np(pthread_self(), "encode");
+  slot s;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (!ready_.wait(lock, stop, [this] { return has_pending_; })) return;
+      std::swap(pending_, s);
+      has_pending_ = false;
+    }
     std::vector<std::uint8_t> jpeg;
-    codec_->encode(*image, cfg_.quality, jpeg);
-    t.encode_end = steady_ns();
-
-    width_ = size.width;
-    height_ = size.height;
-    captured_.fetch_add(1, std::memory_order_relaxed);
-    t.posted = steady_ns();
-    deliver_(std::make_shared<const encoded_frame>(++seq, capture_us, size.width, size.height, cfg_.origin,
-                                                   std::move(jpeg), t));
+    codec_->encode(s.image, cfg_.quality, jpeg);
+    s.times.encode_end = steady_ns();
+    deliver_(std::make_shared<const encoded_frame>(s.seq, s.capture_us, s.image.cols, s.image.rows, cfg_.origin,
+                                                   std::move(jpeg), s.times));
   }
 }
 

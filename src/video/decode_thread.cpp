@@ -55,6 +55,7 @@ void decode_thread::loop(std::stop_token stop) {
 
 void decode_thread::decode(int peer, job& j) {
   auto& st = *j.stats;
+  const auto decode_begin = steady_ns();
   if (codec_->decode(j.frame.jpeg, image_)) {
     st.frames_undecodable.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -70,6 +71,10 @@ void decode_thread::decode(int peer, job& j) {
   d.peer = peer;
   d.peer_name = std::move(j.peer_name);
   d.header = j.frame.header;
+  d.first_chunk_ns = j.frame.first_chunk_ns;
+  d.complete_ns = j.frame.complete_ns;
+  d.decode_begin_ns = decode_begin;
+  d.decode_end_ns = steady_ns();
   d.jpeg = std::make_shared<const std::vector<std::uint8_t>>(std::move(j.frame.jpeg));
   d.image = image_;
   for (auto& s : sinks_) s->consume(d);

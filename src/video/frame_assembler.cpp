@@ -1,5 +1,6 @@
 #include "chatnode/video/frame_assembler.hpp"
 
+#include "chatnode/clock.hpp"
 #include "chatnode/protocol/errors.hpp"
 
 namespace chatnode::video {
@@ -11,6 +12,7 @@ boost::system::result<std::optional<received_frame>> frame_assembler::add(const 
     current_.header = h;
     current_.jpeg.clear();
     current_.jpeg.reserve(h.total_bytes);
+    current_.first_chunk_ns = steady_ns();
     in_progress_ = true;
   } else if (h.frame_seq != current_.header.frame_seq || h.total_bytes != current_.header.total_bytes ||
              h.offset != current_.jpeg.size() || h.origin != current_.header.origin) {
@@ -19,6 +21,7 @@ boost::system::result<std::optional<received_frame>> frame_assembler::add(const 
   current_.jpeg.insert(current_.jpeg.end(), chunk.data.begin(), chunk.data.end());
   if (current_.jpeg.size() < h.total_bytes) return std::optional<received_frame>{};
   in_progress_ = false;
+  current_.complete_ns = steady_ns();
   return std::optional<received_frame>{std::move(current_)};
 }
 

@@ -60,7 +60,7 @@ TEST_CASE("usage errors say what is wrong and exit 2", "[process][cli]") {
   }
 }
 
-TEST_CASE("--help and --version print to stdout and exit 0", "[process][cli]") {
+TEST_CASE("The options --help and --version print to stdout and exit 0", "[process][cli]") {
   child_process help({chat_node_binary(), "--help"});
   CHECK(run_to_exit(help) == 0);
   CHECK(help.wait_for(stream::out, "--listen", 1s));

@@ -208,7 +208,7 @@ TEST_CASE("text arrives in order while the largest video streams at full rate", 
   CHECK(wait_for_frames(*alice.process, "bob", frames_before + 5) >= frames_before + 5);
 }
 
-TEST_CASE("--display without a display says so and carries on headless", "[process][video]") {
+TEST_CASE("The option --display without a display says so and carries on headless", "[process][video]") {
   ::unsetenv("DISPLAY");
   auto alice = start_listener("alice", {"--test-pattern", "--display"});
   CHECK(alice.process->wait_for(stream::err, "carrying on without --display"));

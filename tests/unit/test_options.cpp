@@ -34,7 +34,7 @@ std::optional<options> parse(std::initializer_list<std::string> args) {
 
 }  // namespace
 
-TEST_CASE("--listen with a port listens on all interfaces", "[options]") {
+TEST_CASE("The option --listen with a port listens on all interfaces", "[options]") {
   const auto o = parse({"--listen", "9999", "--name", "alice"});
   REQUIRE(o.has_value());
   CHECK(o->mode == options::role::listen);
@@ -43,7 +43,7 @@ TEST_CASE("--listen with a port listens on all interfaces", "[options]") {
   CHECK(o->name == "alice");
 }
 
-TEST_CASE("--listen=HOST:PORT is accepted too", "[options]") {
+TEST_CASE("The form --listen=HOST:PORT is accepted too", "[options]") {
   const auto o = parse({"--listen=127.0.0.1:0", "--name=bob"});
   REQUIRE(o.has_value());
   CHECK(o->mode == options::role::listen);
@@ -52,7 +52,7 @@ TEST_CASE("--listen=HOST:PORT is accepted too", "[options]") {
   CHECK(o->name == "bob");
 }
 
-TEST_CASE("--connect takes a host and port", "[options]") {
+TEST_CASE("The option --connect takes a host and port", "[options]") {
   const auto o = parse({"--connect", "host:1", "--name", "carol"});
   REQUIRE(o.has_value());
   CHECK(o->mode == options::role::connect);
@@ -118,7 +118,7 @@ TEST_CASE("A name that is too long, empty or not UTF-8 is a usage error", "[opti
   CHECK_THROWS_AS(parse({"--listen", "1", "--name", ""}), usage_error);
 }
 
-TEST_CASE("--help prints the usage and returns nothing", "[options]") {
+TEST_CASE("The option --help prints the usage and returns nothing", "[options]") {
   for (const auto& flag : {"--help", "-h"}) {
     INFO(flag);
     std::ostringstream out;
@@ -132,7 +132,7 @@ TEST_CASE("--help prints the usage and returns nothing", "[options]") {
   }
 }
 
-TEST_CASE("--version prints the version and protocol and returns nothing", "[options]") {
+TEST_CASE("The option --version prints the version and protocol and returns nothing", "[options]") {
   std::ostringstream out;
   const auto o = parse({"--version"}, out);
   CHECK_FALSE(o.has_value());

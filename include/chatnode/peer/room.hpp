@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,6 +34,9 @@ class room final : public session_events {
   /// Any thread: hands a frame to every peer (one shared buffer, latest wins per peer).
   void broadcast_video(const video::frame_ptr& f);
 
+  /// Before any session starts: sees every text received, on the session's strand.
+  void set_text_tap(std::function<void(const protocol::text_message&)> tap) { text_tap_ = std::move(tap); }
+
   std::vector<std::shared_ptr<session>> sessions() const;
   std::size_t backlog_size() const;
 
@@ -48,6 +52,7 @@ class room final : public session_events {
   term::console& console_;
   const std::string local_name_;
   video::decode_thread* const decoder_;
+  std::function<void(const protocol::text_message&)> text_tap_;
 
   // Sessions run on their own strands and all reach the room, so the registry
   // is shared state across strands: a mutex guards it. Posting to a session

@@ -1,15 +1,19 @@
-// The capture thread: grab -> resize -> JPEG encode -> stamp -> hand off.
-// It never waits on the network: the hand-off only posts into the executor,
-// and the receivers bound what waits there (latest frame wins).
+// Capture and encode, on two threads: "capture" grabs and resizes at the
+// source's pace, "encode" JPEG-encodes and hands frames off. A one-slot
+// hand-off joins them (a newer image replaces one the encoder has not taken),
+// so on two cores grabbing and encoding overlap and neither waits on the other.
+// Nothing here waits on the network: the hand-off only posts into the executor.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
-#include <opencv2/core/types.hpp>
+#include <opencv2/core/mat.hpp>
 
 #include "chatnode/video/encoded_frame.hpp"
 #include "chatnode/video/frame_source.hpp"
@@ -27,7 +31,7 @@ struct capture_config {
 
 class capture_thread {
  public:
-  /// Called on the capture thread with each encoded frame; must only post, never block.
+  /// Called on the encode thread with each encoded frame; must only post, never block.
   using deliver_fn = std::function<void(frame_ptr)>;
   /// Called once if the source fails for good.
   using error_fn = std::function<void(const std::string&)>;
@@ -35,26 +39,40 @@ class capture_thread {
   /// Starts capturing at once.
   capture_thread(std::unique_ptr<frame_source> source, std::unique_ptr<jpeg_codec> codec, capture_config cfg,
                  deliver_fn deliver, error_fn on_error);
-  /// Stops and joins.
+  /// Stops and joins both threads.
   ~capture_thread();
   capture_thread(const capture_thread&) = delete;
   capture_thread& operator=(const capture_thread&) = delete;
 
   std::uint64_t frames_captured() const { return captured_.load(std::memory_order_relaxed); }
-  /// The size frames are sent at, once the first one is captured.
-  cv::Size frame_size() const;
+  /// Images the encoder never took because a newer one came first.
+  std::uint64_t frames_skipped() const { return skipped_.load(std::memory_order_relaxed); }
 
  private:
-  void loop(std::stop_token stop);
+  struct slot {
+    cv::Mat image;
+    std::uint32_t seq = 0;
+    std::uint64_t capture_us = 0;
+    stage_times times;
+  };
+  void capture_loop(std::stop_token stop);
+  void encode_loop(std::stop_token stop);
 
   std::unique_ptr<frame_source> source_;
   std::unique_ptr<jpeg_codec> codec_;
   capture_config cfg_;
   deliver_fn deliver_;
   error_fn on_error_;
-  std::atomic<std::uint64_t> captured_{0};
-  std::atomic<int> width_{0}, height_{0};
-  std::jthread thread_;  // last: starts after everything above exists
+  std::atomic<std::uint64_t> captured_{0}, skipped_{0};
+
+  std::mutex mutex_;
+  std::condition_variable_any ready_;  ///< the slot was filled
+  slot pending_;                       ///< guarded by mutex_
+  bool has_pending_ = false;           ///< guarded by mutex_
+
+  // Last: they start after everything above exists, and stop first.
+  std::jthread encoder_;
+  std::jthread capturer_;
 };
 
 }  // namespace chatnode::video

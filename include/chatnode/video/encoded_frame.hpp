@@ -16,8 +16,7 @@ namespace chatnode::video {
 struct stage_times {
   std::int64_t grab_begin = 0, grab_end = 0;
   std::int64_t resize_end = 0;
-  std::int64_t encode_end = 0;
-  std::int64_t posted = 0;
+  std::int64_t encode_end = 0;  ///< also when the frame was handed off
 };
 
 class encoded_frame {

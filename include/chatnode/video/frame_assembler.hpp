@@ -16,6 +16,8 @@ namespace chatnode::video {
 struct received_frame {
   protocol::video_chunk_header header;  ///< offset is meaningless here
   std::vector<std::uint8_t> jpeg;
+  std::int64_t first_chunk_ns = 0;  ///< steady clock: first chunk parsed
+  std::int64_t complete_ns = 0;     ///< steady clock: last chunk parsed
 };
 
 class frame_assembler {

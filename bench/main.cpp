@@ -1,0 +1,110 @@
+// bench/frame_throughput: frame latency and throughput of the real pipeline,
+// measured beside the codec floor on the same frames, in one run.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/program_options.hpp>
+
+#include "codec_floor.hpp"
+#include "in_process.hpp"
+#include "results.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::vector<std::pair<int, int>> parse_sizes(const std::string& text) {
+  std::vector<std::pair<int, int>> sizes;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    int w = 0, h = 0;
+    char x = 0;
+    if (std::sscanf(item.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 16 || h < 16 || w % 2 || h % 2)
+      throw po::error("--sizes: '" + item + "' is not an even WIDTHxHEIGHT");
+    sizes.emplace_back(w, h);
+  }
+  return sizes;
+}
+
+std::string machine() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, model = "unknown CPU";
+  while (std::getline(cpuinfo, line))
+    if (line.starts_with("model name")) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string sizes_text = "320x240,640x480,1280x720,1920x1080", json, csv;
+  bench::run_spec spec;
+  double paced_fps = 30;
+  int floor_frames = 200, text_messages = 400, text_interval_ms = 5;
+  bool no_unpaced = false, no_text = false;
+  po::options_description desc("Usage: frame_throughput [options]\n\nOptions");
+  desc.add_options()
+      ("sizes", po::value(&sizes_text), "frame sizes, e.g. 640x480,1920x1080")
+      ("frames", po::value(&spec.frames)->default_value(300), "frames measured per run, after the warm-up")
+      ("warmup", po::value(&spec.warmup_frames)->default_value(30), "frames before measuring")
+      ("seconds", po::value(&spec.max_seconds)->default_value(20), "longest a run may measure")
+      ("fps", po::value(&paced_fps)->default_value(30), "rate of the paced runs")
+      ("quality", po::value(&spec.quality)->default_value(90), "JPEG quality")
+      ("floor-frames", po::value(&floor_frames)->default_value(200), "frames for the codec floor")
+      ("no-unpaced", "skip the unpaced runs")
+      ("no-text", "skip the text-under-load run")
+      ("json", po::value(&json), "write every figure as JSON to FILE")
+      ("csv", po::value(&csv), "write the pipeline table as CSV to FILE")
+      ("help,h", "show this help");
+  std::vector<std::pair<int, int>> sizes;
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << desc;
+      return 0;
+    }
+    no_unpaced = vm.count("no-unpaced") > 0;
+    no_text = vm.count("no-text") > 0;
+    sizes = parse_sizes(sizes_text);
+  } catch (const po::error& e) {
+    std::cerr << "frame_throughput: " << e.what() << "\n";
+    return 2;
+  }
+
+  bench::report r;
+  r.machine = machine();
+  for (const auto& [w, h] : sizes) {
+    std::cerr << "frame_throughput: " << w << "x" << h << ": codec floor\n";
+    r.floors.push_back(bench::measure_codec_floor(w, h, spec.quality, floor_frames));
+    spec.width = w;
+    spec.height = h;
+    std::cerr << "frame_throughput: " << w << "x" << h << ": pipeline at " << paced_fps << " fps\n";
+    spec.fps = paced_fps;
+    r.runs.push_back(bench::run_in_process(spec));
+    if (!no_unpaced) {
+      std::cerr << "frame_throughput: " << w << "x" << h << ": pipeline unpaced\n";
+      spec.fps = 0;
+      r.runs.push_back(bench::run_in_process(spec));
+    }
+  }
+  if (!no_text) {
+    const auto [w, h] = sizes.back();
+    spec.width = w;
+    spec.height = h;
+    spec.fps = 0;
+    std::cerr << "frame_throughput: text under load at " << w << "x" << h << "\n";
+    r.texts.push_back(bench::text_under_load(spec, text_messages, text_interval_ms));
+  }
+
+  bench::print_table(std::cout, r);
+  if (!json.empty()) bench::write_json(json, r);
+  if (!csv.empty()) bench::write_csv(csv, r);
+  return 0;
+}
