@@ -7,6 +7,7 @@
 #include "chatnode/protocol/messages.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_client.hpp"
+#include "support/stats_table.hpp"
 
 using namespace test_support;
 using stream = child_process::stream;
@@ -122,4 +123,42 @@ TEST_CASE("a connection that never says hello is dropped after the handshake dea
   CHECK(silent.read_until_closed(default_wait).closed);
   CHECK(r.alice.process->wait_for(stream::err, "no handshake within 5000 ms"));
   r.still_chatting("after silence");
+}
+
+TEST_CASE("a video frame that is not a JPEG is counted and skipped, and the connection survives", "[process][faults]") {
+  auto alice = start_listener("alice", {"--receive-only"});
+  raw_client mallory(alice.port);
+  protocol::hello h;
+  h.node_id = 7;
+  h.name = "mallory";
+  h.capabilities = protocol::cap_text | protocol::cap_video_send;
+  std::string stream = as_string(protocol::encode_greeting(h));
+  for (std::uint32_t seq = 1; seq <= 3; ++seq) {
+    protocol::video_chunk_header v;
+    v.frame_seq = seq;
+    v.total_bytes = 1000;
+    v.width = 64;
+    v.height = 48;
+    v.origin = "mallory";
+    stream += as_string(protocol::encode_prefix(v, 1000)) + std::string(1000, static_cast<char>('A' + seq));
+  }
+  protocol::text_message m;
+  m.seq = 1;
+  m.origin = "mallory";
+  m.body = "still connected after bad frames";
+  stream += as_string(protocol::encode(m));
+  mallory.send(stream);
+
+  REQUIRE(alice.process->wait_for(stream::out, "] mallory: still connected after bad frames"));
+  // The decode thread may skip a frame when a newer one is already waiting; every one it tried failed.
+  const auto accounted = [&] {
+    return stats_value(*alice.process, "mallory", skipped_col) + stats_value(*alice.process, "mallory", undecodable_col);
+  };
+  const auto deadline = std::chrono::steady_clock::now() + default_wait;
+  while (accounted() < 3 && std::chrono::steady_clock::now() < deadline) alice.process->wait_for(stream::out, "never printed", 200ms);
+  CHECK(accounted() == 3);
+  CHECK(stats_value(*alice.process, "mallory", undecodable_col) >= 1);
+  CHECK(stats_value(*alice.process, "mallory", frames_received_col) == 0);
+  for (const auto& l : alice.process->lines(stream::out))
+    CHECK_FALSE((l.find("mallory (") != std::string::npos && l.find(" left: ") != std::string::npos));
 }

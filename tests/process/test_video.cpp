@@ -14,6 +14,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "support/child_process.hpp"
+#include "support/stats_table.hpp"
 
 using namespace test_support;
 using stream = child_process::stream;
@@ -41,35 +42,9 @@ long rss_kib(pid_t pid) {
   return -1;
 }
 
-// Columns of the /stats table (see stats_table()).
-constexpr int frames_received_col = 5;
-constexpr int dropped_col = 8;
-
-/// The columns of the row about `peer` in a fresh /stats table of `p`.
-std::vector<std::string> stats_row(child_process& p, const std::string& peer) {
-  const auto is_row = [peer](const std::string& l) { return l.starts_with(peer + " "); };
-  const auto before = p.wait_for_count(stream::out, is_row, 1000000, 0ms);
-  p.write_stdin("/stats\n");
-  REQUIRE(p.wait_for_count(stream::out, is_row, before + 1) == before + 1);
-  std::string row;
-  for (const auto& l : p.lines(stream::out))
-    if (is_row(l)) row = l;
-  std::istringstream in(row);
-  std::vector<std::string> cols;
-  for (std::string c; in >> c;) cols.push_back(c);
-  REQUIRE(cols.size() >= 12);
-  return cols;
-}
-
-/// Polls /stats until `p` has decoded at least `n` frames from `peer`; returns how many it had.
+/// Waits until `p` has decoded at least `n` frames from `peer`; returns how many it had.
 long wait_for_frames(child_process& p, const std::string& peer, long n) {
-  const auto deadline = std::chrono::steady_clock::now() + default_wait;
-  long frames = 0;
-  while (frames < n && std::chrono::steady_clock::now() < deadline) {
-    frames = std::stol(stats_row(p, peer)[frames_received_col]);
-    if (frames < n) p.wait_for(stream::out, "never printed", 200ms);
-  }
-  return frames;
+  return wait_for_stat(p, peer, frames_received_col, [n](long v) { return v >= n; });
 }
 
 cv::Mat clip_frame(int i) {
@@ -162,14 +137,14 @@ TEST_CASE("a peer that stops reading costs the sender dropped frames, not memory
   // Let the stream reach its pace, then take the sender's measure.
   REQUIRE(wait_for_frames(*bob, "alice", 20) >= 20);
   const long rss_before = rss_kib(alice.process->pid());
-  const long dropped_before = std::stol(stats_row(*alice.process, "bob")[dropped_col]);
+  const long dropped_before = stats_value(*alice.process, "bob", dropped_col);
 
   bob->signal(SIGSTOP);  // bob's process stops reading its socket
   constexpr int lines = 100;
   for (int i = 0; i < lines; ++i) alice.process->write_stdin("while you were away " + std::to_string(i) + "\n");
   alice.process->wait_for(stream::out, "never printed", 5s);
   const long rss_stalled = rss_kib(alice.process->pid());
-  const long dropped_stalled = std::stol(stats_row(*alice.process, "bob")[dropped_col]);
+  const long dropped_stalled = stats_value(*alice.process, "bob", dropped_col);
   bob->signal(SIGCONT);
 
   INFO("sender RSS before " << rss_before << " KiB, while the peer was stopped " << rss_stalled << " KiB");
@@ -191,7 +166,7 @@ TEST_CASE("text arrives in order while the largest video streams at full rate", 
   REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
   REQUIRE(wait_for_frames(*alice.process, "bob", 5) >= 5);
   REQUIRE(wait_for_frames(*bob, "alice", 5) >= 5);
-  const long frames_before = std::stol(stats_row(*alice.process, "bob")[frames_received_col]);
+  const long frames_before = stats_value(*alice.process, "bob", frames_received_col);
   constexpr int lines = 200;
   std::string burst;
   for (int i = 0; i < lines; ++i) burst += "under load " + std::to_string(i) + "\n";

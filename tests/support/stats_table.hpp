@@ -1,0 +1,25 @@
+// Reading a node's /stats table from its standard output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "support/child_process.hpp"
+
+namespace test_support {
+
+// Columns of the /stats table (see chatnode::stats::stats_table).
+constexpr int frames_sent_col = 4;
+constexpr int frames_received_col = 5;
+constexpr int dropped_col = 8;
+constexpr int skipped_col = 9;
+constexpr int undecodable_col = 10;
+
+/// Asks `p` for /stats and returns the columns of the new row about `peer`.
+std::vector<std::string> stats_row(child_process& p, const std::string& peer);
+/// One column of a fresh /stats row, as a number.
+long stats_value(child_process& p, const std::string& peer, int column);
+/// Polls /stats (bounded by default_wait) until `done(value)` holds for the column; returns the last value.
+long wait_for_stat(child_process& p, const std::string& peer, int column, const std::function<bool(long)>& done);
+
+}  // namespace test_support
