@@ -73,7 +73,7 @@ node::node(options opts, term::console& console, node_hooks hooks)
   if (decoder_) session_cfg_.greeting.capabilities |= protocol::cap_video_recv;
   if (source_) session_cfg_.greeting.capabilities |= protocol::cap_video_send;
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
-  if (hooks_.on_text) room_.set_text_tap(hooks_.on_text);
+  room_.set_observer(this);
 }
 
 node::~node() = default;
@@ -221,6 +221,14 @@ std::vector<stats::peer_view> node::peer_views() const {
   for (const auto& s : room_.sessions()) views.push_back({s->peer_hello().name, s->remote(), s->stats().get()});
   return views;
 }
+
+void node::on_text(const protocol::text_message& m, bool from_peer) {
+  if (from_peer && hooks_.on_text) hooks_.on_text(m);
+}
+
+void node::on_joined(const peer::session&) {}
+
+void node::on_left(const peer::session&, const std::string&) {}
 
 void node::quit() {
   net::post(strand_, [this] { finish(0, protocol::bye_reason::normal, true); });

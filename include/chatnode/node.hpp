@@ -29,7 +29,7 @@ struct node_hooks {
   std::function<void(const protocol::text_message&)> on_text; ///< sees each text received (on a session strand)
 };
 
-class node {
+class node final : private peer::room_observer {
  public:
   /// Threads that run the io_context: sessions on different strands run in parallel.
   static constexpr int io_threads = 2;
@@ -64,6 +64,10 @@ class node {
   void maybe_done();
   std::vector<stats::peer_view> peer_views() const;
   std::vector<std::shared_ptr<video::frame_sink>> make_sinks();
+
+  void on_text(const protocol::text_message& m, bool from_peer) override;
+  void on_joined(const peer::session& s) override;
+  void on_left(const peer::session& s, const std::string& reason) override;
 
   options opts_;
   term::console& console_;

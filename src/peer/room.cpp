@@ -23,6 +23,7 @@ void room::fan_out_locked(const std::string& origin, std::string body, const ses
   m.sent_us = wall_us();
   m.origin = origin;
   m.body = std::move(body);
+  if (except == nullptr && observer_) observer_->on_text(m, false);
   outgoing_text t{m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m))};
   bool delivered = false;
   for (auto& w : sessions_) {
@@ -66,6 +67,7 @@ std::size_t room::backlog_size() const {
 
 void room::on_joined(const std::shared_ptr<session>& s) {
   console_.event(s->peer_hello().name + " (" + s->remote() + ") joined");
+  if (observer_) observer_->on_joined(*s);
   std::lock_guard lock(mutex_);
   std::erase_if(sessions_, [](auto& w) { return w.expired(); });
   sessions_.push_back(s);
@@ -77,7 +79,7 @@ void room::on_joined(const std::shared_ptr<session>& s) {
 
 void room::on_text(session& s, protocol::text_message m) {
   console_.chat_line(m.origin, m.body);
-  if (text_tap_) text_tap_(m);
+  if (observer_) observer_->on_text(m, true);
   std::lock_guard lock(mutex_);
   fan_out_locked(m.origin, std::move(m.body), &s);
 }
@@ -88,10 +90,12 @@ void room::on_video(session& s, video::received_frame f) {
 
 void room::on_closed(session& s, bool joined, const std::string& reason) {
   if (decoder_) decoder_->peer_closed(s.peer_id());
-  if (joined)
+  if (joined) {
     console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);
-  else
+    if (observer_) observer_->on_left(s, reason);
+  } else {
     console_.info("connection with " + s.remote() + " closed before the handshake completed: " + reason);
+  }
   std::lock_guard lock(mutex_);
   std::erase_if(sessions_, [&s](auto& w) {
     auto p = w.lock();

@@ -54,12 +54,12 @@ std::string status_line(const std::vector<peer_view>& peers) {
 
 std::string stats_table(const std::vector<peer_view>& peers) {
   if (peers.empty()) return "nobody is connected\n";
-  std::string out = fmt("%-20s %-22s %7s %7s %9s %9s %8s %8s %6s %6s %6s %6s %8s %8s %8s\n", "peer", "address",
+  std::string out = fmt("%-14s %-21s %6s %7s %8s %8s %5s %5s %6s %6s %5s %6s %7s %7s %7s\n", "peer", "address",
                         "rtt ms", "texts", "frames>", "frames<", "fps>", "fps<", "drop>", "skip<", "bad<", "kbps",
                         "lat p50", "lat p95", "lat p99");
   for (const auto& p : peers) {
     const auto& s = *p.stats;
-    out += fmt("%-20.20s %-22.22s %7s %3llu/%-3llu %9llu %9llu %8.1f %8.1f %6llu %6llu %6llu %6.0f %8s %8s %8s\n",
+    out += fmt("%-14.14s %-21.21s %6s %3llu/%-3llu %8llu %8llu %5.1f %5.1f %6llu %6llu %5llu %6.0f %7s %7s %7s\n",
                p.name.c_str(), p.address.c_str(), ms(s.rtt_us).c_str(),
                static_cast<unsigned long long>(s.texts_sent.load()),
                static_cast<unsigned long long>(s.texts_received.load()),

@@ -1,5 +1,8 @@
 #include "chatnode/term/console.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <ctime>
 
 namespace chatnode::term {
@@ -74,17 +77,30 @@ void console::info(std::string_view text) {
 
 void console::set_status(std::string line) {
   std::lock_guard lock(mutex_);
-  status_ = std::move(line);
-  std::fputs(("\r\x1b[K" + status_).c_str(), err_);
+  winsize ws{};
+  const int rows = ::ioctl(::fileno(err_), TIOCGWINSZ, &ws) == 0 ? ws.ws_row : 0;
+  std::string out;
+  if (line.empty() || rows < 3) {
+    // Give the screen back: no scroll region, an empty bottom row.
+    if (region_rows_ > 0) out = "\x1b" "7" "\x1b[r" "\x1b" "8" "\x1b[" + std::to_string(region_rows_) + ";1H\x1b[2K";
+    region_rows_ = 0;
+  } else {
+    if (rows != region_rows_) {
+      // Make room for the status row first, so the cursor is inside the region
+      // (DECSTBM moves the cursor, hence the save and restore around it).
+      if (region_rows_ == 0) out += "\n\x1b[1A";
+      out += "\x1b" "7" "\x1b[1;" + std::to_string(rows - 1) + "r" "\x1b" "8";
+      region_rows_ = rows;
+    }
+    out += "\x1b" "7" "\x1b[" + std::to_string(rows) + ";1H\x1b[2K" + sanitize_for_terminal(line) + "\x1b" "8";
+  }
+  std::fputs(out.c_str(), err_);
   std::fflush(err_);
 }
 
 void console::write_locked(std::FILE* f, const std::string& s) {
-  // The status line lives on the last line of the terminal: clear it, print, redraw it.
-  if (!status_.empty()) std::fputs("\r\x1b[K", err_), std::fflush(err_);
   std::fwrite(s.data(), 1, s.size(), f);
   std::fflush(f);
-  if (!status_.empty()) std::fputs(status_.c_str(), err_), std::fflush(err_);
 }
 
 }  // namespace chatnode::term

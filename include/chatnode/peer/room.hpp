@@ -4,7 +4,6 @@
 #pragma once
 
 #include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +15,17 @@
 #include "chatnode/video/decode_thread.hpp"
 
 namespace chatnode::peer {
+
+/// Who else wants to hear what happens in the room (the web page, the benchmark).
+/// Called on the strand of the session concerned, or on the caller's thread for local text.
+class room_observer {
+ public:
+  virtual ~room_observer() = default;
+  /// Text said in the room: by a peer (`from_peer` true) or by the local user.
+  virtual void on_text(const protocol::text_message& m, bool from_peer) = 0;
+  virtual void on_joined(const session& s) = 0;
+  virtual void on_left(const session& s, const std::string& reason) = 0;
+};
 
 class room final : public session_events {
  public:
@@ -34,8 +44,8 @@ class room final : public session_events {
   /// Any thread: hands a frame to every peer (one shared buffer, latest wins per peer).
   void broadcast_video(const video::frame_ptr& f);
 
-  /// Before any session starts: sees every text received, on the session's strand.
-  void set_text_tap(std::function<void(const protocol::text_message&)> tap) { text_tap_ = std::move(tap); }
+  /// Before any session starts: tells `o` what happens from now on.
+  void set_observer(room_observer* o) { observer_ = o; }
 
   std::vector<std::shared_ptr<session>> sessions() const;
   std::size_t backlog_size() const;
@@ -52,7 +62,7 @@ class room final : public session_events {
   term::console& console_;
   const std::string local_name_;
   video::decode_thread* const decoder_;
-  std::function<void(const protocol::text_message&)> text_tap_;
+  room_observer* observer_ = nullptr;
 
   // Sessions run on their own strands and all reach the room, so the registry
   // is shared state across strands: a mutex guards it. Posting to a session

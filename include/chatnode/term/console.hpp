@@ -27,7 +27,9 @@ class console {
   /// "chat_node: text" on stderr.
   void info(std::string_view text);
 
-  /// Text that replaces the status line on stderr (empty to clear it).
+  /// Text for the status line: the bottom row of the terminal on stderr, kept
+  /// out of the scrolling chat by a scroll region. Empty removes it and gives
+  /// the whole screen back. Only for a terminal.
   void set_status(std::string line);
 
  private:
@@ -38,7 +40,7 @@ class console {
   std::mutex mutex_;
   std::FILE* out_;
   std::FILE* err_;
-  std::string status_;
+  int region_rows_ = 0;  ///< terminal height the scroll region was set for; 0: none set
 };
 
 }  // namespace chatnode::term
