@@ -184,6 +184,7 @@ pipeline_run run_in_process(const run_spec& spec) {
     r.stage_ms["handoff"].add(ms(a.complete, a.decode_begin));
     r.stage_ms["decode"].add(ms(a.decode_begin, a.decode_end));
   }
+  r.latency = {r.latency_ms.pct(50), r.latency_ms.pct(95), r.latency_ms.pct(99), r.latency_ms.max()};
   std::uint64_t missing = 0;
   for (const auto& [seq, c] : captured)
     if (!arrivals.count(seq)) ++missing;

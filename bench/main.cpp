@@ -9,6 +9,7 @@
 
 #include "codec_floor.hpp"
 #include "in_process.hpp"
+#include "processes.hpp"
 #include "results.hpp"
 
 namespace po = boost::program_options;
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
   bench::run_spec spec;
   double paced_fps = 30;
   int floor_frames = 200, text_messages = 400, text_interval_ms = 5;
-  bool no_unpaced = false, no_text = false;
+  bool no_unpaced = false, no_text = false, processes = false;
   po::options_description desc("Usage: frame_throughput [options]\n\nOptions");
   desc.add_options()
       ("sizes", po::value(&sizes_text), "frame sizes, e.g. 640x480,1920x1080")
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
       ("floor-frames", po::value(&floor_frames)->default_value(200), "frames for the codec floor")
       ("no-unpaced", "skip the unpaced runs")
       ("no-text", "skip the text-under-load run")
+      ("processes", "also run two real chat_node processes per size and pacing")
       ("json", po::value(&json), "write every figure as JSON to FILE")
       ("csv", po::value(&csv), "write the pipeline table as CSV to FILE")
       ("help,h", "show this help");
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
     }
     no_unpaced = vm.count("no-unpaced") > 0;
     no_text = vm.count("no-text") > 0;
+    processes = vm.count("processes") > 0;
     sizes = parse_sizes(sizes_text);
   } catch (const po::error& e) {
     std::cerr << "frame_throughput: " << e.what() << "\n";
@@ -85,13 +88,16 @@ int main(int argc, char** argv) {
     r.floors.push_back(bench::measure_codec_floor(w, h, spec.quality, floor_frames));
     spec.width = w;
     spec.height = h;
-    std::cerr << "frame_throughput: " << w << "x" << h << ": pipeline at " << paced_fps << " fps\n";
-    spec.fps = paced_fps;
-    r.runs.push_back(bench::run_in_process(spec));
-    if (!no_unpaced) {
-      std::cerr << "frame_throughput: " << w << "x" << h << ": pipeline unpaced\n";
-      spec.fps = 0;
+    for (const double fps : {paced_fps, 0.0}) {
+      if (fps == 0 && no_unpaced) continue;
+      spec.fps = fps;
+      const auto pacing = fps > 0 ? "at " + std::to_string(static_cast<int>(fps)) + " fps" : std::string("unpaced");
+      std::cerr << "frame_throughput: " << w << "x" << h << ": pipeline " << pacing << "\n";
       r.runs.push_back(bench::run_in_process(spec));
+      if (processes) {
+        std::cerr << "frame_throughput: " << w << "x" << h << ": two processes " << pacing << "\n";
+        r.runs.push_back(bench::run_processes(spec));
+      }
     }
   }
   if (!no_text) {

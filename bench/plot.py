@@ -35,7 +35,7 @@ def main(src, dst):
     cdf.legend(fontsize=8)
 
     unpaced = [r for r in runs if r["pacing"] == "unpaced"]
-    names = [f'{r["width"]}x{r["height"]}' for r in unpaced]
+    names = [f'{r["width"]}x{r["height"]}\n{r["mode"]}' for r in unpaced]
     ratios = [r["fps_over_bound"] for r in unpaced]
     bars = fps.bar(names, ratios)
     for bar, r in zip(bars, unpaced):

@@ -48,9 +48,9 @@ void print_table(std::ostream& out, const report& r) {
     double cpu = 0;
     for (const auto& [who, s] : run.cpu_s_per_frame) cpu += s;
     out << f("%4dx%-5d %-10s %-8s %7.1f %7.1f %7.2f %7.2f %7.2f %7.2f %8.2f %8.2f %6llu %9.2f %9.2f\n", run.width,
-             run.height, run.mode.c_str(), run.pacing.c_str(), run.fps(), run.mb_per_s(), run.latency_ms.pct(50),
-             run.latency_ms.pct(95), run.latency_ms.pct(99), run.latency_ms.max(), run.latency_ms.pct(50) / floor,
-             run.latency_ms.pct(99) / floor, static_cast<unsigned long long>(run.dropped),
+             run.height, run.mode.c_str(), run.pacing.c_str(), run.fps(), run.mb_per_s(), run.latency.p50,
+             run.latency.p95, run.latency.p99, run.latency.max, run.latency.p50 / floor,
+             run.latency.p99 / floor, static_cast<unsigned long long>(run.dropped),
              fl ? run.fps() / fl->bound_fps() : NAN, cpu * 1000);
   }
 
@@ -59,6 +59,7 @@ void print_table(std::ostream& out, const report& r) {
   for (const char* s : stages) out << f(" %8s", s);
   out << f(" %9s %11s %9s\n", "overhead", "overhd/flr", "rss MiB");
   for (const auto& run : r.runs) {
+    if (run.stage_ms.empty()) continue;  // only the in-process mode sees inside the pipeline
     const auto* fl = floor_for(r, run.width, run.height);
     auto med = [&](const char* s) {
       const auto it = run.stage_ms.find(s);
@@ -102,10 +103,10 @@ void write_json(const std::string& path, const report& r) {
     for (double v : run.latency_ms.values()) lat.push_back(v);
     runs.push_back({{"width", run.width}, {"height", run.height}, {"mode", run.mode}, {"pacing", run.pacing},
                     {"seconds", run.seconds}, {"frames", run.frames}, {"fps", run.fps()},
-                    {"mb_per_s", run.mb_per_s()}, {"latency_ms", pcts(run.latency_ms)}, {"latency_samples_ms", lat},
+                    {"mb_per_s", run.mb_per_s()}, {"latency_ms", {{"p50", run.latency.p50}, {"p95", run.latency.p95}, {"p99", run.latency.p99}, {"max", run.latency.max}}}, {"latency_samples_ms", lat},
                     {"stages_ms", st}, {"dropped", run.dropped}, {"cpu_s_per_frame", cpu}, {"peak_rss_kib", rss},
-                    {"p50_over_floor", fl ? run.latency_ms.pct(50) / fl->turbo_ms.median() : 0.0},
-                    {"p99_over_floor", fl ? run.latency_ms.pct(99) / fl->turbo_ms.median() : 0.0},
+                    {"p50_over_floor", fl ? run.latency.p50 / fl->turbo_ms.median() : 0.0},
+                    {"p99_over_floor", fl ? run.latency.p99 / fl->turbo_ms.median() : 0.0},
                     {"fps_over_bound", fl ? run.fps() / fl->bound_fps() : 0.0}});
   }
   for (const auto& t : r.texts)
@@ -126,8 +127,8 @@ void write_csv(const std::string& path, const report& r) {
   for (const auto& run : r.runs) {
     const auto* fl = floor_for(r, run.width, run.height);
     out << run.width << "x" << run.height << "," << run.mode << "," << run.pacing << "," << run.fps() << ","
-        << run.mb_per_s() << "," << run.latency_ms.pct(50) << "," << run.latency_ms.pct(95) << ","
-        << run.latency_ms.pct(99) << "," << run.latency_ms.max() << "," << (fl ? fl->turbo_ms.median() : NAN)
+        << run.mb_per_s() << "," << run.latency.p50 << "," << run.latency.p95 << ","
+        << run.latency.p99 << "," << run.latency.max << "," << (fl ? fl->turbo_ms.median() : NAN)
         << "," << (fl ? fl->bound_fps() : NAN) << "," << run.dropped;
     for (const char* s : stages) {
       const auto it = run.stage_ms.find(s);

@@ -1,6 +1,7 @@
 // What one benchmark run measured, and how it is printed and saved.
 #pragma once
 
+#include <cmath>
 #include <map>
 #include <ostream>
 #include <string>
@@ -29,7 +30,11 @@ struct pipeline_run {
   double seconds = 0;
   std::size_t frames = 0;  ///< decoded by the receiver in the measured window
   double bytes = 0;
-  samples latency_ms;
+  /// End-to-end latency percentiles (ms): p50, p95, p99, max (NaN where not measured).
+  struct percentiles {
+    double p50 = NAN, p95 = NAN, p99 = NAN, max = NAN;
+  } latency;
+  samples latency_ms;  ///< every frame's latency, where the mode sees each frame (in-process)
   std::map<std::string, samples> stage_ms;  ///< capture, resize, encode, queue, network, handoff, decode
   std::uint64_t dropped = 0;                ///< captured in the window but never decoded
   std::map<std::string, double> cpu_s_per_frame;  ///< per process

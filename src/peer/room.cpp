@@ -66,15 +66,18 @@ std::size_t room::backlog_size() const {
 }
 
 void room::on_joined(const std::shared_ptr<session>& s) {
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(sessions_, [](auto& w) { return w.expired(); });
+    sessions_.push_back(s);
+    for (auto& t : backlog_) s->send_text(std::move(t));
+    backlog_.clear();
+    backlog_bytes_ = 0;
+    if (stop_future_) s->stop(stop_future_->reason, stop_future_->text, stop_future_->flush);
+  }
+  // Announced once registered, so whoever reacts to the news (/peers, /stats) finds the peer.
   console_.event(s->peer_hello().name + " (" + s->remote() + ") joined");
   if (observer_) observer_->on_joined(*s);
-  std::lock_guard lock(mutex_);
-  std::erase_if(sessions_, [](auto& w) { return w.expired(); });
-  sessions_.push_back(s);
-  for (auto& t : backlog_) s->send_text(std::move(t));
-  backlog_.clear();
-  backlog_bytes_ = 0;
-  if (stop_future_) s->stop(stop_future_->reason, stop_future_->text, stop_future_->flush);
 }
 
 void room::on_text(session& s, protocol::text_message m) {

@@ -50,6 +50,10 @@ class child_process {
   /// Everything on a stream as one string, for failure messages.
   std::string transcript(stream s) const;
 
+  /// Called by every destructor once the child is gone and its output read
+  /// (the tests install a check for sanitizer reports here).
+  static inline std::function<void(const child_process&)> on_teardown;
+
  private:
   /// Reads what is available, waiting at most `timeout` for something to happen.
   void pump(std::chrono::milliseconds timeout);

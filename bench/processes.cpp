@@ -1,0 +1,89 @@
+#include "processes.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "support/child_process.hpp"
+#include "support/stats_table.hpp"
+
+namespace bench {
+namespace {
+
+using test_support::child_process;
+
+/// User + system CPU seconds a process has used so far.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+  std::istringstream rest(all.substr(all.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 1; i <= 13 && rest >> field; ++i)
+    if (i == 12 || i == 13) ticks += std::stod(field);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+long peak_rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
+  return -1;
+}
+
+double ms_column(const std::vector<std::string>& row, int column) {
+  const auto& v = row[static_cast<std::size_t>(column)];
+  return v == "-" ? NAN : std::stod(v);
+}
+
+// Latency and rate columns of the /stats table (see chatnode::stats::stats_table).
+constexpr int kbps_col = 11, p50_col = 12, p95_col = 13, p99_col = 14;
+
+}  // namespace
+
+pipeline_run run_processes(const run_spec& spec) {
+  using namespace test_support;
+  const auto size = std::to_string(spec.width) + "x" + std::to_string(spec.height);
+  auto sender = start_listener("sender", {"--test-pattern", "--size", size, "--fps", std::to_string(spec.fps),
+                                          "--quality", std::to_string(spec.quality)});
+  auto receiver = start_connector(sender.port, "receiver", {"--receive-only"});
+  auto& tx = *sender.process;
+  auto& rx = *receiver;
+
+  if (!rx.wait_for(child_process::stream::out, "* sender (") || !tx.wait_for(child_process::stream::out, "* receiver ("))
+    throw std::runtime_error("the two chat_node processes did not connect:\n" + rx.transcript(child_process::stream::err));
+  const auto frames_at_least = [](long n) { return [n](long v) { return v >= n; }; };
+  wait_for_stat(rx, "sender", frames_received_col, frames_at_least(spec.warmup_frames));
+
+  const double tx_cpu0 = cpu_seconds(tx.pid()), rx_cpu0 = cpu_seconds(rx.pid());
+  const auto t0 = std::chrono::steady_clock::now();
+  const long f0 = stats_value(rx, "sender", frames_received_col);
+  const long f1 = wait_for_stat(rx, "sender", frames_received_col, frames_at_least(f0 + spec.frames));
+  const auto t1 = std::chrono::steady_clock::now();
+  const double tx_cpu1 = cpu_seconds(tx.pid()), rx_cpu1 = cpu_seconds(rx.pid());
+  const auto rx_row = stats_row(rx, "sender");
+  const auto tx_row = stats_row(tx, "receiver");
+
+  pipeline_run r;
+  r.mode = "processes";
+  r.pacing = spec.fps > 0 ? std::to_string(static_cast<int>(spec.fps)) + " fps" : "unpaced";
+  r.width = spec.width;
+  r.height = spec.height;
+  r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  r.frames = static_cast<std::size_t>(f1 - f0);
+  r.bytes = ms_column(rx_row, kbps_col) * 1000 / 8 * r.seconds;
+  // The receiver's window of its latest 512 frames.
+  r.latency = {ms_column(rx_row, p50_col), ms_column(rx_row, p95_col), ms_column(rx_row, p99_col), NAN};
+  r.dropped = std::stoul(tx_row[dropped_col]) + std::stoul(rx_row[skipped_col]) + std::stoul(rx_row[undecodable_col]);
+  const double frames = r.frames ? static_cast<double>(r.frames) : 1;
+  r.cpu_s_per_frame["sender"] = (tx_cpu1 - tx_cpu0) / frames;
+  r.cpu_s_per_frame["receiver"] = (rx_cpu1 - rx_cpu0) / frames;
+  r.peak_rss_kib["sender"] = peak_rss_kib(tx.pid());
+  r.peak_rss_kib["receiver"] = peak_rss_kib(rx.pid());
+  return r;
+}
+
+}  // namespace bench
