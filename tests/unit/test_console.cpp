@@ -1,6 +1,10 @@
 // term::console and sanitize_for_terminal: what reaches the terminal, and where.
 #include <catch2/catch.hpp>
 
+#include <poll.h>
+#include <pty.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -145,14 +149,48 @@ TEST_CASE("info goes to the err stream prefixed with chat_node:", "[term][consol
   CHECK(out.contents().empty());
 }
 
-TEST_CASE("The status line is cleared before a line is printed and redrawn after it", "[term][console]") {
+TEST_CASE("The status line keeps the terminal's bottom row, out of the scrolling chat", "[term][console]") {
+  // A real pseudo-terminal of 24 rows: the console asks it for its size.
+  int master = -1, slave = -1;
+  winsize size{};
+  size.ws_row = 24;
+  size.ws_col = 80;
+  REQUIRE(::openpty(&master, &slave, nullptr, nullptr, &size) == 0);
+  std::FILE* tty = ::fdopen(slave, "w");
+  REQUIRE(tty);
+  const auto drain = [master] {
+    std::string got;
+    char buf[4096];
+    for (pollfd p{master, POLLIN, 0}; ::poll(&p, 1, 0) > 0;) {
+      const auto n = ::read(master, buf, sizeof buf);
+      if (n <= 0) break;
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+  };
+  {
+    console c(tty, tty);
+    c.set_status("frame= 1");
+    auto first = drain();
+    CHECK(first.find("\x1b[1;23r") != std::string::npos);          // chat scrolls in rows 1..23
+    CHECK(first.find("\x1b[24;1H\x1b[2Kframe= 1") != std::string::npos);  // status drawn on row 24
+    c.set_status("frame= 2");
+    auto second = drain();
+    CHECK(second.find("\x1b[1;23r") == std::string::npos);          // the region is set once
+    CHECK(second.find("\x1b[24;1H\x1b[2Kframe= 2") != std::string::npos);
+    c.info("a note");
+    CHECK(drain().find("chat_node: a note") != std::string::npos);   // lines print as they are
+    c.set_status("");
+    CHECK(drain().find("\x1b[r") != std::string::npos);              // the whole screen given back
+  }
+  std::fclose(tty);
+  ::close(master);
+}
+
+TEST_CASE("Without a terminal the status line writes nothing", "[term][console]") {
   captured_file out, err;
   console c(out.get(), err.get());
-  c.set_status("rtt 3 ms");
-  CHECK(err.contents() == "\r\x1b[Krtt 3 ms");
+  c.set_status("frame= 1");
   c.info("note");
-  CHECK(err.contents() == "\r\x1b[Krtt 3 ms\r\x1b[Kchat_node: note\nrtt 3 ms");
-  c.chat_line("a", "b", local_time(0, 0, 0));
-  CHECK(out.contents() == "[00:00:00] a: b\n");
-  CHECK(err.contents() == "\r\x1b[Krtt 3 ms\r\x1b[Kchat_node: note\nrtt 3 ms\r\x1b[Krtt 3 ms");
+  CHECK(err.contents() == "chat_node: note\n");
 }
