@@ -24,5 +24,5 @@ stage "build ($preset)" cmake --build --preset "$preset"
 # Any sanitizer report fails the test that caused it, child processes included.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
 stage "test ($preset)" ctest --preset "$preset" --parallel 2 --no-tests=error
