@@ -40,13 +40,48 @@ std::string machine() {
   return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
 }
 
+struct plan {
+  double paced_fps;
+  int floor_frames;
+  bool no_unpaced, processes, no_text;
+  int text_messages = 400, text_interval_ms = 5;
+};
+
+void measure(bench::report& r, const std::vector<std::pair<int, int>>& sizes, bench::run_spec spec, const plan& c) {
+  for (const auto& [w, h] : sizes) {
+    std::cerr << "frame_throughput: " << w << "x" << h << ": codec floor\n";
+    r.floors.push_back(bench::measure_codec_floor(w, h, spec.quality, c.floor_frames));
+    spec.width = w;
+    spec.height = h;
+    for (const double fps : {c.paced_fps, 0.0}) {
+      if (fps == 0 && c.no_unpaced) continue;
+      spec.fps = fps;
+      const auto pacing = fps > 0 ? "at " + std::to_string(static_cast<int>(fps)) + " fps" : std::string("unpaced");
+      std::cerr << "frame_throughput: " << w << "x" << h << ": pipeline " << pacing << "\n";
+      r.runs.push_back(bench::run_in_process(spec));
+      if (c.processes) {
+        std::cerr << "frame_throughput: " << w << "x" << h << ": two processes " << pacing << "\n";
+        r.runs.push_back(bench::run_processes(spec));
+      }
+    }
+  }
+  if (!c.no_text) {
+    const auto [w, h] = sizes.back();
+    spec.width = w;
+    spec.height = h;
+    spec.fps = 0;
+    std::cerr << "frame_throughput: text under load at " << w << "x" << h << "\n";
+    r.texts.push_back(bench::text_under_load(spec, c.text_messages, c.text_interval_ms));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string sizes_text = "320x240,640x480,1280x720,1920x1080", json, csv;
   bench::run_spec spec;
   double paced_fps = 30;
-  int floor_frames = 200, text_messages = 400, text_interval_ms = 5;
+  int floor_frames = 200;
   bool no_unpaced = false, no_text = false, processes = false;
   po::options_description desc("Usage: frame_throughput [options]\n\nOptions");
   desc.add_options()
@@ -83,30 +118,12 @@ int main(int argc, char** argv) {
 
   bench::report r;
   r.machine = machine();
-  for (const auto& [w, h] : sizes) {
-    std::cerr << "frame_throughput: " << w << "x" << h << ": codec floor\n";
-    r.floors.push_back(bench::measure_codec_floor(w, h, spec.quality, floor_frames));
-    spec.width = w;
-    spec.height = h;
-    for (const double fps : {paced_fps, 0.0}) {
-      if (fps == 0 && no_unpaced) continue;
-      spec.fps = fps;
-      const auto pacing = fps > 0 ? "at " + std::to_string(static_cast<int>(fps)) + " fps" : std::string("unpaced");
-      std::cerr << "frame_throughput: " << w << "x" << h << ": pipeline " << pacing << "\n";
-      r.runs.push_back(bench::run_in_process(spec));
-      if (processes) {
-        std::cerr << "frame_throughput: " << w << "x" << h << ": two processes " << pacing << "\n";
-        r.runs.push_back(bench::run_processes(spec));
-      }
-    }
-  }
-  if (!no_text) {
-    const auto [w, h] = sizes.back();
-    spec.width = w;
-    spec.height = h;
-    spec.fps = 0;
-    std::cerr << "frame_throughput: text under load at " << w << "x" << h << "\n";
-    r.texts.push_back(bench::text_under_load(spec, text_messages, text_interval_ms));
+  // Errors end the run through the destructors, so no chat_node is left behind.
+  try {
+    measure(r, sizes, spec, {paced_fps, floor_frames, no_unpaced, processes, no_text});
+  } catch (const std::exception& e) {
+    std::cerr << "frame_throughput: " << e.what() << "\n";
+    return 1;
   }
 
   bench::print_table(std::cout, r);
