@@ -41,6 +41,7 @@ def main(src, dst):
     for bar, r in zip(bars, unpaced):
         fps.annotate(f'{r["fps"]:.0f} fps', (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                      ha="center", va="bottom", fontsize=8)
+    fps.tick_params(axis="x", labelsize=7)
     fps.axhline(0.9, color="red", linestyle=":", label="target 0.9")
     fps.set_ylim(0, 1.1)
     fps.set_ylabel("unpaced fps / two-core bound")

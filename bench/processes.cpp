@@ -40,7 +40,7 @@ double ms_column(const std::vector<std::string>& row, int column) {
 }
 
 // Latency and rate columns of the /stats table (see chatnode::stats::stats_table).
-constexpr int kbps_col = 11, p50_col = 12, p95_col = 13, p99_col = 14;
+constexpr int p50_col = 12, p95_col = 13, p99_col = 14;
 
 }  // namespace
 
@@ -74,7 +74,7 @@ pipeline_run run_processes(const run_spec& spec) {
   r.height = spec.height;
   r.seconds = std::chrono::duration<double>(t1 - t0).count();
   r.frames = static_cast<std::size_t>(f1 - f0);
-  r.bytes = ms_column(rx_row, kbps_col) * 1000 / 8 * r.seconds;
+  r.bytes = NAN;  // the receiver reports no byte count of its own for the window
   // The receiver's window of its latest 512 frames.
   r.latency = {ms_column(rx_row, p50_col), ms_column(rx_row, p95_col), ms_column(rx_row, p99_col), NAN};
   r.dropped = std::stoul(tx_row[dropped_col]) + std::stoul(rx_row[skipped_col]) + std::stoul(rx_row[undecodable_col]);

@@ -11,7 +11,10 @@ namespace {
 std::string f(const char* fmt, auto... args) {
   char buf[512];
   std::snprintf(buf, sizeof buf, fmt, args...);
-  return buf;
+  // A figure a mode does not measure is NaN: show it as a dash.
+  std::string out = buf;
+  for (std::size_t at; (at = out.find("nan")) != std::string::npos;) out.replace(at, 3, "  -");
+  return out;
 }
 
 const codec_floor* floor_for(const report& r, int w, int h) {
