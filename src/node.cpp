@@ -226,10 +226,6 @@ void node::on_text(const protocol::text_message& m, bool from_peer) {
   if (from_peer && hooks_.on_text) hooks_.on_text(m);
 }
 
-void node::on_joined(const peer::session&) {}
-
-void node::on_left(const peer::session&, const std::string&) {}
-
 void node::quit() {
   net::post(strand_, [this] { finish(0, protocol::bye_reason::normal, true); });
 }

@@ -66,8 +66,6 @@ class node final : private peer::room_observer {
   std::vector<std::shared_ptr<video::frame_sink>> make_sinks();
 
   void on_text(const protocol::text_message& m, bool from_peer) override;
-  void on_joined(const peer::session& s) override;
-  void on_left(const peer::session& s, const std::string& reason) override;
 
   options opts_;
   term::console& console_;
