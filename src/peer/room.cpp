@@ -77,7 +77,6 @@ void room::on_joined(const std::shared_ptr<session>& s) {
   }
   // Announced once registered, so whoever reacts to the news (/peers, /stats) finds the peer.
   console_.event(s->peer_hello().name + " (" + s->remote() + ") joined");
-  if (observer_) observer_->on_joined(*s);
 }
 
 void room::on_text(session& s, protocol::text_message m) {
@@ -93,12 +92,10 @@ void room::on_video(session& s, video::received_frame f) {
 
 void room::on_closed(session& s, bool joined, const std::string& reason) {
   if (decoder_) decoder_->peer_closed(s.peer_id());
-  if (joined) {
+  if (joined)
     console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);
-    if (observer_) observer_->on_left(s, reason);
-  } else {
+  else
     console_.info("connection with " + s.remote() + " closed before the handshake completed: " + reason);
-  }
   std::lock_guard lock(mutex_);
   std::erase_if(sessions_, [&s](auto& w) {
     auto p = w.lock();

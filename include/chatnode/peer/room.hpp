@@ -23,8 +23,6 @@ class room_observer {
   virtual ~room_observer() = default;
   /// Text said in the room: by a peer (`from_peer` true) or by the local user.
   virtual void on_text(const protocol::text_message& m, bool from_peer) = 0;
-  virtual void on_joined(const session&) {}
-  virtual void on_left(const session&, const std::string& /*reason*/) {}
 };
 
 class room final : public session_events {
