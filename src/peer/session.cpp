@@ -15,8 +15,12 @@ using protocol::frame_type;
 // How many bytes one read asks for; the buffer never holds more than a frame plus this.
 constexpr std::size_t read_chunk = 64 * 1024;
 
+// GCC 12 miscompiles a co_await used directly as an if condition in some
+// coroutines (they resume with a corrupt frame), so callers store the result
+// first: `const bool stop = co_await cancelled(); if (stop) ...`.
 awaitable<bool> cancelled() {
-  co_return (co_await net::this_coro::cancellation_state).cancelled() != net::cancellation_type::none;
+  const auto state = co_await net::this_coro::cancellation_state;
+  co_return state.cancelled() != net::cancellation_type::none;
 }
 
 }  // namespace
@@ -127,7 +131,8 @@ awaitable<void> session::read_loop() {
 
     auto [ec, n] = co_await socket_.async_read_some(read_buffer_.prepare(read_chunk), use_nothrow);
     if (ec) {
-      if (co_await cancelled()) co_return;
+      const bool stop = co_await cancelled();
+      if (stop) co_return;
       if (ec == net::error::eof) {
         if (read_buffer_.size() > 0 || assembler_.in_progress())
           note_close(protocol::make_error_code(protocol::errc::truncated).message());
@@ -263,14 +268,16 @@ awaitable<void> session::write_loop() {
     if (!outbox_.has_pending()) {
       if (stopping_ && (force_close_ || outbox_.all_acked())) break;
       co_await wake_.async_wait(use_nothrow);
-      if (co_await cancelled()) co_return;
+      const bool stop = co_await cancelled();
+      if (stop) co_return;
       continue;
     }
     outbox_.prepare(buffers);
     const auto frames_before = outbox_.video_frames_sent();
     auto [ec, n] = co_await net::async_write(socket_, buffers, use_nothrow);
     if (ec) {
-      if (!co_await cancelled()) note_close(ec.message());
+      const bool stop = co_await cancelled();
+      if (!stop) note_close(ec.message());
       co_return;
     }
     outbox_.written();
@@ -316,7 +323,8 @@ awaitable<void> session::heartbeat_loop() {
     if (stopping_ && !force_close_) next = std::min(next, stop_deadline_);
     heartbeat_.expires_at(next);
     co_await heartbeat_.async_wait(use_nothrow);
-    if (co_await cancelled()) co_return;
+    const bool stop = co_await cancelled();
+    if (stop) co_return;
   }
 }
 
