@@ -52,23 +52,22 @@ awaitable<void> mjpeg_stream::run() {
   if (!state_->clients.add(shared_from_this())) co_return;
   registration reg(state_->clients, this);
 
-  http::response<http::empty_body> res{http::status::ok, 11};
-  add_security_headers(res.base());
-  res.set(http::field::content_type, "multipart/x-mixed-replace; boundary=" + std::string(mjpeg_boundary));
-  res.set(http::field::cache_control, "no-store");
-  // No length and no chunking: the body is every part until the connection closes.
-  res.keep_alive(false);
-  const auto head = [&] {
-    std::string h;
-    for (const auto& f : res.base()) h.append(f.name_string()).append(": ").append(f.value()).append("\r\n");
-    return "HTTP/1.1 200 OK\r\n" + h + "\r\n";
-  }();
-  bool head_sent = false;
-  if (!stopping_) head_sent = co_await write(net::buffer(head));
-  if (head_sent) co_await (read_loop() || write_loop() || watchdog_.run());
+  if (!stopping_) co_await (read_loop() || write_loop() || watchdog_.run());
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+}
+
+std::string mjpeg_stream::response_head() {
+  http::fields f;
+  add_security_headers(f);
+  f.set(http::field::content_type, "multipart/x-mixed-replace; boundary=" + std::string(mjpeg_boundary));
+  f.set(http::field::cache_control, "no-store");
+  // No length and no chunking: the body is every part until the connection closes.
+  f.set(http::field::connection, "close");
+  std::string head = "HTTP/1.1 200 OK\r\n";
+  for (const auto& field : f) head.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  return head + "\r\n";
 }
 
 template <class Buffers>
@@ -89,6 +88,9 @@ awaitable<void> mjpeg_stream::read_loop() {
 }
 
 awaitable<void> mjpeg_stream::write_loop() {
+  const auto head = response_head();
+  const bool head_sent = co_await write(net::buffer(head));
+  if (!head_sent) co_return;
   for (;;) {
     if (!pending_) {
       co_await wake_.async_wait(use_nothrow);

@@ -78,7 +78,7 @@ TEST_CASE("/video/N.mjpg streams peer N's frames as JPEG parts that decode", "[w
   CHECK(srv.stop());
 }
 
-TEST_CASE("a viewer that stops reading is closed at the write deadline; others carry on", "[web][video][slow]") {
+TEST_CASE("a viewer that stops reading is closed at the write deadline while others carry on", "[web][video][slow]") {
   web::web_config cfg;
   cfg.write_timeout = 1500ms;
   test_server srv(cfg);

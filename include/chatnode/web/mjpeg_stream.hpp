@@ -36,6 +36,7 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
  private:
   using clock = std::chrono::steady_clock;
 
+  static std::string response_head();
   awaitable<void> read_loop();
   awaitable<void> write_loop();
   /// Writes with the write deadline armed; false on error.
