@@ -1,0 +1,34 @@
+// What the web server's connections share, held by shared_ptr so a session
+// that outlives the web_server object (still unwinding after stop()) never
+// touches freed memory.
+#pragma once
+
+#include <atomic>
+#include <string_view>
+
+#include "chatnode/net.hpp"
+#include "chatnode/web/backend.hpp"
+#include "chatnode/web/client_registry.hpp"
+#include "chatnode/web/request_guard.hpp"
+#include "chatnode/web/web_server.hpp"
+
+namespace chatnode::web {
+
+struct server_state {
+  server_state(net::io_context& ioc, backend& b, web_config c)
+      : ioc(ioc), app(b), cfg(std::move(c)), acceptor(ioc), accept_strand(net::make_strand(ioc)) {}
+
+  net::io_context& ioc;
+  backend& app;
+  web_config cfg;
+  guard_config guard;
+  client_registry clients;
+  tcp::acceptor acceptor;  ///< touched only on accept_strand once started
+  net::strand<net::io_context::executor_type> accept_strand;
+  std::atomic<bool> stopped{false};
+
+  /// Reports an unexpected failure through cfg.log, or on stderr.
+  void log(std::string_view what) const;
+};
+
+}  // namespace chatnode::web

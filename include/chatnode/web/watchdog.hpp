@@ -1,0 +1,47 @@
+// A moving deadline for one connection, raced against its loops:
+// `co_await (read_loop() || write_loop() || watchdog_.run())`, as Talking
+// Async's timeout_watchdog. The loops move the deadline (a write started, the
+// server is stopping); when it passes, run() returns and `||` cancels the rest.
+// Beast's tcp_stream timeouts can't express this for a WebSocket, whose read
+// is always pending while writes come and go.
+#pragma once
+
+#include <chrono>
+
+#include "chatnode/net.hpp"
+
+namespace chatnode::web {
+
+/// Inside a coroutine: has the enclosing `||` (or anyone) asked it to stop?
+///
+/// Store the result before testing it: `const bool stop = co_await
+/// cancelled(); if (stop) co_return;`. GCC 12.2 miscompiles
+/// `if (co_await cancelled()) co_return;` in some coroutines: the frame is laid
+/// out 8 bytes off from its handle, so parameters and `this` read garbage on
+/// the first resume (SIGSEGV/SIGILL; reproduced with a 20-line program).
+awaitable<bool> cancelled();
+
+class watchdog {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  explicit watchdog(const net::any_io_executor& ex) : timer_(ex, clock::time_point::max()) {}
+
+  /// On the strand: the deadline is now `t` (time_point::max(): none). Only an
+  /// earlier deadline wakes the timer; a later one is picked up when it fires.
+  void expires_at(clock::time_point t) {
+    deadline_ = t;
+    if (t < timer_.expiry()) timer_.cancel();
+  }
+  clock::time_point deadline() const { return deadline_; }
+  bool expired() const;
+
+  /// Completes when the deadline has passed, or when cancelled.
+  awaitable<void> run();
+
+ private:
+  net::steady_timer timer_;
+  clock::time_point deadline_ = clock::time_point::max();
+};
+
+}  // namespace chatnode::web

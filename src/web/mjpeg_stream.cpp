@@ -1,0 +1,113 @@
+#include "chatnode/web/mjpeg_stream.hpp"
+
+#include <array>
+
+#include "chatnode/web/responses.hpp"
+#include "chatnode/web/server_state.hpp"
+
+namespace chatnode::web {
+
+mjpeg_stream::mjpeg_stream(beast::tcp_stream stream, int peer, std::shared_ptr<server_state> state)
+    // The tcp_stream's timer served the request read; from here on the
+    // watchdog bounds each write, so the plain socket is enough.
+    : socket_(stream.release_socket()),
+      executor_(socket_.get_executor()),
+      peer_(peer),
+      state_(std::move(state)),
+      wake_(executor_, clock::time_point::max()),
+      watchdog_(executor_) {}
+
+void mjpeg_stream::start(beast::tcp_stream stream, int peer, const std::shared_ptr<server_state>& state) {
+  auto s = std::make_shared<mjpeg_stream>(std::move(stream), peer, state);
+  net::co_spawn(s->executor_, [s] { return s->run(); }, [s](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      s->state_->log(std::string("video stream failed: ") + ex.what());
+    }
+  });
+}
+
+void mjpeg_stream::stop() {
+  net::post(executor_, [self = shared_from_this()] {
+    self->stopping_ = true;
+    error_code ignored;
+    self->socket_.close(ignored);
+  });
+}
+
+void mjpeg_stream::deliver_frame(int peer, const video::frame_ptr& frame) {
+  if (peer != peer_ || !mailbox_.put(peer, frame)) return;
+  net::post(executor_, [self = shared_from_this()] {
+    auto frames = self->mailbox_.take();
+    if (frames.empty()) return;
+    self->pending_ = std::move(frames.begin()->second);
+    self->wake_.cancel();
+  });
+}
+
+awaitable<void> mjpeg_stream::run() {
+  using namespace net::experimental::awaitable_operators;
+  if (!state_->clients.add(shared_from_this())) co_return;
+  registration reg(state_->clients, this);
+
+  if (!stopping_) co_await (read_loop() || write_loop() || watchdog_.run());
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+std::string mjpeg_stream::response_head() {
+  http::fields f;
+  add_security_headers(f);
+  f.set(http::field::content_type, "multipart/x-mixed-replace; boundary=" + std::string(mjpeg_boundary));
+  f.set(http::field::cache_control, "no-store");
+  // No length and no chunking: the body is every part until the connection closes.
+  f.set(http::field::connection, "close");
+  std::string head = "HTTP/1.1 200 OK\r\n";
+  for (const auto& field : f) head.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  return head + "\r\n";
+}
+
+template <class Buffers>
+awaitable<bool> mjpeg_stream::write(const Buffers& buffers) {
+  watchdog_.expires_at(clock::now() + state_->cfg.write_timeout);
+  auto [ec, n] = co_await net::async_write(socket_, buffers, use_nothrow);
+  watchdog_.expires_at(clock::time_point::max());
+  co_return !ec;
+}
+
+awaitable<void> mjpeg_stream::read_loop() {
+  // A viewer sends nothing after its request; this read ends when it leaves.
+  std::array<char, 512> sink;
+  for (;;) {
+    auto [ec, n] = co_await socket_.async_read_some(net::buffer(sink), use_nothrow);
+    if (ec) co_return;
+  }
+}
+
+awaitable<void> mjpeg_stream::write_loop() {
+  const auto head = response_head();
+  const bool head_sent = co_await write(net::buffer(head));
+  if (!head_sent) co_return;
+  for (;;) {
+    if (!pending_) {
+      co_await wake_.async_wait(use_nothrow);
+      const bool stop = co_await cancelled();
+      if (stop) co_return;
+      continue;
+    }
+    const auto frame = std::move(pending_);
+    pending_.reset();
+    const auto part_head = "--" + std::string(mjpeg_boundary) +
+                           "\r\nContent-Type: image/jpeg\r\nContent-Length: " + std::to_string(frame->jpeg().size()) +
+                           "\r\n\r\n";
+    const std::array<net::const_buffer, 3> part{net::buffer(part_head), net::buffer(frame->jpeg()),
+                                                net::buffer("\r\n", 2)};
+    const bool written = co_await write(part);
+    if (!written) co_return;
+  }
+}
+
+}  // namespace chatnode::web

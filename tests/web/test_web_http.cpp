@@ -1,0 +1,165 @@
+// The web server's plain HTTP side, on 127.0.0.1 with a fake backend.
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include "chatnode/web/assets.hpp"
+#include "chatnode/web/responses.hpp"
+#include "web_fixture.hpp"
+
+using namespace web_test;
+
+namespace {
+
+std::string field(const response& r, std::string_view name) {
+  const auto it = r.find(name);
+  return it == r.end() ? std::string() : std::string(it->value());
+}
+
+void check_security_headers(const response& r) {
+  CHECK(field(r, "Content-Security-Policy") == web::content_security_policy);
+  CHECK(field(r, "X-Content-Type-Options") == "nosniff");
+}
+
+std::string as_string(std::span<const unsigned char> s) { return {reinterpret_cast<const char*>(s.data()), s.size()}; }
+
+}  // namespace
+
+TEST_CASE("the page and its assets are served with their types and the security headers", "[web][http]") {
+  test_server srv;
+  client_io io;
+  const struct {
+    const char* target;
+    const char* asset;
+    const char* type;
+  } cases[] = {{"/", "/index.html", "text/html; charset=utf-8"},
+               {"/index.html", "/index.html", "text/html; charset=utf-8"},
+               {"/app.js", "/app.js", "text/javascript; charset=utf-8"},
+               {"/style.css", "/style.css", "text/css; charset=utf-8"}};
+  for (const auto& c : cases) {
+    INFO(c.target);
+    const auto r = io.run(http_request(srv.port(), http::verb::get, c.target));
+    CHECK(r.result() == http::status::ok);
+    CHECK(field(r, "Content-Type") == c.type);
+    CHECK(r.body() == as_string(web::asset(c.asset)));
+    check_security_headers(r);
+    CHECK(field(r, "Set-Cookie").empty());  // no token configured, no cookie
+  }
+  CHECK(srv.stop());
+}
+
+TEST_CASE("/stats.json is the backend's JSON and /metrics is Prometheus text", "[web][http]") {
+  test_server srv;
+  client_io io;
+  const auto stats = io.run(http_request(srv.port(), http::verb::get, "/stats.json"));
+  CHECK(stats.result() == http::status::ok);
+  CHECK(field(stats, "Content-Type") == "application/json");
+  CHECK(stats.body() == fake_backend::stats);
+  CHECK_NOTHROW(boost::json::parse(stats.body()));
+  check_security_headers(stats);
+
+  const auto metrics = io.run(http_request(srv.port(), http::verb::get, "/metrics"));
+  CHECK(metrics.result() == http::status::ok);
+  CHECK(field(metrics, "Content-Type") == "text/plain; version=0.0.4");
+  CHECK(metrics.body() == fake_backend::metrics_text);
+  check_security_headers(metrics);
+  CHECK(srv.stop());
+}
+
+TEST_CASE("unknown paths get 404 and other methods than GET get 405", "[web][http]") {
+  test_server srv;
+  client_io io;
+  for (const char* t : {"/nope", "/video/x.mjpg", "/video/-1.mjpg", "/video/1.mjpeg", "/../etc/passwd", "/ws"}) {
+    INFO(t);
+    const auto r = io.run(http_request(srv.port(), http::verb::get, t));
+    CHECK(r.result() == http::status::not_found);
+    check_security_headers(r);
+  }
+  for (const auto verb : {http::verb::post, http::verb::put, http::verb::delete_, http::verb::head}) {
+    const auto r = io.run(http_request(srv.port(), verb, "/stats.json"));
+    CHECK(r.result() == http::status::method_not_allowed);
+    CHECK(field(r, "Allow") == "GET");
+    check_security_headers(r);
+  }
+  CHECK(srv.stop());
+}
+
+TEST_CASE("a request naming another host (DNS rebinding) gets 403", "[web][http]") {
+  test_server srv;
+  client_io io;
+  const auto port = std::to_string(srv.port());
+  for (const char* host : {"evil.example:", "localhost.evil.example:"}) {
+    const auto r = io.run(http_request(srv.port(), http::verb::get, "/stats.json", {{"Host", host + port}}));
+    CHECK(r.result() == http::status::forbidden);
+    CHECK(r.body().find("peers") == std::string::npos);
+  }
+  const auto other_origin = io.run(
+      http_request(srv.port(), http::verb::get, "/stats.json", {{"Origin", "http://evil.example:" + port}}));
+  CHECK(other_origin.result() == http::status::forbidden);
+  const auto ok = io.run(http_request(srv.port(), http::verb::get, "/stats.json", {{"Host", "localhost:" + port}}));
+  CHECK(ok.result() == http::status::ok);
+  CHECK(srv.stop());
+}
+
+TEST_CASE("with a token, every endpoint wants it in the URL or the cookie", "[web][http][token]") {
+  web::web_config cfg;
+  cfg.token = "s3cret";
+  test_server srv(cfg);
+  client_io io;
+  for (const char* t : {"/", "/app.js", "/style.css", "/stats.json", "/metrics", "/video/0.mjpg", "/nope"}) {
+    INFO(t);
+    CHECK(io.run(http_request(srv.port(), http::verb::get, t)).result() == http::status::forbidden);
+    CHECK(io.run(http_request(srv.port(), http::verb::get, std::string(t) + "?token=wrong")).result() ==
+          http::status::forbidden);
+  }
+  const auto page = io.run(http_request(srv.port(), http::verb::get, "/?token=s3cret"));
+  CHECK(page.result() == http::status::ok);
+  const auto cookie = field(page, "Set-Cookie");
+  CHECK(cookie.find("chat_node_token=s3cret") == 0);
+  CHECK(cookie.find("HttpOnly") != std::string::npos);
+  CHECK(cookie.find("SameSite=Strict") != std::string::npos);
+  for (const char* t : {"/app.js", "/style.css", "/stats.json", "/metrics"}) {
+    INFO(t);
+    const auto r = io.run(http_request(srv.port(), http::verb::get, t, {{"Cookie", "chat_node_token=s3cret"}}));
+    CHECK(r.result() == http::status::ok);
+    CHECK(field(r, "Set-Cookie").empty());
+    CHECK(io.run(http_request(srv.port(), http::verb::get, std::string(t) + "?token=s3cret")).result() ==
+          http::status::ok);
+  }
+  CHECK(srv.stop());
+}
+
+TEST_CASE("a connection serves several requests in a row (keep-alive)", "[web][http]") {
+  test_server srv;
+  client_io io;
+  const auto bodies = io.run([](std::uint16_t port) -> awaitable<std::vector<std::string>> {
+    beast::tcp_stream stream(co_await net::this_coro::executor);
+    co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), net::use_awaitable);
+    beast::flat_buffer buffer;
+    std::vector<std::string> out;
+    for (const char* t : {"/stats.json", "/metrics", "/stats.json"}) {
+      http::request<http::empty_body> req{http::verb::get, t, 11};
+      req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+      co_await http::async_write(stream, req, net::use_awaitable);
+      response res;
+      co_await http::async_read(stream, buffer, res, net::use_awaitable);
+      out.push_back(res.body());
+    }
+    co_return out;
+  }(srv.port()));
+  CHECK(bodies == std::vector<std::string>{fake_backend::stats, fake_backend::metrics_text, fake_backend::stats});
+  CHECK(srv.stop());
+}
+
+TEST_CASE("the port in use is reported naming the address", "[web][http]") {
+  test_server srv;
+  fake_backend b;
+  net::io_context ioc;
+  try {
+    web::web_server second(ioc, {"127.0.0.1", srv.port()}, b, {});
+    FAIL("binding a port in use succeeded");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).starts_with("cannot serve the web page on 127.0.0.1:" + std::to_string(srv.port()) + ": "));
+  }
+  CHECK(srv.stop());
+}

@@ -1,0 +1,101 @@
+#include "web_fixture.hpp"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "chatnode/clock.hpp"
+
+namespace web_test {
+
+test_server::test_server(web::web_config cfg, int threads) {
+  server_.emplace(ioc_, chatnode::host_port{"127.0.0.1", 0}, backend_, std::move(cfg));
+  port_ = server_->local_endpoint().port();
+  server_->start();
+  running_ = threads;
+  for (int i = 0; i < threads; ++i)
+    threads_.emplace_back([this] {
+      ioc_.run();
+      --running_;
+    });
+}
+
+test_server::~test_server() {
+  stop();
+  server_.reset();
+}
+
+bool test_server::stop(std::chrono::milliseconds limit) {
+  if (stopped_) return true;
+  stopped_ = true;
+  server_->stop();
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (running_ > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  const bool in_time = running_ == 0;
+  if (!in_time) ioc_.stop();  // don't hang the test run; the test reports the failure
+  for (auto& t : threads_) t.join();
+  return in_time;
+}
+
+awaitable<response> http_request(std::uint16_t port, http::verb method, std::string target,
+                                 std::vector<std::pair<std::string, std::string>> fields) {
+  beast::tcp_stream stream(co_await net::this_coro::executor);
+  co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), net::use_awaitable);
+  http::request<http::string_body> req{method, target, 11};
+  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  for (const auto& [name, value] : fields) req.set(name, value);
+  req.prepare_payload();
+  co_await http::async_write(stream, req, net::use_awaitable);
+  beast::flat_buffer buffer;
+  response res;
+  co_await http::async_read(stream, buffer, res, net::use_awaitable);
+  co_return res;
+}
+
+awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host,
+                                               std::string target, std::optional<std::string> origin) {
+  co_await beast::get_lowest_layer(ws).async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port),
+                                                     net::use_awaitable);
+  ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+    if (origin) req.set(http::field::origin, *origin);
+  }));
+  ws.read_message_max(64 << 20);
+  websocket::response_type res;
+  auto [ec] = co_await ws.async_handshake(res, host, target, use_nothrow);
+  if (ec && ec != websocket::error::upgrade_declined) throw boost::system::system_error(ec);
+  co_return res;
+}
+
+awaitable<ws_message> ws_read(ws_stream& ws) {
+  beast::flat_buffer buffer;
+  ws_message m;
+  auto [ec, n] = co_await ws.async_read(buffer, use_nothrow);
+  m.ec = ec;
+  m.binary = ws.got_binary();
+  m.data = beast::buffers_to_string(buffer.data());
+  co_return m;
+}
+
+awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary) {
+  ws.binary(binary);
+  auto [ec, n] = co_await ws.async_write(net::buffer(data), use_nothrow);
+  co_return ec;
+}
+
+std::vector<std::uint8_t> make_jpeg(int w, int h, int seed, bool noisy) {
+  cv::Mat img(h, w, CV_8UC3, cv::Scalar(seed * 37 % 256, seed * 91 % 256, seed * 53 % 256));
+  if (noisy) {
+    cv::RNG rng(static_cast<std::uint64_t>(seed));
+    rng.fill(img, cv::RNG::UNIFORM, 0, 256);
+  }
+  std::vector<std::uint8_t> jpeg;
+  cv::imencode(".jpg", img, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+  return jpeg;
+}
+
+chatnode::video::frame_ptr make_frame(std::uint32_t seq, int w, int h, bool noisy) {
+  return std::make_shared<const chatnode::video::encoded_frame>(seq, chatnode::wall_us(), w, h, "camera",
+                                                                 make_jpeg(w, h, static_cast<int>(seq), noisy),
+                                                                 chatnode::video::stage_times{});
+}
+
+}  // namespace web_test
