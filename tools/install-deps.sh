@@ -5,6 +5,8 @@
 #   tools/install-deps.sh            build + run dependencies
 #   tools/install-deps.sh --test     also what the test suite uses
 #   tools/install-deps.sh --bench    also what the benchmark plot uses
+#   tools/install-deps.sh --pair     also what docker/test-pair.sh checks with
+#   tools/install-deps.sh --docker   also the Docker engine, compose and debootstrap
 set -euo pipefail
 
 build_pkgs=(
@@ -25,13 +27,23 @@ test_pkgs=(
   netcat-openbsd iproute2            # plain-tool peers and namespace tests
 )
 bench_pkgs=(python3-matplotlib)
+pair_pkgs=(
+  python3 python3-websocket          # docker/check_pair.py talks to each node's page
+  iproute2                           # the namespace pair
+)
+docker_pkgs=(
+  docker.io docker-compose           # Debian's engine, and compose v1 (bookworm has no compose plugin)
+  debootstrap                        # a local base image where no registry can be reached
+)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
   case "$arg" in
     --test) want+=("${test_pkgs[@]}") ;;
     --bench) want+=("${bench_pkgs[@]}") ;;
-    *) echo "install-deps: unknown option '$arg' (use --test, --bench)" >&2; exit 2 ;;
+    --pair) want+=("${pair_pkgs[@]}") ;;
+    --docker) want+=("${docker_pkgs[@]}") ;;
+    *) echo "install-deps: unknown option '$arg' (use --test, --bench, --pair, --docker)" >&2; exit 2 ;;
   esac
 done
 
