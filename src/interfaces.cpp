@@ -6,8 +6,8 @@
 
 namespace chatnode {
 
-std::vector<std::string> own_addresses() {
-  std::vector<std::string> out;
+std::vector<interface_address> own_addresses() {
+  std::vector<interface_address> out;
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) != 0) return out;
   for (auto* i = list; i; i = i->ifa_next) {
@@ -20,7 +20,7 @@ std::vector<std::string> own_addresses() {
     } else {
       continue;
     }
-    out.emplace_back(std::string(buf) + " (" + i->ifa_name + ")");
+    out.push_back({buf, i->ifa_name});
   }
   ::freeifaddrs(list);
   return out;

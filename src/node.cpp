@@ -2,8 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 #include <thread>
+
+#include <openssl/rand.h>
 
 #include "chatnode/interfaces.hpp"
 #include "chatnode/video/avi_recorder.hpp"
@@ -50,6 +54,30 @@ std::unique_ptr<video::frame_source> open_source(const options& o, term::console
   return nullptr;
 }
 
+bool is_loopback_host(const std::string& host) {
+  error_code ec;
+  const auto a = net::ip::make_address(host, ec);
+  return host == "localhost" || (!ec && a.is_loopback());
+}
+
+/// $CHAT_NODE_WEB_TOKEN (so a known URL can be given out, as compose does), or 128 random bits.
+std::string web_token() {
+  if (const char* t = std::getenv("CHAT_NODE_WEB_TOKEN"); t && *t) {
+    const std::string token = t;
+    const bool url_safe = std::all_of(token.begin(), token.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
+    });
+    if (!url_safe) throw usage_error("CHAT_NODE_WEB_TOKEN may hold only letters, digits and - _ . ~");
+    return token;
+  }
+  unsigned char raw[16];
+  if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("no randomness for the web page's token");
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : raw) token += {hex[b >> 4], hex[b & 15]};
+  return token;
+}
+
 }  // namespace
 
 node::node(options opts, term::console& console, node_hooks hooks)
@@ -73,7 +101,29 @@ node::node(options opts, term::console& console, node_hooks hooks)
   if (decoder_) session_cfg_.greeting.capabilities |= protocol::cap_video_recv;
   if (source_) session_cfg_.greeting.capabilities |= protocol::cap_video_send;
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
+  if (opts_.web) open_web();
   room_.set_observer(this);
+}
+
+void node::open_web() {
+  web::node_bridge::identity id{opts_.name, "", {}};
+  if (listener_) {
+    id.listening = format_endpoint(listener_->local_endpoint());
+    id.addresses.push_back("chat on " + id.listening);
+  }
+  for (const auto& a : own_addresses()) id.addresses.push_back(a.describe());
+  // The page's requests arrive on web sessions' strands; the node's state lives on strand_.
+  web::node_bridge::actions act{
+      [this](std::string body) { net::post(strand_, [this, b = std::move(body)]() mutable { say_from_page(std::move(b)); }); },
+      [this](std::string to) { net::post(strand_, [this, t = std::move(to)] { connect_from_page(t); }); }};
+  web_bridge_ = std::make_unique<web::node_bridge>(std::move(id), room_, std::move(act));
+
+  web::web_config cfg;
+  if (!is_loopback_host(opts_.web->host)) cfg.token = web_token();
+  cfg.log = [this](std::string_view what) { console_.info("web: " + std::string(what)); };
+  web_token_ = cfg.token;
+  web_ = std::make_unique<web::web_server>(ioc_, *opts_.web, *web_bridge_, std::move(cfg));
+  web_bridge_->attach(*web_);
 }
 
 node::~node() = default;
@@ -98,7 +148,7 @@ std::vector<std::shared_ptr<video::frame_sink>> node::make_sinks() {
 
 int node::run() {
   std::string addresses;
-  for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a;
+  for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a.describe();
   console_.info("this is " + opts_.name + (addresses.empty() ? "" : " at " + addresses));
 
   if (listener_) {
@@ -109,7 +159,15 @@ int node::run() {
                   net::detached);
   } else {
     connecting_ = true;
-    net::co_spawn(strand_, connect_and_run(), net::detached);
+    net::co_spawn(strand_, connect_to(opts_.address, true), net::detached);
+  }
+  if (web_) {
+    const auto ep = web_->local_endpoint();
+    const bool everywhere = ep.address().is_unspecified();
+    const auto host = everywhere ? std::string("127.0.0.1") : opts_.web->host;
+    console_.info("web page at http://" + format_host_port({host, ep.port()}) + "/" +
+                  (web_token_.empty() ? "" : "?token=" + web_token_) + (everywhere ? " (all interfaces)" : ""));
+    web_->start();
   }
   if (hooks_.interactive) {
     net::co_spawn(strand_, read_input(), net::detached);
@@ -122,6 +180,7 @@ int node::run() {
         std::move(source_), video::make_turbojpeg_codec(), opts_.capture,
         [this](video::frame_ptr f) {
           if (hooks_.on_frame_captured) hooks_.on_frame_captured(f);
+          if (web_bridge_) web_bridge_->frame_captured(f);
           room_.broadcast_video(f);
         },
         [this](const std::string& e) { console_.info(e + ": no more video from us"); });
@@ -135,16 +194,25 @@ int node::run() {
   return exit_code_;
 }
 
-awaitable<void> node::connect_and_run() {
-  console_.info("connecting to " + format_host_port(opts_.address));
-  auto r = co_await connector_.connect(opts_.address, connect_timeout);
+awaitable<void> node::connect_to(host_port target, bool fatal) {
+  const auto where = format_host_port(target);
+  tell("connecting to " + where);
+  auto r = co_await connector_.connect(target, connect_timeout);
   connecting_ = false;
   if (r.error) {
-    if (!finishing_) console_.info(r.what + ": " + r.error.message());
-    finish(1, protocol::bye_reason::normal, false);
+    if (!finishing_) tell("could not connect to " + where + ": " + r.what + ": " + r.error.message());
+    if (fatal) finish(1, protocol::bye_reason::normal, false);
+    maybe_done();
     co_return;
   }
   start_session(std::move(r.socket));
+}
+
+void node::connect_from_page(const std::string& to) {
+  if (finishing_) return;
+  if (connecting_) return tell("not connecting to " + to + ": another connection is being made");
+  connecting_ = true;
+  net::co_spawn(strand_, connect_to(parse_connect_address(to), false), net::detached);
 }
 
 void node::start_session(tcp::socket socket) {
@@ -167,8 +235,10 @@ void node::start_session(tcp::socket socket) {
 void node::on_session_done(const peer::session& s) {
   --active_sessions_;
   rates_.erase(s.peer_id());
-  // A --connect node lives for its one connection.
-  if (opts_.mode == options::role::connect) finish(s.ended_in_order() ? 0 : 1, protocol::bye_reason::normal, false);
+  // A --connect node lives while it has a connection (the one it was started
+  // with, and any made from the page).
+  if (opts_.mode == options::role::connect && active_sessions_ == 0 && !connecting_)
+    finish(s.ended_in_order() ? 0 : 1, protocol::bye_reason::normal, false);
   maybe_done();
 }
 
@@ -212,18 +282,31 @@ awaitable<void> node::stats_loop() {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& s : room_.sessions()) rates_[s->peer_id()].update(*s->stats(), now);
     // Refreshed in place once a second, and only where a person watches it.
-    if (tty && (capture_ || decoder_)) console_.set_status(stats::status_line(peer_views()));
+    if (tty && (capture_ || decoder_)) console_.set_status(stats::status_line(room_.views()));
+    if (web_bridge_) web_bridge_->tick(now);
   }
-}
-
-std::vector<stats::peer_view> node::peer_views() const {
-  std::vector<stats::peer_view> views;
-  for (const auto& s : room_.sessions()) views.push_back({s->peer_hello().name, s->remote(), s->stats().get()});
-  return views;
 }
 
 void node::on_text(const protocol::text_message& m, bool from_peer) {
   if (from_peer && hooks_.on_text) hooks_.on_text(m);
+  if (web_bridge_) web_bridge_->text(m, from_peer);
+}
+
+void node::on_joined(const peer::session& s) {
+  if (web_bridge_) web_bridge_->joined(s);
+}
+
+void node::on_left(const peer::session& s, const std::string& reason) {
+  if (web_bridge_) web_bridge_->left(s, reason);
+}
+
+void node::on_video(const peer::session& s, const video::received_frame& f) {
+  if (web_bridge_) web_bridge_->frame_received(s, f);
+}
+
+void node::tell(const std::string& text) {
+  console_.info(text);
+  if (web_bridge_) web_bridge_->notice(text);
 }
 
 void node::quit() {
@@ -236,6 +319,8 @@ void node::say(std::string line) {
 
 unsigned short node::listening_port() const { return listener_ ? listener_->local_endpoint().port() : 0; }
 
+unsigned short node::web_port() const { return web_ ? web_->local_endpoint().port() : 0; }
+
 void node::handle_line(std::string line) {
   if (line.starts_with("/") && !line.starts_with("//")) {
     if (line == "/quit") {
@@ -245,7 +330,7 @@ void node::handle_line(std::string line) {
       console_.info("/peers  who is connected    /stats  statistics per peer");
       console_.info("/quit   say bye and leave   /help   this list");
     } else if (line == "/stats") {
-      console_.print(stats::stats_table(peer_views()));
+      console_.print(stats::stats_table(room_.views()));
     } else if (line == "/peers") {
       const auto peers = room_.sessions();
       if (peers.empty()) console_.info("nobody is connected");
@@ -257,18 +342,24 @@ void node::handle_line(std::string line) {
   }
   if (line.starts_with("//")) line.erase(0, 1);
   if (line.empty()) return;
-  if (!protocol::is_valid_utf8(line)) {
-    console_.info("not sent: the line is not valid UTF-8");
-    return;
-  }
+  if (!protocol::is_valid_utf8(line)) return tell("not sent: the line is not valid UTF-8");
+  send_text(std::move(line));
+}
+
+void node::say_from_page(std::string body) {
+  if (finishing_) return;
+  // The terminal shows what was said on the page: both are one conversation.
+  console_.chat_line(opts_.name, body);
+  send_text(std::move(body));
+}
+
+void node::send_text(std::string body) {
   const bool alone = room_.sessions().empty();
-  if (!room_.send_local_text(std::move(line))) {
-    console_.info("not sent: nobody is connected and " + std::to_string(peer::room::max_backlog_bytes) +
-                  " bytes are already waiting");
-    return;
-  }
+  if (!room_.send_local_text(std::move(body)))
+    return tell("not sent: nobody is connected and " + std::to_string(peer::room::max_backlog_bytes) +
+                " bytes are already waiting");
   if (alone && !told_alone_) {
-    console_.info("nobody is connected yet: messages wait and go to the next peer to join");
+    tell("nobody is connected yet: messages wait and go to the next peer to join");
     told_alone_ = true;
   }
 }
@@ -285,8 +376,9 @@ void node::finish(int code, protocol::bye_reason reason, bool flush) {
 
 void node::maybe_done() {
   if (!finishing_ || active_sessions_ > 0 || connecting_) return;
-  // Nothing else keeps the io_context busy: once these two wake, run() returns.
+  // Nothing else keeps the io_context busy: once these wake, run() returns.
   done_ = true;
+  if (web_) web_->stop();
   error_code ignored;
   signals_.cancel(ignored);
   stats_timer_.cancel();

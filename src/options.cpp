@@ -27,13 +27,16 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   po::options_description desc(
       "Usage: chat_node --listen [HOST:]PORT | --connect HOST:PORT [options]\n\n"
       "Live text chat between peers over one TCP connection.\n\nOptions");
-  std::string listen, connect;
+  std::string listen, connect, web;
   options o;
   desc.add_options()
       ("listen", po::value(&listen)->value_name("[HOST:]PORT"),
        "wait for peers on PORT (all interfaces unless HOST is given; port 0 picks a free one)")
       ("connect", po::value(&connect)->value_name("HOST:PORT"), "connect to a listening node")
       ("name", po::value(&o.name)->value_name("NAME"), "name shown to peers (default: user@hostname)")
+      ("web", po::value(&web)->value_name("[HOST:]PORT"),
+       "serve the chat as a web page on PORT (host 127.0.0.1 unless given; off loopback the page needs the "
+       "token printed at start, or the one in $CHAT_NODE_WEB_TOKEN)")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
 
@@ -84,6 +87,15 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     }
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());
+  }
+  if (vm.count("web")) {
+    try {
+      o.web = parse_listen_address(web);
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(std::string("--web ") + e.what());
+    }
+    // Loopback unless asked: the page drives the node, so it is not offered to the network by default.
+    if (o.web->host.empty()) o.web->host = "127.0.0.1";
   }
 
   const int sources = static_cast<int>(vm.count("camera") + vm.count("video") + vm.count("test-pattern") +

@@ -6,7 +6,15 @@
 
 namespace chatnode {
 
+struct interface_address {
+  std::string address;    ///< "192.0.2.2", "fe80::1" (no brackets, no zone)
+  std::string interface;  ///< "eth0"
+
+  /// "192.0.2.2 (eth0)"
+  std::string describe() const { return address + " (" + interface + ")"; }
+};
+
 /// Every address of every interface that is up, loopback excepted.
-std::vector<std::string> own_addresses();
+std::vector<interface_address> own_addresses();
 
 }  // namespace chatnode

@@ -17,6 +17,8 @@
 #include "chatnode/term/stdin_reader.hpp"
 #include "chatnode/video/capture_thread.hpp"
 #include "chatnode/video/decode_thread.hpp"
+#include "chatnode/web/node_bridge.hpp"
+#include "chatnode/web/web_server.hpp"
 
 namespace chatnode {
 
@@ -49,23 +51,35 @@ class node final : private peer::room_observer {
   void say(std::string line);
   /// The port the listener bound, 0 in --connect mode.
   unsigned short listening_port() const;
+  /// The port the web page is served on, 0 without --web.
+  unsigned short web_port() const;
   /// Connected peers, for statistics (any thread).
   std::vector<std::shared_ptr<peer::session>> peers() const { return room_.sessions(); }
 
  private:
-  awaitable<void> connect_and_run();
+  /// Connects and starts a session. The --connect target's failure ends the
+  /// node; one asked for on the page is only reported.
+  awaitable<void> connect_to(host_port target, bool fatal);
   awaitable<void> read_input();
   awaitable<void> watch_signals();
   awaitable<void> stats_loop();
   void start_session(tcp::socket socket);
   void on_session_done(const peer::session& s);
   void handle_line(std::string line);
+  void send_text(std::string body);
+  void say_from_page(std::string body);
+  void connect_from_page(const std::string& to);
+  /// A message for the user, on the terminal and on the page.
+  void tell(const std::string& text);
+  void open_web();
   void finish(int code, protocol::bye_reason reason, bool flush);
   void maybe_done();
-  std::vector<stats::peer_view> peer_views() const;
   std::vector<std::shared_ptr<video::frame_sink>> make_sinks();
 
   void on_text(const protocol::text_message& m, bool from_peer) override;
+  void on_joined(const peer::session& s) override;
+  void on_left(const peer::session& s, const std::string& reason) override;
+  void on_video(const peer::session& s, const video::received_frame& f) override;
 
   options opts_;
   term::console& console_;
@@ -84,6 +98,10 @@ class node final : private peer::room_observer {
   net::signal_set signals_;
   net::steady_timer stats_timer_;
   std::map<int, stats::rate_tracker> rates_;
+  // With --web; the bridge outlives the server, which calls it.
+  std::unique_ptr<web::node_bridge> web_bridge_;
+  std::unique_ptr<web::web_server> web_;
+  std::string web_token_;
   std::unique_ptr<video::capture_thread> capture_;  // last: stopped first, while the room still exists
 
   int next_peer_id_ = 1;

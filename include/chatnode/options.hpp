@@ -37,6 +37,8 @@ struct options {
   bool display = false;           ///< a window per peer
   std::string record_path;        ///< AVI file for received video
   std::string save_frames_dir;    ///< directory for received JPEGs
+
+  std::optional<host_port> web;   ///< --web: serve the page here (host defaults to 127.0.0.1)
 };
 
 /// Parses argv. Returns nothing when --help or --version was printed to `out`.

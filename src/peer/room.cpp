@@ -60,6 +60,12 @@ std::vector<std::shared_ptr<session>> room::sessions() const {
   return out;
 }
 
+std::vector<stats::peer_view> room::views() const {
+  std::vector<stats::peer_view> views;
+  for (const auto& s : sessions()) views.push_back({s->peer_id(), s->peer_hello().name, s->remote(), s->stats()});
+  return views;
+}
+
 std::size_t room::backlog_size() const {
   std::lock_guard lock(mutex_);
   return backlog_.size();
@@ -77,6 +83,7 @@ void room::on_joined(const std::shared_ptr<session>& s) {
   }
   // Announced once registered, so whoever reacts to the news (/peers, /stats) finds the peer.
   console_.event(s->peer_hello().name + " (" + s->remote() + ") joined");
+  if (observer_) observer_->on_joined(*s);
 }
 
 void room::on_text(session& s, protocol::text_message m) {
@@ -87,15 +94,18 @@ void room::on_text(session& s, protocol::text_message m) {
 }
 
 void room::on_video(session& s, video::received_frame f) {
+  if (observer_) observer_->on_video(s, f);
   if (decoder_) decoder_->submit(s.peer_id(), s.peer_hello().name, s.stats(), std::move(f));
 }
 
 void room::on_closed(session& s, bool joined, const std::string& reason) {
   if (decoder_) decoder_->peer_closed(s.peer_id());
-  if (joined)
+  if (joined) {
     console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);
-  else
+    if (observer_) observer_->on_left(s, reason);
+  } else {
     console_.info("connection with " + s.remote() + " closed before the handshake completed: " + reason);
+  }
   std::lock_guard lock(mutex_);
   std::erase_if(sessions_, [&s](auto& w) {
     auto p = w.lock();

@@ -77,9 +77,10 @@ web_server::web_server(net::io_context& ioc, const host_port& where, backend& b,
   // The name the node was told to bind is one it is reached by.
   if (!where.host.empty()) names.push_back(where.host);
   const auto addr = endpoint_.address();
-  state_->guard = make_guard_config(addr, endpoint_.port(), names,
-                                    addr.is_unspecified() ? own_addresses() : std::vector<std::string>{},
-                                    state_->cfg.token);
+  std::vector<std::string> own;
+  if (addr.is_unspecified())
+    for (const auto& a : own_addresses()) own.push_back(a.address);
+  state_->guard = make_guard_config(addr, endpoint_.port(), names, own, state_->cfg.token);
 }
 
 web_server::~web_server() { stop(); }

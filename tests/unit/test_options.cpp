@@ -138,3 +138,16 @@ TEST_CASE("The option --version prints the version and protocol and returns noth
   CHECK_FALSE(o.has_value());
   CHECK(out.str() == std::string("chat_node ") + CHATNODE_VERSION + " (protocol 1)\n");
 }
+
+TEST_CASE("The option --web serves the page on loopback unless a host is given", "[options][web]") {
+  CHECK_FALSE(parse({"--listen", "9999"})->web);
+  const auto port_only = parse({"--listen", "9999", "--web", "8080"});
+  REQUIRE(port_only->web);
+  CHECK(port_only->web->host == "127.0.0.1");
+  CHECK(port_only->web->port == 8080);
+  const auto everywhere = parse({"--connect", "h:1", "--web", "0.0.0.0:0"});
+  CHECK(everywhere->web->host == "0.0.0.0");
+  CHECK(everywhere->web->port == 0);
+  CHECK_THROWS_WITH(parse({"--listen", "9999", "--web", "80800"}), Catch::Matchers::StartsWith("--web '80800'"));
+  CHECK_THROWS_AS(parse({"--listen", "9999", "--web", "::1:80"}), usage_error);
+}

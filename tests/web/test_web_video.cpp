@@ -1,58 +1,10 @@
 // Video to browsers: /video/N.mjpg viewers, and pages or viewers that stop reading.
 #include <catch2/catch.hpp>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include "chatnode/web/mjpeg_stream.hpp"
 #include "web_fixture.hpp"
 
 using namespace web_test;
-
-namespace {
-
-/// An MJPEG viewer: reads the response head, then one part at a time.
-struct mjpeg_viewer {
-  explicit mjpeg_viewer(net::io_context& ctx) : socket(ctx) {}
-
-  awaitable<std::string> open(std::uint16_t port, std::string target) {
-    co_await socket.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), net::use_awaitable);
-    const auto req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
-    co_await net::async_write(socket, net::buffer(req), net::use_awaitable);
-    const auto n = co_await net::async_read_until(socket, net::dynamic_buffer(buffer), "\r\n\r\n", net::use_awaitable);
-    auto head = buffer.substr(0, n);
-    buffer.erase(0, n);
-    co_return head;
-  }
-
-  /// The next part's JPEG bytes.
-  awaitable<std::string> part() {
-    const auto n = co_await net::async_read_until(socket, net::dynamic_buffer(buffer), "\r\n\r\n", net::use_awaitable);
-    const auto head = buffer.substr(0, n);
-    buffer.erase(0, n);
-    REQUIRE(head.starts_with("--" + std::string(web::mjpeg_boundary) + "\r\n"));
-    REQUIRE(head.find("Content-Type: image/jpeg\r\n") != std::string::npos);
-    const auto len_at = head.find("Content-Length: ");
-    REQUIRE(len_at != std::string::npos);
-    const auto length = std::stoul(head.substr(len_at + 16));
-    if (buffer.size() < length + 2)
-      co_await net::async_read(socket, net::dynamic_buffer(buffer), net::transfer_at_least(length + 2 - buffer.size()),
-                               net::use_awaitable);
-    auto jpeg = buffer.substr(0, length);
-    REQUIRE(buffer.substr(length, 2) == "\r\n");
-    buffer.erase(0, length + 2);
-    co_return jpeg;
-  }
-
-  tcp::socket socket;
-  std::string buffer;
-};
-
-cv::Mat decode(const std::string& jpeg) {
-  return cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data())),
-                      cv::IMREAD_COLOR);
-}
-
-}  // namespace
 
 TEST_CASE("/video/N.mjpg streams peer N's frames as JPEG parts that decode", "[web][video]") {
   test_server srv;
@@ -71,7 +23,7 @@ TEST_CASE("/video/N.mjpg streams peer N's frames as JPEG parts that decode", "[w
     srv.server().publish_frame(1, f);
     const auto jpeg = io.run(viewer.part());
     CHECK(jpeg == std::string(f->jpeg().begin(), f->jpeg().end()));
-    const auto img = decode(jpeg);
+    const auto img = decode_jpeg(jpeg);
     REQUIRE_FALSE(img.empty());
     CHECK((img.cols == 80 && img.rows == 60));
   }
@@ -102,7 +54,7 @@ TEST_CASE("a viewer that stops reading is closed at the write deadline while oth
     srv.server().publish_frame(0, noisy[parts % noisy.size()]);
     const auto jpeg = io.run(watching.part());
     ++parts;
-    if (parts % 8 == 0) CHECK_FALSE(decode(jpeg).empty());
+    if (parts % 8 == 0) CHECK_FALSE(decode_jpeg(jpeg).empty());
   }
   CHECK(srv.server().connections() == 1);
   for (std::size_t i = 0; i < 3; ++i) {  // the healthy viewer carries on

@@ -4,6 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "chatnode/clock.hpp"
+#include "chatnode/web/mjpeg_stream.hpp"
 
 namespace web_test {
 
@@ -79,6 +80,39 @@ awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary) {
   ws.binary(binary);
   auto [ec, n] = co_await ws.async_write(net::buffer(data), use_nothrow);
   co_return ec;
+}
+
+awaitable<std::string> mjpeg_viewer::open(std::uint16_t port, std::string target) {
+  co_await socket.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), net::use_awaitable);
+  const auto req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
+  co_await net::async_write(socket, net::buffer(req), net::use_awaitable);
+  const auto n = co_await net::async_read_until(socket, net::dynamic_buffer(buffer), "\r\n\r\n", net::use_awaitable);
+  auto head = buffer.substr(0, n);
+  buffer.erase(0, n);
+  co_return head;
+}
+
+awaitable<std::string> mjpeg_viewer::part() {
+  const auto n = co_await net::async_read_until(socket, net::dynamic_buffer(buffer), "\r\n\r\n", net::use_awaitable);
+  const auto head = buffer.substr(0, n);
+  buffer.erase(0, n);
+  const auto len_at = head.find("Content-Length: ");
+  if (!head.starts_with("--" + std::string(web::mjpeg_boundary) + "\r\n") ||
+      head.find("Content-Type: image/jpeg\r\n") == std::string::npos || len_at == std::string::npos)
+    throw std::runtime_error("not an MJPEG part head: " + head);
+  const auto length = std::stoul(head.substr(len_at + 16));
+  if (buffer.size() < length + 2)
+    co_await net::async_read(socket, net::dynamic_buffer(buffer), net::transfer_at_least(length + 2 - buffer.size()),
+                             net::use_awaitable);
+  auto jpeg = buffer.substr(0, length);
+  if (buffer.substr(length, 2) != "\r\n") throw std::runtime_error("an MJPEG part does not end with CRLF");
+  buffer.erase(0, length + 2);
+  co_return jpeg;
+}
+
+cv::Mat decode_jpeg(const std::string& jpeg) {
+  return cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data())),
+                      cv::IMREAD_COLOR);
 }
 
 std::vector<std::uint8_t> make_jpeg(int w, int h, int seed, bool noisy) {

@@ -17,6 +17,7 @@
 
 #include <boost/asio/read_until.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
+#include <opencv2/core.hpp>
 
 #include "chatnode/video/encoded_frame.hpp"
 #include "chatnode/web/beast.hpp"
@@ -144,6 +145,21 @@ awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port
                                                std::string target, std::optional<std::string> origin);
 awaitable<ws_message> ws_read(ws_stream& ws);
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary = false);
+
+/// An MJPEG viewer of /video/N.mjpg: reads the response head, then one part at a time.
+struct mjpeg_viewer {
+  explicit mjpeg_viewer(net::io_context& ctx) : socket(ctx) {}
+  /// Sends the request; returns the response head.
+  awaitable<std::string> open(std::uint16_t port, std::string target);
+  /// The next part's JPEG bytes; throws when the part is malformed.
+  awaitable<std::string> part();
+
+  tcp::socket socket;
+  std::string buffer;
+};
+
+/// Decodes JPEG bytes; empty when they are not a JPEG.
+cv::Mat decode_jpeg(const std::string& jpeg);
 
 /// A JPEG of a w x h image: noise when `noisy` (large), else a flat colour.
 std::vector<std::uint8_t> make_jpeg(int w, int h, int seed, bool noisy = false);

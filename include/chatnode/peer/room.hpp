@@ -11,6 +11,7 @@
 
 #include "chatnode/peer/session.hpp"
 #include "chatnode/peer/session_events.hpp"
+#include "chatnode/stats/report.hpp"
 #include "chatnode/term/console.hpp"
 #include "chatnode/video/decode_thread.hpp"
 
@@ -23,6 +24,12 @@ class room_observer {
   virtual ~room_observer() = default;
   /// Text said in the room: by a peer (`from_peer` true) or by the local user.
   virtual void on_text(const protocol::text_message& m, bool from_peer) = 0;
+  /// A peer completed the handshake and is in the room.
+  virtual void on_joined(const session& s) = 0;
+  /// A peer that had joined is gone.
+  virtual void on_left(const session& s, const std::string& reason) = 0;
+  /// A whole frame arrived from `s`, before it goes to the decoder.
+  virtual void on_video(const session& s, const video::received_frame& f) = 0;
 };
 
 class room final : public session_events {
@@ -46,6 +53,8 @@ class room final : public session_events {
   void set_observer(room_observer* o) { observer_ = o; }
 
   std::vector<std::shared_ptr<session>> sessions() const;
+  /// Each joined peer's name, address and counters, for statistics.
+  std::vector<stats::peer_view> views() const;
   std::size_t backlog_size() const;
 
   void on_joined(const std::shared_ptr<session>& s) override;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,10 @@ class rate_tracker {
 };
 
 struct peer_view {
+  int id;
   std::string name;
   std::string address;
-  const peer_stats* stats;
+  std::shared_ptr<const peer_stats> stats;  ///< kept alive while the view is read, even if the peer leaves
 };
 
 /// ffmpeg-style one-liner over all peers: "frame= 1234 fps= 30.0 kbps= 2400 latency= 12.3ms drop= 3".

@@ -1,0 +1,30 @@
+// The node's counters for machines: /stats.json and the Prometheus /metrics.
+// One snapshot feeds both, so the two never disagree.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "chatnode/stats/report.hpp"
+
+namespace chatnode::stats {
+
+/// What the node itself counts, beside its peers' counters.
+struct node_summary {
+  std::string name;
+  std::string version;
+  std::string listening;  ///< "host:port", empty in --connect mode
+  double uptime_s = 0;
+  std::uint64_t frames_captured = 0;  ///< frames of ours encoded and handed to the peers
+  double fps_captured = 0;            ///< over the last second
+  std::uint64_t texts_said = 0;       ///< lines the local user sent (terminal or page)
+  std::uint64_t web_clients = 0;      ///< open page, WebSocket and video connections
+};
+
+/// {"name":...,"peers":[{"id":1,"name":...,"frames_decoded":...,"latency_ms":{"p50":...}}]}, as docs/WEB.md lists.
+std::string to_json(const node_summary& node, const std::vector<peer_view>& peers);
+/// Prometheus text exposition format 0.0.4, one chat_node_* family per counter, labelled by peer.
+std::string to_prometheus(const node_summary& node, const std::vector<peer_view>& peers);
+
+}  // namespace chatnode::stats

@@ -1,0 +1,74 @@
+// The node as its web page sees it: answers the page from the room and the
+// node's counters, and carries what happens in the room to every open page
+// (docs/WEB.md lists the events).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "chatnode/peer/room.hpp"
+#include "chatnode/stats/exposition.hpp"
+#include "chatnode/web/backend.hpp"
+#include "chatnode/web/web_server.hpp"
+
+namespace chatnode::web {
+
+class node_bridge final : public backend {
+ public:
+  struct identity {
+    std::string name;
+    std::string listening;               ///< "host:port" of the chat listener, empty in --connect mode
+    std::vector<std::string> addresses;  ///< shown on the page: where the node can be reached
+  };
+  /// What the page may ask of the node. Called from web sessions (any thread): post, don't work.
+  struct actions {
+    std::function<void(std::string)> say;         ///< a message written on the page
+    std::function<void(std::string)> connect_to;  ///< "host:port", already checked
+  };
+
+  node_bridge(identity id, const peer::room& room, actions a);
+
+  /// The server to publish to; once, before it starts. Without it nothing is published.
+  void attach(web_server& server) { server_ = &server; }
+
+  // What happens in the node, from any thread:
+  void text(const protocol::text_message& m, bool from_peer);
+  void joined(const peer::session& s);
+  void left(const peer::session& s, const std::string& reason);
+  void frame_captured(const video::frame_ptr& f);
+  void frame_received(const peer::session& s, const video::received_frame& f);
+  /// A line worth showing in the page's log (connect results, why a message was not sent).
+  void notice(std::string text);
+  /// Once a second, from the node's statistics timer (one strand): the pages' stats event.
+  void tick(std::chrono::steady_clock::time_point now);
+
+  std::string stats_json() override;
+  std::string metrics() override;
+  std::string state_json() override;
+  void send_text(std::string body) override;
+  void connect_to(std::string host_port) override;
+
+ private:
+  void publish(const boost::json::object& event);
+  stats::node_summary summary() const;
+
+  const identity id_;
+  const peer::room& room_;
+  const actions actions_;
+  web_server* server_ = nullptr;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+
+  std::atomic<std::uint64_t> frames_captured_{0};
+  std::atomic<std::uint64_t> texts_said_{0};
+  std::atomic<double> fps_captured_{0};
+  // tick() only:
+  std::uint64_t frames_at_tick_ = 0;
+  std::chrono::steady_clock::time_point last_tick_{};
+};
+
+}  // namespace chatnode::web

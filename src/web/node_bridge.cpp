@@ -1,0 +1,111 @@
+#include "chatnode/web/node_bridge.hpp"
+
+#include <boost/json.hpp>
+
+#include "chatnode/clock.hpp"
+
+namespace chatnode::web {
+namespace {
+
+namespace json = boost::json;
+
+std::int64_t now_ms() { return static_cast<std::int64_t>(wall_us() / 1000); }
+
+}  // namespace
+
+node_bridge::node_bridge(identity id, const peer::room& room, actions a)
+    : id_(std::move(id)), room_(room), actions_(std::move(a)) {}
+
+void node_bridge::publish(const json::object& event) {
+  if (server_) server_->publish(json::serialize(event));
+}
+
+void node_bridge::text(const protocol::text_message& m, bool from_peer) {
+  if (!from_peer) texts_said_.fetch_add(1, std::memory_order_relaxed);
+  publish({{"type", "text"}, {"from", m.origin}, {"text", m.body}, {"time", m.sent_us / 1000}});
+}
+
+void node_bridge::joined(const peer::session& s) {
+  publish({{"type", "join"},
+           {"id", s.peer_id()},
+           {"name", s.peer_hello().name},
+           {"address", s.remote()},
+           {"time", now_ms()}});
+}
+
+void node_bridge::left(const peer::session& s, const std::string& reason) {
+  publish({{"type", "leave"}, {"id", s.peer_id()}, {"reason", reason}, {"time", now_ms()}});
+}
+
+void node_bridge::notice(std::string text) { publish({{"type", "notice"}, {"text", std::move(text)}}); }
+
+void node_bridge::frame_captured(const video::frame_ptr& f) {
+  frames_captured_.fetch_add(1, std::memory_order_relaxed);
+  if (server_) server_->publish_frame(0, f);
+}
+
+void node_bridge::frame_received(const peer::session& s, const video::received_frame& f) {
+  // The one copy a received frame costs the web: every page and viewer then
+  // shares this buffer. Skipped while nobody watches.
+  if (!server_ || server_->connections() == 0) return;
+  const auto& h = f.header;
+  server_->publish_frame(s.peer_id(), std::make_shared<const video::encoded_frame>(
+                                          h.frame_seq, h.capture_us, h.width, h.height, h.origin, f.jpeg,
+                                          video::stage_times{}));
+}
+
+void node_bridge::tick(std::chrono::steady_clock::time_point now) {
+  const auto frames = frames_captured_.load(std::memory_order_relaxed);
+  if (last_tick_ != std::chrono::steady_clock::time_point{}) {
+    const double secs = std::chrono::duration<double>(now - last_tick_).count();
+    if (secs > 0) fps_captured_ = static_cast<double>(frames - frames_at_tick_) / secs;
+  }
+  frames_at_tick_ = frames;
+  last_tick_ = now;
+
+  json::array peers;
+  std::uint64_t ours_dropped = 0;
+  for (const auto& p : room_.views()) {
+    const auto& s = *p.stats;
+    ours_dropped += s.frames_replaced;
+    json::object o{{"id", p.id},
+                   {"fps", s.fps_in.load()},
+                   {"drops", s.frames_skipped + s.frames_undecodable}};
+    if (const auto us = s.latency_us.percentile(50); us >= 0) o["latency_ms"] = static_cast<double>(us) / 1000.0;
+    peers.push_back(std::move(o));
+  }
+  peers.push_back(json::object{{"id", 0}, {"fps", fps_captured_.load()}, {"drops", ours_dropped}});
+  publish({{"type", "stats"}, {"peers", std::move(peers)}});
+}
+
+stats::node_summary node_bridge::summary() const {
+  stats::node_summary s;
+  s.name = id_.name;
+  s.version = CHATNODE_VERSION;
+  s.listening = id_.listening;
+  s.uptime_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  s.frames_captured = frames_captured_.load(std::memory_order_relaxed);
+  s.fps_captured = fps_captured_.load(std::memory_order_relaxed);
+  s.texts_said = texts_said_.load(std::memory_order_relaxed);
+  s.web_clients = server_ ? server_->connections() : 0;
+  return s;
+}
+
+std::string node_bridge::stats_json() { return stats::to_json(summary(), room_.views()); }
+
+std::string node_bridge::metrics() { return stats::to_prometheus(summary(), room_.views()); }
+
+std::string node_bridge::state_json() {
+  json::array addresses(id_.addresses.begin(), id_.addresses.end());
+  json::array peers;
+  for (const auto& s : room_.sessions())
+    peers.push_back(json::object{{"id", s->peer_id()}, {"name", s->peer_hello().name}, {"address", s->remote()}});
+  return json::serialize(json::object{
+      {"type", "state"}, {"name", id_.name}, {"addresses", std::move(addresses)}, {"peers", std::move(peers)}});
+}
+
+void node_bridge::send_text(std::string body) { actions_.say(std::move(body)); }
+
+void node_bridge::connect_to(std::string host_port) { actions_.connect_to(std::move(host_port)); }
+
+}  // namespace chatnode::web
