@@ -221,8 +221,13 @@ start_engine() {
   fi
   command -v dockerd >/dev/null || { log "no dockerd"; return 1; }
   # Its own session, so a signal to this script's process group (timeout(1))
-  # leaves the engine up for the cleanup, which stops it.
-  setsid dockerd >"$tmp/dockerd.txt" 2>&1 </dev/null &
+  # leaves the engine up for the cleanup, which stops it. It changes nothing
+  # on the host that would outlive it: no firewall rules, no forwarding, no
+  # default bridge. The pair needs none of them: the containers share
+  # compose's bridge, the pages are published by Docker's userland proxy, and
+  # the build uses the host's network.
+  setsid dockerd --iptables=false --ip-forward=false --bridge=none \
+    >"$tmp/dockerd.txt" 2>&1 </dev/null &
   dockerd_pid=$!
   defer "stop_process $dockerd_pid"
   local i
