@@ -25,7 +25,12 @@ test_pkgs=(
   python3 python3-opencv             # the teaching-program peer used in tests
   clang libclang-rt-14-dev           # libFuzzer and sanitizer runtimes
   netcat-openbsd iproute2            # plain-tool peers and namespace tests
+  chromium                           # the real browser test (tests/browser) drives Debian's build headless
 )
+# The browser test is a Node script (playwright-core); any node >= 18 with npm will do,
+# so Debian's (node 18) only when there is none on PATH: a NodeSource node bundles its own
+# npm and conflicts with Debian's npm package.
+test_node_pkgs=(nodejs npm)
 bench_pkgs=(python3-matplotlib)
 pair_pkgs=(
   python3 python3-websocket          # docker/check_pair.py talks to each node's page
@@ -39,7 +44,10 @@ docker_pkgs=(
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
   case "$arg" in
-    --test) want+=("${test_pkgs[@]}") ;;
+    --test)
+      want+=("${test_pkgs[@]}")
+      command -v node >/dev/null && command -v npm >/dev/null || want+=("${test_node_pkgs[@]}")
+      ;;
     --bench) want+=("${bench_pkgs[@]}") ;;
     --pair) want+=("${pair_pkgs[@]}") ;;
     --docker) want+=("${docker_pkgs[@]}") ;;

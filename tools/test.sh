@@ -18,6 +18,27 @@ done
 source tools/stage.sh
 
 stage "install dependencies" tools/install-deps.sh --test
+# The browser test's npm packages (tests/browser/package-lock.json), for the presets that
+# register it (not under the sanitizers). npm ci only when node_modules differs from the lockfile,
+# so a second run needs no network.
+browser_deps_current() {
+  node -e '
+    const fs = require("fs");
+    const read = (f) => JSON.parse(fs.readFileSync(f, "utf8")).packages || {};
+    const want = read("package-lock.json"), have = read("node_modules/.package-lock.json");
+    delete want[""];
+    const key = (p) => JSON.stringify(Object.keys(p).sort().map((k) => [k, p[k].version, p[k].integrity]));
+    process.exit(key(want) === key(have) ? 0 : 1);' 2>/dev/null
+}
+browser_deps() (
+  cd tests/browser
+  browser_deps_current && echo "tests/browser/node_modules is up to date" && exit 0
+  npm ci --no-audit --no-fund
+)
+case "$preset" in
+  asan-ubsan|tsan) ;;
+  *) stage "browser test dependencies" browser_deps ;;
+esac
 stage "configure ($preset)" cmake --preset "$preset" --log-level=WARNING -DCHATNODE_TESTS=ON
 stage "build ($preset)" cmake --build --preset "$preset"
 

@@ -159,7 +159,7 @@ TEST_CASE("the port in use is reported naming the address", "[web][http]") {
     web::web_server second(ioc, {"127.0.0.1", srv.port()}, b, {});
     FAIL("binding a port in use succeeded");
   } catch (const std::runtime_error& e) {
-    CHECK(std::string(e.what()).starts_with("cannot serve the web page on 127.0.0.1:" + std::to_string(srv.port()) + ": "));
+    CHECK(std::string(e.what()).starts_with("web page: cannot listen on 127.0.0.1:" + std::to_string(srv.port()) + ": "));
   }
   CHECK(srv.stop());
 }

@@ -253,5 +253,5 @@ TEST_CASE("a web port in use is reported at start and the node exits 1", "[web][
                         "127.0.0.1:" + std::to_string(port)});
   CHECK(second.wait_exit() == 1);
   CHECK(second.wait_for(stream::err,
-                        "cannot serve the web page on 127.0.0.1:" + std::to_string(port) + ": Address already in use"));
+                        "web page: cannot listen on 127.0.0.1:" + std::to_string(port) + ": Address already in use"));
 }

@@ -70,7 +70,7 @@ TEST_CASE("a viewer that stops reading is closed at the write deadline while oth
       auto [ec, n] = co_await s.async_read_some(net::buffer(sink), use_nothrow);
       if (ec) co_return true;
     }
-  }(stalled.socket), 10s);
+  }(stalled.socket), 30s);
   CHECK(ended);
   CHECK(srv.stop());
 }
@@ -137,7 +137,7 @@ TEST_CASE("a page that stops reading is closed while another keeps receiving", "
   // messages than were published.
   int stalled_messages = 0;
   for (;;) {
-    const auto m = stalled_io.run(ws_read(stalled), 10s);
+    const auto m = stalled_io.run(ws_read(stalled), 30s);
     if (m.ec) break;
     ++stalled_messages;
   }

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <string_view>
 
 #include "chatnode/net.hpp"
+#include "chatnode/peer/listener.hpp"
 #include "chatnode/web/backend.hpp"
 #include "chatnode/web/client_registry.hpp"
 #include "chatnode/web/request_guard.hpp"
@@ -16,14 +18,14 @@ namespace chatnode::web {
 
 struct server_state {
   server_state(net::io_context& ioc, backend& b, web_config c)
-      : ioc(ioc), app(b), cfg(std::move(c)), acceptor(ioc), accept_strand(net::make_strand(ioc)) {}
+      : ioc(ioc), app(b), cfg(std::move(c)), accept_strand(net::make_strand(ioc)) {}
 
   net::io_context& ioc;
   backend& app;
   web_config cfg;
   guard_config guard;
   client_registry clients;
-  tcp::acceptor acceptor;  ///< touched only on accept_strand once started
+  std::optional<peer::listener> listener;  ///< bound by web_server; touched only on accept_strand once started
   net::strand<net::io_context::executor_type> accept_strand;
   std::atomic<bool> stopped{false};
 

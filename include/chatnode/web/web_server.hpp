@@ -40,7 +40,7 @@ struct server_state;
 class web_server {
  public:
   /// Binds now; an empty host means every interface (dual-stack). Throws
-  /// std::runtime_error("cannot serve the web page on X: reason"). `b` must
+  /// std::runtime_error("web page: cannot listen on X: reason"). `b` must
   /// outlive every session: destroy it after the io_context has stopped running.
   web_server(net::io_context& ioc, const host_port& where, backend& b, web_config cfg);
   /// Stops (as stop()); sessions still running keep what they use alive.

@@ -1,0 +1,127 @@
+#include "stream_checks.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "chatnode/protocol/frame.hpp"
+#include "chatnode/protocol/frame_parser.hpp"
+#include "chatnode/protocol/messages.hpp"
+#include "chatnode/protocol/utf8.hpp"
+#include "chatnode/video/frame_assembler.hpp"
+
+namespace chatnode::fuzz {
+namespace {
+
+using protocol::frame_type;
+using protocol::parse_status;
+
+// Not assert(): it must hold in release builds, where the fuzzers run fastest.
+#define FUZZ_CHECK(cond)                                                               \
+  do {                                                                                 \
+    if (!(cond)) {                                                                     \
+      std::fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                    \
+    }                                                                                  \
+  } while (0)
+
+/// One parse call's promises, whatever the input.
+void check_result(const protocol::parse_result& r, std::span<const std::uint8_t> fed) {
+  FUZZ_CHECK(r.consumed <= fed.size());
+  if (r.status == parse_status::frame) {
+    FUZZ_CHECK(r.payload.size() <= protocol::max_payload(r.type));
+    FUZZ_CHECK(r.payload.data() >= fed.data() && r.payload.data() + r.payload.size() <= fed.data() + fed.size());
+    // A frame is consumed whole (with the preamble before the first one), so the caller always moves on.
+    FUZZ_CHECK(r.consumed >= protocol::header_size + r.payload.size());
+  }
+  if (r.status == parse_status::error) FUZZ_CHECK(r.error);
+}
+
+/// Decodes a frame as the session does; whatever decodes keeps its promises.
+void check_frame(std::uint8_t type, std::span<const std::uint8_t> payload, video::frame_assembler& assembler) {
+  switch (static_cast<frame_type>(type)) {
+    case frame_type::hello:
+      if (auto h = protocol::decode_hello(payload)) FUZZ_CHECK(h->name.size() <= protocol::max_name_bytes);
+      break;
+    case frame_type::text:
+      if (auto t = protocol::decode_text(payload)) {
+        FUZZ_CHECK(t->body.size() <= protocol::max_text_bytes);
+        FUZZ_CHECK(protocol::is_valid_utf8(t->body) && protocol::is_valid_utf8(t->origin));
+        // What we accept, we can send on unchanged.
+        const auto again = protocol::encode(*t);
+        auto back = protocol::decode_text(std::span(again).subspan(protocol::header_size));
+        FUZZ_CHECK(back && back->body == t->body && back->origin == t->origin && back->seq == t->seq);
+      }
+      break;
+    case frame_type::video_chunk:
+      if (auto c = protocol::decode_video_chunk(payload)) {
+        const auto& h = c->header;
+        FUZZ_CHECK(h.total_bytes <= protocol::max_video_frame_bytes && h.offset + c->data.size() <= h.total_bytes);
+        auto whole = assembler.add(*c);
+        if (whole && *whole) FUZZ_CHECK((*whole)->jpeg.size() == (*whole)->header.total_bytes);
+        if (!whole) assembler = {};  // the session closes here; a fresh stream starts clean
+      }
+      break;
+    case frame_type::ping: (void)protocol::decode_ping(payload); break;
+    case frame_type::pong: (void)protocol::decode_pong(payload); break;
+    case frame_type::ack: (void)protocol::decode_ack(payload); break;
+    case frame_type::bye:
+      if (auto b = protocol::decode_bye(payload)) FUZZ_CHECK(b->text.size() <= protocol::max_bye_text_bytes);
+      break;
+  }
+}
+
+}  // namespace
+
+void check_handshake(std::span<const std::uint8_t> data) {
+  protocol::frame_parser parser;
+  const auto r = parser.parse(data);
+  check_result(r, data);
+  if (r.status != parse_status::frame || r.type != static_cast<std::uint8_t>(frame_type::hello)) return;
+  const auto hello = protocol::decode_hello(r.payload);
+  if (!hello) return;
+  const auto greeting = protocol::encode_greeting(*hello);
+  protocol::frame_parser again;
+  const auto r2 = again.parse(greeting);
+  FUZZ_CHECK(r2.status == parse_status::frame && r2.consumed == greeting.size());
+  const auto back = protocol::decode_hello(r2.payload);
+  FUZZ_CHECK(back && back->name == hello->name && back->node_id == hello->node_id &&
+             back->version == hello->version && back->capabilities == hello->capabilities);
+}
+
+void check_frame_stream(std::span<const std::uint8_t> data) {
+  if (data.empty()) return;
+  // The first byte chooses the piece size, so one input covers byte-at-a-time
+  // delivery and large reads alike.
+  const std::size_t piece = 1 + data[0] % 64 * 97;
+  data = data.subspan(1);
+  protocol::frame_parser parser;
+  video::frame_assembler assembler;
+  // A session's read buffer: bytes arrive at the end, consumed bytes leave the
+  // front. It starts with a valid greeting, so every input explores what
+  // follows the handshake.
+  protocol::hello greeter;
+  greeter.name = "fuzz";
+  std::vector<std::uint8_t> buffer = protocol::encode_greeting(greeter);
+  for (std::size_t at = 0; at < data.size() || !buffer.empty();) {
+    const auto n = std::min(piece, data.size() - at);
+    buffer.insert(buffer.end(), data.begin() + static_cast<std::ptrdiff_t>(at),
+                  data.begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
+    for (;;) {
+      const auto r = parser.parse(buffer);
+      check_result(r, buffer);
+      if (r.status == parse_status::error) return;  // the session closes the connection
+      if (r.status == parse_status::frame) check_frame(r.type, r.payload, assembler);
+      buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(r.consumed));
+      if (r.status == parse_status::need_more) {
+        // The header alone bounds what a reader ever buffers.
+        FUZZ_CHECK(buffer.size() <= protocol::max_frame_bytes);
+        break;
+      }
+    }
+    if (at == data.size()) return;  // whatever is left waits for bytes that never come
+  }
+}
+
+}  // namespace chatnode::fuzz
