@@ -5,6 +5,8 @@
 #   tools/install-deps.sh            build + run dependencies
 #   tools/install-deps.sh --test     also what the test suite uses
 #   tools/install-deps.sh --bench    also what the benchmark plot uses
+#   tools/install-deps.sh --pair     also what docker/test-pair.sh checks with
+#   tools/install-deps.sh --docker   also the Docker engine, compose and debootstrap
 set -euo pipefail
 
 build_pkgs=(
@@ -30,6 +32,14 @@ test_pkgs=(
 # npm and conflicts with Debian's npm package.
 test_node_pkgs=(nodejs npm)
 bench_pkgs=(python3-matplotlib)
+pair_pkgs=(
+  python3 python3-websocket          # docker/check_pair.py talks to each node's page
+  iproute2                           # the namespace pair
+)
+docker_pkgs=(
+  docker.io docker-compose           # Debian's engine, and compose v1 (bookworm has no compose plugin)
+  debootstrap                        # a local base image where no registry can be reached
+)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
@@ -39,7 +49,9 @@ for arg in "$@"; do
       command -v node >/dev/null && command -v npm >/dev/null || want+=("${test_node_pkgs[@]}")
       ;;
     --bench) want+=("${bench_pkgs[@]}") ;;
-    *) echo "install-deps: unknown option '$arg' (use --test, --bench)" >&2; exit 2 ;;
+    --pair) want+=("${pair_pkgs[@]}") ;;
+    --docker) want+=("${docker_pkgs[@]}") ;;
+    *) echo "install-deps: unknown option '$arg' (use --test, --bench, --pair, --docker)" >&2; exit 2 ;;
   esac
 done
 
