@@ -208,3 +208,12 @@ TEST_CASE("text that is not UTF-8, or a line over the limit, closes a text peer 
                                                        : "left: protocol error: text is not valid UTF-8"));
   r.still_chatting("after bad text");
 }
+
+TEST_CASE("an HTTP request on the chat port is logged and closed", "[process][faults][legacy]") {
+  room_of_two r;
+  raw_client browser(r.alice.port);
+  browser.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  CHECK(browser.read_until_closed(default_wait).closed);
+  CHECK(r.alice.process->wait_for(stream::err, "closed before the handshake completed: an HTTP request on the chat port"));
+  r.still_chatting("after HTTP");
+}
