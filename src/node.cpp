@@ -10,6 +10,8 @@
 #include <openssl/rand.h>
 
 #include "chatnode/interfaces.hpp"
+#include "chatnode/peer/legacy_session.hpp"
+#include "chatnode/peer/protocol_detector.hpp"
 #include "chatnode/video/avi_recorder.hpp"
 #include "chatnode/video/display_window.hpp"
 #include "chatnode/video/frame_saver.hpp"
@@ -155,7 +157,7 @@ int node::run() {
     const auto ep = listener_->local_endpoint();
     console_.info("listening on " + format_endpoint(ep) +
                   (opts_.address.host.empty() ? " (all interfaces)" : ""));
-    net::co_spawn(strand_, listener_->accept_loop([this](tcp::socket s) { start_session(std::move(s)); }),
+    net::co_spawn(strand_, listener_->accept_loop([this](tcp::socket s) { start_session(std::move(s), std::nullopt); }),
                   net::detached);
   } else {
     connecting_ = true;
@@ -205,7 +207,8 @@ awaitable<void> node::connect_to(host_port target, bool fatal) {
     maybe_done();
     co_return;
   }
-  start_session(std::move(r.socket));
+  // Only the --connect target may be a teaching program; nodes named on the page are chat_nodes.
+  start_session(std::move(r.socket), fatal ? opts_.wire : protocol::wire_protocol::chat_node);
 }
 
 void node::connect_from_page(const std::string& to) {
@@ -215,30 +218,58 @@ void node::connect_from_page(const std::string& to) {
   net::co_spawn(strand_, connect_to(parse_connect_address(to), false), net::detached);
 }
 
-void node::start_session(tcp::socket socket) {
+void node::start_session(tcp::socket socket, std::optional<protocol::wire_protocol> wire) {
   if (finishing_) return;
-  auto s = std::make_shared<peer::session>(std::move(socket), next_peer_id_++, session_cfg_, room_);
   ++active_sessions_;
-  net::co_spawn(s->executor(), [s] { return s->run(); },
-                [this, s](std::exception_ptr e) {
+  const auto remote = describe_remote(socket);
+  const auto executor = socket.get_executor();
+  net::co_spawn(executor, serve_peer(std::move(socket), next_peer_id_++, wire),
+                [this, remote](std::exception_ptr e, std::shared_ptr<peer::participant> p) {
                   if (e) {
                     try {
                       std::rethrow_exception(e);
                     } catch (const std::exception& ex) {
-                      console_.info("session with " + s->remote() + " failed: " + ex.what());
+                      console_.info("session with " + remote + " failed: " + ex.what());
                     }
                   }
-                  net::post(strand_, [this, s] { on_session_done(*s); });
+                  net::post(strand_, [this, p] { on_session_done(p.get()); });
                 });
 }
 
-void node::on_session_done(const peer::session& s) {
+awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socket, int peer_id,
+                                                               std::optional<protocol::wire_protocol> wire) {
+  // Runs on the connection's strand: only constant node state is read here.
+  std::vector<std::uint8_t> first_bytes;
+  if (!wire) {
+    auto d = co_await peer::detect_protocol(socket, session_cfg_.handshake_timeout);
+    if (d.protocol == protocol::wire_protocol::http)
+      d.failure = "an HTTP request on the chat port (the web page is served on the --web port)";
+    if (!d.protocol || !d.failure.empty()) {
+      console_.info("connection with " + describe_remote(socket) + " closed before the handshake completed: " +
+                    d.failure);
+      co_return nullptr;
+    }
+    wire = d.protocol;
+    first_bytes = std::move(d.bytes);
+  }
+  std::shared_ptr<peer::participant> p;
+  if (*wire == protocol::wire_protocol::chat_node) {
+    p = std::make_shared<peer::session>(std::move(socket), peer_id, session_cfg_, room_, first_bytes);
+  } else {
+    const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget};
+    p = std::make_shared<peer::legacy_session>(std::move(socket), *wire, peer_id, cfg, room_, first_bytes);
+  }
+  co_await p->run();
+  co_return p;
+}
+
+void node::on_session_done(const peer::participant* p) {
   --active_sessions_;
-  rates_.erase(s.peer_id());
+  if (p) rates_.erase(p->peer_id());
   // A --connect node lives while it has a connection (the one it was started
   // with, and any made from the page).
   if (opts_.mode == options::role::connect && active_sessions_ == 0 && !connecting_)
-    finish(s.ended_in_order() ? 0 : 1, protocol::bye_reason::normal, false);
+    finish(p && p->ended_in_order() ? 0 : 1, protocol::bye_reason::normal, false);
   maybe_done();
 }
 
@@ -292,15 +323,15 @@ void node::on_text(const protocol::text_message& m, bool from_peer) {
   if (web_bridge_) web_bridge_->text(m, from_peer);
 }
 
-void node::on_joined(const peer::session& s) {
+void node::on_joined(const peer::participant& s) {
   if (web_bridge_) web_bridge_->joined(s);
 }
 
-void node::on_left(const peer::session& s, const std::string& reason) {
+void node::on_left(const peer::participant& s, const std::string& reason) {
   if (web_bridge_) web_bridge_->left(s, reason);
 }
 
-void node::on_video(const peer::session& s, const video::received_frame& f) {
+void node::on_video(const peer::participant& s, const video::received_frame& f) {
   if (web_bridge_) web_bridge_->frame_received(s, f);
 }
 

@@ -1,6 +1,7 @@
 #include "chatnode/options.hpp"
 
 #include <pwd.h>
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -27,13 +28,16 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   po::options_description desc(
       "Usage: chat_node --listen [HOST:]PORT | --connect HOST:PORT [options]\n\n"
       "Live text chat between peers over one TCP connection.\n\nOptions");
-  std::string listen, connect, web;
+  std::string listen, connect, web, wire;
   options o;
   desc.add_options()
       ("listen", po::value(&listen)->value_name("[HOST:]PORT"),
        "wait for peers on PORT (all interfaces unless HOST is given; port 0 picks a free one)")
       ("connect", po::value(&connect)->value_name("HOST:PORT"), "connect to a listening node")
       ("name", po::value(&o.name)->value_name("NAME"), "name shown to peers (default: user@hostname)")
+      ("protocol", po::value(&wire)->value_name("P"),
+       "with --connect, what to speak: chat-node (default), lecture-video (the teaching video chat) or "
+       "raw-text (the teaching text chat, nc -l); a --listen node recognises each peer's by itself")
       ("web", po::value(&web)->value_name("[HOST:]PORT"),
        "serve the chat as a web page on PORT (host 127.0.0.1 unless given; off loopback the page needs the "
        "token printed at start, or the one in $CHAT_NODE_WEB_TOKEN)")
@@ -68,7 +72,9 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   }
   if (vm.count("help")) {
     out << desc << "\nIn the chat, type a line and press Enter to send it. Commands:\n"
-        << "  /help  list commands    /quit  leave\n";
+        << "  /help  list commands    /quit  leave\n"
+        << "\nA --listen node also chats with the teaching programs and with nc: 'nc HOST PORT', then\n"
+        << "type a line first (a connection that sends nothing within 5 seconds is closed).\n";
     return std::nullopt;
   }
   if (vm.count("version")) {
@@ -87,6 +93,15 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     }
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());
+  }
+  if (vm.count("protocol")) {
+    if (o.mode == options::role::listen)
+      throw usage_error("--protocol is for --connect: a --listen node recognises each peer's protocol");
+    using protocol::wire_protocol;
+    const auto choices = {wire_protocol::chat_node, wire_protocol::lecture_video, wire_protocol::raw_text};
+    const auto chosen = std::find_if(choices.begin(), choices.end(), [&](auto p) { return wire == protocol::to_string(p); });
+    if (chosen == choices.end()) throw usage_error("--protocol must be chat-node, lecture-video or raw-text");
+    o.wire = *chosen;
   }
   if (vm.count("web")) {
     try {

@@ -33,4 +33,13 @@ using awaitable = net::awaitable<T>;
 /// leaves the other one running), so every socket operation uses this.
 constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 
+/// Whether the calling coroutine has been cancelled (by `||`, or a cancellation slot).
+/// GCC 12 miscompiles a co_await used directly as an if condition in some
+/// coroutines (they resume with a corrupt frame), so callers store the result
+/// first: `const bool stop = co_await cancelled(); if (stop) ...`.
+inline awaitable<bool> cancelled() {
+  const auto state = co_await net::this_coro::cancellation_state;
+  co_return state.cancelled() != net::cancellation_type::none;
+}
+
 }  // namespace chatnode

@@ -12,6 +12,7 @@
 #include "chatnode/peer/connector.hpp"
 #include "chatnode/peer/listener.hpp"
 #include "chatnode/peer/room.hpp"
+#include "chatnode/peer/session.hpp"
 #include "chatnode/stats/report.hpp"
 #include "chatnode/term/console.hpp"
 #include "chatnode/term/stdin_reader.hpp"
@@ -54,7 +55,7 @@ class node final : private peer::room_observer {
   /// The port the web page is served on, 0 without --web.
   unsigned short web_port() const;
   /// Connected peers, for statistics (any thread).
-  std::vector<std::shared_ptr<peer::session>> peers() const { return room_.sessions(); }
+  std::vector<std::shared_ptr<peer::participant>> peers() const { return room_.sessions(); }
 
  private:
   /// Connects and starts a session. The --connect target's failure ends the
@@ -63,8 +64,13 @@ class node final : private peer::room_observer {
   awaitable<void> read_input();
   awaitable<void> watch_signals();
   awaitable<void> stats_loop();
-  void start_session(tcp::socket socket);
-  void on_session_done(const peer::session& s);
+  /// Runs a connection: the protocol given, or for an accepted one (nothing
+  /// given) the protocol its first bytes show.
+  void start_session(tcp::socket socket, std::optional<protocol::wire_protocol> wire);
+  awaitable<std::shared_ptr<peer::participant>> serve_peer(tcp::socket socket, int peer_id,
+                                                           std::optional<protocol::wire_protocol> wire);
+  /// `p` is null when the connection ended before it was recognised.
+  void on_session_done(const peer::participant* p);
   void handle_line(std::string line);
   void send_text(std::string body);
   void say_from_page(std::string body);
@@ -77,9 +83,9 @@ class node final : private peer::room_observer {
   std::vector<std::shared_ptr<video::frame_sink>> make_sinks();
 
   void on_text(const protocol::text_message& m, bool from_peer) override;
-  void on_joined(const peer::session& s) override;
-  void on_left(const peer::session& s, const std::string& reason) override;
-  void on_video(const peer::session& s, const video::received_frame& f) override;
+  void on_joined(const peer::participant& s) override;
+  void on_left(const peer::participant& s, const std::string& reason) override;
+  void on_video(const peer::participant& s, const video::received_frame& f) override;
 
   options opts_;
   term::console& console_;

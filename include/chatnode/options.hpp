@@ -7,6 +7,7 @@
 #include <string>
 
 #include "chatnode/endpoint.hpp"
+#include "chatnode/protocol/sniff.hpp"
 #include "chatnode/video/capture_thread.hpp"
 
 namespace chatnode {
@@ -20,6 +21,8 @@ struct options {
   role mode = role::listen;
   host_port address;  ///< where to listen, or whom to connect to
   std::string name;   ///< shown to peers; default user@hostname
+  /// What --connect speaks: ours, or a teaching program's (a listener recognises each peer's).
+  protocol::wire_protocol wire = protocol::wire_protocol::chat_node;
 
   enum class video_source {
     automatic,     ///< camera 0, or the test pattern when there is none

@@ -17,14 +17,15 @@ bool room::send_local_text(std::string body) {
   return true;
 }
 
-void room::fan_out_locked(const std::string& origin, std::string body, const session* except) {
+void room::fan_out_locked(const std::string& origin, std::string body, const participant* except) {
   protocol::text_message m;
   m.seq = next_seq_++;
   m.sent_us = wall_us();
   m.origin = origin;
   m.body = std::move(body);
   if (except == nullptr && observer_) observer_->on_text(m, false);
-  outgoing_text t{m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m))};
+  outgoing_text t{m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m)),
+                  std::make_shared<const std::string>(m.origin + ": " + m.body + "\n")};
   bool delivered = false;
   for (auto& w : sessions_) {
     if (auto s = w.lock(); s && s.get() != except) {
@@ -52,9 +53,9 @@ void room::broadcast_video(const video::frame_ptr& f) {
     if (auto s = w.lock()) s->send_video(f);
 }
 
-std::vector<std::shared_ptr<session>> room::sessions() const {
+std::vector<std::shared_ptr<participant>> room::sessions() const {
   std::lock_guard lock(mutex_);
-  std::vector<std::shared_ptr<session>> out;
+  std::vector<std::shared_ptr<participant>> out;
   for (auto& w : sessions_)
     if (auto s = w.lock()) out.push_back(std::move(s));
   return out;
@@ -71,7 +72,7 @@ std::size_t room::backlog_size() const {
   return backlog_.size();
 }
 
-void room::on_joined(const std::shared_ptr<session>& s) {
+void room::on_joined(const std::shared_ptr<participant>& s) {
   {
     std::lock_guard lock(mutex_);
     std::erase_if(sessions_, [](auto& w) { return w.expired(); });
@@ -86,19 +87,19 @@ void room::on_joined(const std::shared_ptr<session>& s) {
   if (observer_) observer_->on_joined(*s);
 }
 
-void room::on_text(session& s, protocol::text_message m) {
+void room::on_text(participant& s, protocol::text_message m) {
   console_.chat_line(m.origin, m.body);
   if (observer_) observer_->on_text(m, true);
   std::lock_guard lock(mutex_);
   fan_out_locked(m.origin, std::move(m.body), &s);
 }
 
-void room::on_video(session& s, video::received_frame f) {
+void room::on_video(participant& s, video::received_frame f) {
   if (observer_) observer_->on_video(s, f);
   if (decoder_) decoder_->submit(s.peer_id(), s.peer_hello().name, s.stats(), std::move(f));
 }
 
-void room::on_closed(session& s, bool joined, const std::string& reason) {
+void room::on_closed(participant& s, bool joined, const std::string& reason) {
   if (decoder_) decoder_->peer_closed(s.peer_id());
   if (joined) {
     console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);

@@ -15,27 +15,22 @@ using protocol::frame_type;
 // How many bytes one read asks for; the buffer never holds more than a frame plus this.
 constexpr std::size_t read_chunk = 64 * 1024;
 
-// GCC 12 miscompiles a co_await used directly as an if condition in some
-// coroutines (they resume with a corrupt frame), so callers store the result
-// first: `const bool stop = co_await cancelled(); if (stop) ...`.
-awaitable<bool> cancelled() {
-  const auto state = co_await net::this_coro::cancellation_state;
-  co_return state.cancelled() != net::cancellation_type::none;
-}
-
 }  // namespace
 
-session::session(tcp::socket socket, int peer_id, session_config cfg, session_events& events)
-    : socket_(std::move(socket)),
-      executor_(socket_.get_executor()),
+session::session(tcp::socket socket, int peer_id, session_config cfg, session_events& events,
+                 std::span<const std::uint8_t> already_read)
+    : participant(socket.get_executor(), describe_remote(socket), peer_id),
+      socket_(std::move(socket)),
       cfg_(std::move(cfg)),
       events_(events),
-      remote_(describe_remote(socket_)),
-      peer_id_(peer_id),
       read_buffer_(protocol::max_frame_bytes + read_chunk),
       outbox_(cfg_.text_budget),
       wake_(executor_, clock::time_point::max()),
-      heartbeat_(executor_) {}
+      heartbeat_(executor_) {
+  const auto n = net::buffer_copy(read_buffer_.prepare(already_read.size()), net::buffer(already_read));
+  read_buffer_.commit(n);
+  stats_->bytes_received.fetch_add(n, std::memory_order_relaxed);
+}
 
 awaitable<void> session::run() {
   using namespace net::experimental::awaitable_operators;
@@ -67,13 +62,9 @@ void session::send_text(outgoing_text t) {
 }
 
 void session::send_video(video::frame_ptr f) {
-  if (video_posts_.fetch_add(1, std::memory_order_relaxed) >= 2) {
-    video_posts_.fetch_sub(1, std::memory_order_relaxed);
-    stats_->frames_replaced.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
+  if (!reserve_video_post()) return;
   net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
-    self->video_posts_.fetch_sub(1, std::memory_order_relaxed);
+    self->video_post_taken();
     if (self->stopping_ || !self->joined_ || !(self->peer_.capabilities & protocol::cap_video_recv)) return;
     const auto replaced_before = self->outbox_.video_frames_replaced();
     self->outbox_.offer_video(std::move(f));

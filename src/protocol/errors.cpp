@@ -20,6 +20,12 @@ class category final : public boost::system::error_category {
       case errc::bad_utf8: return "text is not valid UTF-8";
       case errc::bad_video_chunk: return "video chunk out of order or inconsistent";
       case errc::truncated: return "stream ended inside a frame";
+      case errc::unknown_protocol:
+        return "not a protocol this node speaks (neither chat_node, HTTP, a lecture-video header nor UTF-8 text)";
+      case errc::bad_lecture_header: return "lecture-video length header is not a decimal number padded with spaces";
+      case errc::bad_lecture_length: return "lecture-video frame length is 0 or over the limit";
+      case errc::not_jpeg: return "lecture-video frame is not a JPEG";
+      case errc::line_too_long: return "line over the text limit";
     }
     return "unknown protocol error";
   }

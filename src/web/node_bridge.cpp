@@ -25,7 +25,7 @@ void node_bridge::text(const protocol::text_message& m, bool from_peer) {
   publish({{"type", "text"}, {"from", m.origin}, {"text", m.body}, {"time", m.sent_us / 1000}});
 }
 
-void node_bridge::joined(const peer::session& s) {
+void node_bridge::joined(const peer::participant& s) {
   publish({{"type", "join"},
            {"id", s.peer_id()},
            {"name", s.peer_hello().name},
@@ -33,7 +33,7 @@ void node_bridge::joined(const peer::session& s) {
            {"time", now_ms()}});
 }
 
-void node_bridge::left(const peer::session& s, const std::string& reason) {
+void node_bridge::left(const peer::participant& s, const std::string& reason) {
   publish({{"type", "leave"}, {"id", s.peer_id()}, {"reason", reason}, {"time", now_ms()}});
 }
 
@@ -44,7 +44,7 @@ void node_bridge::frame_captured(const video::frame_ptr& f) {
   if (server_) server_->publish_frame(0, f);
 }
 
-void node_bridge::frame_received(const peer::session& s, const video::received_frame& f) {
+void node_bridge::frame_received(const peer::participant& s, const video::received_frame& f) {
   // The one copy a received frame costs the web: every page and viewer then
   // shares this buffer. Skipped while nobody watches.
   if (!server_ || server_->connections() == 0) return;

@@ -59,12 +59,14 @@ TEST_CASE("a thousand connections that join and leave leave no descriptor behind
 
   const auto left = [](const std::string& l) { return l.find(") left: ") != std::string::npos; };
   int visits_seen = 0;
-  // One visit: our bye answered, the node closes its side, and it reports the
-  // visitor gone. (Waiting for that line also reads the node's output, which
-  // would otherwise fill its pipe and stall it.)
+  // One visit: hello, bye and our end of the stream (as the protocol has a
+  // leaving side do); the node closes its side and reports the visitor gone.
+  // (Waiting for that line also reads the node's output, which would
+  // otherwise fill its pipe and stall it.)
   const auto visit = [&] {
     raw_client c(alice.port);
     c.send(hello_then_bye);
+    c.shutdown_send();
     const bool closed = c.read_until_closed(default_wait).closed;
     ++visits_seen;
     return closed && alice.process->wait_for_count(stream::out, left, static_cast<std::size_t>(visits_seen)) ==

@@ -4,6 +4,9 @@
 
 #include <random>
 
+#include <opencv2/imgcodecs.hpp>
+
+#include "chatnode/protocol/lecture_video.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_client.hpp"
@@ -23,6 +26,14 @@ std::string greeting(const std::string& name) {
   h.name = name;
   h.capabilities = protocol::cap_text;
   return as_string(protocol::encode_greeting(h));
+}
+
+/// One frame as the teaching video chat sends it: a small real JPEG behind its 16-byte header.
+std::string lecture_frame() {
+  std::vector<std::uint8_t> jpeg;
+  REQUIRE(cv::imencode(".jpg", cv::Mat(48, 64, CV_8UC3, cv::Scalar(0, 128, 255)), jpeg));
+  const auto h = protocol::encode_lecture_header(jpeg.size());
+  return std::string(h.begin(), h.end()) + std::string(jpeg.begin(), jpeg.end());
 }
 
 std::string header(protocol::frame_type t, std::uint32_t length) {
@@ -56,7 +67,7 @@ TEST_CASE("garbage instead of a preamble is refused before the handshake", "[pro
   raw_client mallory(r.alice.port);
   mallory.send(std::string("\x00\xffnot a chat node\r\n", 19));
   CHECK(mallory.read_until_closed(default_wait).closed);
-  CHECK(r.alice.process->wait_for(stream::err, "closed before the handshake completed: protocol error: not a chat_node peer (bad preamble)"));
+  CHECK(r.alice.process->wait_for(stream::err, "closed before the handshake completed: protocol error: not a protocol this node speaks"));
   r.still_chatting("after garbage");
 }
 
@@ -161,4 +172,48 @@ TEST_CASE("a video frame that is not a JPEG is counted and skipped, and the conn
   CHECK(stats_value(*alice.process, "mallory", frames_received_col) == 0);
   for (const auto& l : alice.process->lines(stream::out))
     CHECK_FALSE((l.find("mallory (") != std::string::npos && l.find(" left: ") != std::string::npos));
+}
+
+TEST_CASE("a malformed lecture-video header or payload closes that connection only", "[process][faults][legacy]") {
+  struct bad_input {
+    std::string bytes;
+    std::string reason;
+  };
+  const std::string not_a_header = "lecture-video length header is not a decimal number padded with spaces";
+  const std::string bad_length = "lecture-video frame length is 0 or over the limit";
+  // Letters or a sign are text from the first byte; after a good frame they are a broken header.
+  const auto input = GENERATE_COPY(
+      bad_input{lecture_frame() + "12ab            ", not_a_header},
+      bad_input{lecture_frame() + "-5              ", not_a_header},
+      bad_input{"99999999999     ", bad_length},
+      bad_input{"0               ", bad_length},
+      bad_input{"10              0123456789", "lecture-video frame is not a JPEG"});
+  room_of_two r;
+  raw_client mallory(r.alice.port);
+  mallory.send(input.bytes);
+  CHECK(mallory.read_until_closed(default_wait).closed);
+  CHECK(r.alice.process->wait_for(stream::out, "left: protocol error: " + input.reason));
+  r.still_chatting("after a bad lecture frame");
+}
+
+TEST_CASE("text that is not UTF-8, or a line over the limit, closes a text peer only", "[process][faults][legacy]") {
+  room_of_two r;
+  raw_client mallory(r.alice.port);
+  mallory.send("a good line first\n");
+  REQUIRE(r.alice.process->wait_for(stream::out, ": a good line first"));
+  const bool too_long = GENERATE(false, true);
+  mallory.send(too_long ? std::string(protocol::max_text_bytes + 1, 'x') + "\n" : std::string("caf\xC3(\n"));
+  CHECK(mallory.read_until_closed(default_wait).closed);
+  CHECK(r.alice.process->wait_for(stream::out, too_long ? "left: protocol error: line over the text limit"
+                                                       : "left: protocol error: text is not valid UTF-8"));
+  r.still_chatting("after bad text");
+}
+
+TEST_CASE("an HTTP request on the chat port is logged and closed", "[process][faults][legacy]") {
+  room_of_two r;
+  raw_client browser(r.alice.port);
+  browser.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  CHECK(browser.read_until_closed(default_wait).closed);
+  CHECK(r.alice.process->wait_for(stream::err, "closed before the handshake completed: an HTTP request on the chat port"));
+  r.still_chatting("after HTTP");
 }

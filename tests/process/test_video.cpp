@@ -15,23 +15,13 @@
 
 #include "support/child_process.hpp"
 #include "support/stats_table.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace test_support;
 using stream = child_process::stream;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// A directory of its own under the system's temporary directory, removed at the end.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() / ("chat_node_test_" + std::to_string(::getpid()) + "_" + std::to_string(++count));
-    fs::create_directories(path);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-  static inline int count = 0;
-};
 
 /// Resident memory of a process, in KiB, from /proc.
 long rss_kib(pid_t pid) {

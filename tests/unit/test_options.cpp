@@ -151,3 +151,17 @@ TEST_CASE("The option --web serves the page on loopback unless a host is given",
   CHECK_THROWS_WITH(parse({"--listen", "9999", "--web", "80800"}), Catch::Matchers::StartsWith("--web '80800'"));
   CHECK_THROWS_AS(parse({"--listen", "9999", "--web", "::1:80"}), usage_error);
 }
+
+TEST_CASE("The option --protocol chooses what --connect speaks", "[options]") {
+  using chatnode::protocol::wire_protocol;
+  CHECK(parse({"--connect", "h:1"})->wire == wire_protocol::chat_node);
+  CHECK(parse({"--connect", "h:1", "--protocol", "chat-node"})->wire == wire_protocol::chat_node);
+  CHECK(parse({"--connect", "h:1", "--protocol", "lecture-video"})->wire == wire_protocol::lecture_video);
+  CHECK(parse({"--connect", "h:1", "--protocol", "raw-text"})->wire == wire_protocol::raw_text);
+  CHECK_THROWS_AS(parse({"--connect", "h:1", "--protocol", "http"}), usage_error);
+  CHECK_THROWS_AS(parse({"--connect", "h:1", "--protocol", "telnet"}), usage_error);
+}
+
+TEST_CASE("A listening node recognises protocols itself, so --protocol with --listen is a usage error", "[options]") {
+  CHECK_THROWS_AS(parse({"--listen", "1", "--protocol", "raw-text"}), usage_error);
+}

@@ -26,7 +26,7 @@ namespace {
 using batch = std::vector<std::string>;
 
 outgoing_text make_text(std::uint64_t seq, const std::string& body = "hi") {
-  return {seq, std::make_shared<const bytes>(proto::encode(proto::text_message{seq, 0, "me", body}))};
+  return {seq, std::make_shared<const bytes>(proto::encode(proto::text_message{seq, 0, "me", body})), nullptr};
 }
 
 std::size_t text_frame_size(const std::string& body = "hi") { return make_text(1, body).frame->size(); }
@@ -294,8 +294,8 @@ TEST_CASE("Buffers from prepare stay valid until written, even if acked runs in 
   // The outbox holds the only references to the frames it sends.
   ob.push_control(ping);
   ob.set_ack(11);
-  REQUIRE(ob.push_text({1, std::make_shared<const bytes>(text1)}));
-  REQUIRE(ob.push_text({2, std::make_shared<const bytes>(text2)}));
+  REQUIRE(ob.push_text({1, std::make_shared<const bytes>(text1), nullptr}));
+  REQUIRE(ob.push_text({2, std::make_shared<const bytes>(text2), nullptr}));
   ob.offer_video(std::move(frame));
 
   std::vector<boost::asio::const_buffer> buffers;

@@ -15,16 +15,11 @@
 
 #include <boost/asio/buffer.hpp>
 
+#include "chatnode/peer/outgoing_text.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "chatnode/video/encoded_frame.hpp"
 
 namespace chatnode::peer {
-
-/// One text frame, encoded once and shared by every session it goes to.
-struct outgoing_text {
-  std::uint64_t seq = 0;
-  std::shared_ptr<const protocol::bytes> frame;
-};
 
 class outbox {
  public:

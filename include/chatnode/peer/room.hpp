@@ -1,6 +1,6 @@
 // Everyone this node talks to: the local user and the connected peers. Text
 // from anyone reaches everyone else (a listening node relays between its
-// peers); each text is encoded once and the same buffer goes to every session.
+// peers); each text is encoded once and the same buffer goes to every peer.
 #pragma once
 
 #include <deque>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "chatnode/peer/session.hpp"
+#include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/stats/report.hpp"
 #include "chatnode/term/console.hpp"
@@ -18,18 +18,18 @@
 namespace chatnode::peer {
 
 /// Who else wants to hear what happens in the room (the web page, the benchmark).
-/// Called on the strand of the session concerned, or on the caller's thread for local text.
+/// Called on the strand of the peer concerned, or on the caller's thread for local text.
 class room_observer {
  public:
   virtual ~room_observer() = default;
   /// Text said in the room: by a peer (`from_peer` true) or by the local user.
   virtual void on_text(const protocol::text_message& m, bool from_peer) = 0;
   /// A peer completed the handshake and is in the room.
-  virtual void on_joined(const session& s) = 0;
+  virtual void on_joined(const participant& p) = 0;
   /// A peer that had joined is gone.
-  virtual void on_left(const session& s, const std::string& reason) = 0;
+  virtual void on_left(const participant& p, const std::string& reason) = 0;
   /// A whole frame arrived from `s`, before it goes to the decoder.
-  virtual void on_video(const session& s, const video::received_frame& f) = 0;
+  virtual void on_video(const participant& p, const video::received_frame& f) = 0;
 };
 
 class room final : public session_events {
@@ -52,19 +52,19 @@ class room final : public session_events {
   /// Before any session starts: tells `o` what happens from now on.
   void set_observer(room_observer* o) { observer_ = o; }
 
-  std::vector<std::shared_ptr<session>> sessions() const;
+  std::vector<std::shared_ptr<participant>> sessions() const;
   /// Each joined peer's name, address and counters, for statistics.
   std::vector<stats::peer_view> views() const;
   std::size_t backlog_size() const;
 
-  void on_joined(const std::shared_ptr<session>& s) override;
-  void on_text(session& s, protocol::text_message m) override;
-  void on_video(session& s, video::received_frame f) override;
-  void on_closed(session& s, bool joined, const std::string& reason) override;
+  void on_joined(const std::shared_ptr<participant>& p) override;
+  void on_text(participant& p, protocol::text_message m) override;
+  void on_video(participant& p, video::received_frame f) override;
+  void on_closed(participant& p, bool joined, const std::string& reason) override;
 
  private:
   /// Assigns the next sequence number and queues the text for every session but `except`.
-  void fan_out_locked(const std::string& origin, std::string body, const session* except);
+  void fan_out_locked(const std::string& origin, std::string body, const participant* except);
 
   term::console& console_;
   const std::string local_name_;
@@ -75,7 +75,7 @@ class room final : public session_events {
   // is shared state across strands: a mutex guards it. Posting to a session
   // happens under the lock too, so each session sees texts in sequence order.
   mutable std::mutex mutex_;
-  std::vector<std::weak_ptr<session>> sessions_;
+  std::vector<std::weak_ptr<participant>> sessions_;
   std::uint64_t next_seq_ = 1;
   std::deque<outgoing_text> backlog_;
   std::size_t backlog_bytes_ = 0;

@@ -4,7 +4,6 @@
 // through the public member functions, which post to that strand.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -14,9 +13,9 @@
 
 #include "chatnode/net.hpp"
 #include "chatnode/peer/outbox.hpp"
+#include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/protocol/frame_parser.hpp"
-#include "chatnode/stats/peer_stats.hpp"
 #include "chatnode/video/frame_assembler.hpp"
 
 namespace chatnode::peer {
@@ -31,32 +30,19 @@ struct session_config {
   std::size_t text_budget = outbox::default_text_budget;
 };
 
-class session : public std::enable_shared_from_this<session> {
+class session final : public participant, public std::enable_shared_from_this<session> {
  public:
   /// `socket` must be bound to a strand of its own; `peer_id` numbers the connection locally.
-  session(tcp::socket socket, int peer_id, session_config cfg, session_events& events);
+  /// `already_read` holds bytes a listener read from the socket to recognise the protocol.
+  session(tcp::socket socket, int peer_id, session_config cfg, session_events& events,
+          std::span<const std::uint8_t> already_read = {});
 
-  /// Runs the connection to its end; the returned awaitable completes when it is closed.
-  awaitable<void> run();
-
-  /// Thread-safe: queue text for this peer (closes it as a slow consumer if over budget).
-  void send_text(outgoing_text t);
-  /// Thread-safe: offer a video frame (latest wins).
-  void send_video(video::frame_ptr f);
-  /// Thread-safe: say bye and close; with `flush`, first wait (bounded) until our text is acknowledged.
-  void stop(protocol::bye_reason reason, std::string text, bool flush);
-
-  /// Valid once joined (set before on_joined, constant afterwards).
-  const protocol::hello& peer_hello() const { return peer_; }
-  /// The remote endpoint as text, fixed at construction.
-  const std::string& remote() const { return remote_; }
-  int peer_id() const { return peer_id_; }
-  /// Shared, so the decode thread and the web layer may keep it past the session.
-  const std::shared_ptr<stats::peer_stats>& stats() const { return stats_; }
-  /// After run(): the peer joined and one side said bye (an orderly end, not a lost link).
-  bool ended_in_order() const { return joined_ && bye_exchanged_; }
-  /// The strand this session's state lives on.
-  const net::any_io_executor& executor() const { return executor_; }
+  awaitable<void> run() override;
+  void send_text(outgoing_text t) override;
+  void send_video(video::frame_ptr f) override;
+  void stop(protocol::bye_reason reason, std::string text, bool flush) override;
+  /// The peer joined and one side said bye (an orderly end, not a lost link).
+  bool ended_in_order() const override { return joined_ && bye_exchanged_; }
 
  private:
   using clock = std::chrono::steady_clock;
@@ -75,11 +61,8 @@ class session : public std::enable_shared_from_this<session> {
   void wake_writer() { wake_.cancel(); }
 
   tcp::socket socket_;
-  net::any_io_executor executor_;
   session_config cfg_;
   session_events& events_;
-  std::string remote_;
-  int peer_id_;
 
   protocol::frame_parser parser_;
   boost::beast::flat_buffer read_buffer_;
@@ -88,7 +71,6 @@ class session : public std::enable_shared_from_this<session> {
   net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
   net::steady_timer heartbeat_;  ///< next heartbeat event; cancelled when a deadline changes
 
-  protocol::hello peer_;
   bool joined_ = false;
   bool bye_exchanged_ = false;
   std::uint64_t last_text_seq_ = 0;
@@ -104,10 +86,6 @@ class session : public std::enable_shared_from_this<session> {
 
   std::int64_t best_rtt_us_ = -1;
   int rtt_samples_ = 0;
-  std::shared_ptr<stats::peer_stats> stats_ = std::make_shared<stats::peer_stats>();
-  /// Frames posted to the strand and not yet taken: the capture thread skips
-  /// this peer while two are waiting, so a stalled strand can't pile them up.
-  std::atomic<int> video_posts_{0};
 };
 
 }  // namespace chatnode::peer

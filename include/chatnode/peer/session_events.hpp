@@ -1,5 +1,5 @@
-// What a session reports to whoever owns the conversation (the room).
-// Every call is made on the session's strand.
+// What a peer connection (participant) reports to whoever owns the conversation (the room).
+// Every call is made on the participant's strand.
 #pragma once
 
 #include <memory>
@@ -10,17 +10,17 @@
 
 namespace chatnode::peer {
 
-class session;
+class participant;
 
 class session_events {
  public:
   virtual ~session_events() = default;
-  /// The peer's hello was accepted; from now on text and video may flow.
-  virtual void on_joined(const std::shared_ptr<session>& s) = 0;
-  virtual void on_text(session& s, protocol::text_message m) = 0;
-  virtual void on_video(session& s, video::received_frame f) = 0;
+  /// The peer's hello was accepted (a legacy peer: it connected); from now on text and video may flow.
+  virtual void on_joined(const std::shared_ptr<participant>& p) = 0;
+  virtual void on_text(participant& p, protocol::text_message m) = 0;
+  virtual void on_video(participant& p, video::received_frame f) = 0;
   /// The connection is gone; `joined` tells whether on_joined was called.
-  virtual void on_closed(session& s, bool joined, const std::string& reason) = 0;
+  virtual void on_closed(participant& p, bool joined, const std::string& reason) = 0;
 };
 
 }  // namespace chatnode::peer

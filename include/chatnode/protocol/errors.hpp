@@ -17,6 +17,11 @@ enum class errc {
   bad_utf8,             ///< name or text is not valid UTF-8
   bad_video_chunk,      ///< offsets or sizes that do not describe one frame in order
   truncated,            ///< the stream ended inside a frame
+  unknown_protocol,     ///< the first bytes are none of the protocols a listener recognises
+  bad_lecture_header,   ///< lecture video: a length header that is not digits padded with spaces
+  bad_lecture_length,   ///< lecture video: a length of 0 or over the limit
+  not_jpeg,             ///< lecture video: a frame that does not start as a JPEG does
+  line_too_long,        ///< raw text: a line over the text limit
 };
 
 const boost::system::error_category& error_category();

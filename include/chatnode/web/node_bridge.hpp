@@ -38,10 +38,10 @@ class node_bridge final : public backend {
 
   // What happens in the node, from any thread:
   void text(const protocol::text_message& m, bool from_peer);
-  void joined(const peer::session& s);
-  void left(const peer::session& s, const std::string& reason);
+  void joined(const peer::participant& s);
+  void left(const peer::participant& s, const std::string& reason);
   void frame_captured(const video::frame_ptr& f);
-  void frame_received(const peer::session& s, const video::received_frame& f);
+  void frame_received(const peer::participant& s, const video::received_frame& f);
   /// A line worth showing in the page's log (connect results, why a message was not sent).
   void notice(std::string text);
   /// Once a second, from the node's statistics timer (one strand): the pages' stats event.

@@ -1,0 +1,239 @@
+#include "chatnode/peer/legacy_session.hpp"
+
+#include "chatnode/clock.hpp"
+#include "chatnode/endpoint.hpp"
+#include "chatnode/protocol/errors.hpp"
+#include "chatnode/protocol/utf8.hpp"
+
+namespace chatnode::peer {
+namespace {
+
+using protocol::wire_protocol;
+
+// How many bytes one read asks for; the buffer never holds more than a frame plus this.
+constexpr std::size_t read_chunk = 64 * 1024;
+
+/// "nc 127.0.0.1:5555", "lecture [::1]:5555": what the room calls a peer that has no name to give.
+std::string legacy_name(wire_protocol kind, const std::string& remote) {
+  const auto name = (kind == wire_protocol::lecture_video ? "lecture " : "nc ") + remote;
+  return std::string(protocol::utf8_prefix(name, protocol::max_name_bytes));
+}
+
+}  // namespace
+
+legacy_session::legacy_session(tcp::socket socket, wire_protocol kind, int peer_id, legacy_config cfg,
+                               session_events& events, std::span<const std::uint8_t> already_read)
+    : participant(socket.get_executor(), describe_remote(socket), peer_id),
+      socket_(std::move(socket)),
+      kind_(kind),
+      cfg_(cfg),
+      events_(events),
+      read_buffer_(kind == wire_protocol::lecture_video
+                       ? protocol::lecture_header_bytes + protocol::max_lecture_frame_bytes + read_chunk
+                       : read_chunk),
+      lines_(
+          protocol::max_text_bytes,
+          [this](std::string line) {
+            if (text_error_) return;
+            if (!protocol::is_valid_utf8(line)) return void(text_error_ = protocol::errc::bad_utf8);
+            if (line.empty()) return;
+            stats_->texts_received.fetch_add(1, std::memory_order_relaxed);
+            events_.on_text(*this, {0, wall_us(), peer_.name, std::move(line)});
+          },
+          [this](std::size_t) { text_error_ = protocol::errc::line_too_long; }),
+      outbox_(cfg_.text_budget),
+      wake_(executor_, clock::time_point::max()),
+      stop_timer_(executor_, clock::time_point::max()) {
+  const auto n = net::buffer_copy(read_buffer_.prepare(already_read.size()), net::buffer(already_read));
+  read_buffer_.commit(n);
+  stats_->bytes_received.fetch_add(n, std::memory_order_relaxed);
+  peer_.name = legacy_name(kind, remote_);
+  peer_.capabilities = kind == wire_protocol::lecture_video ? protocol::cap_video_send | protocol::cap_video_recv
+                                                            : protocol::cap_text;
+}
+
+awaitable<void> legacy_session::run() {
+  using namespace net::experimental::awaitable_operators;
+  error_code ignored;
+  socket_.set_option(tcp::no_delay(true), ignored);
+  // No handshake: the peer is in the room from its first byte.
+  events_.on_joined(shared_from_this());
+
+  co_await (read_loop() || write_loop() || stop_watch());
+
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  if (close_reason_.empty()) close_reason_ = "closed";
+  events_.on_closed(*this, true, close_reason_);
+}
+
+void legacy_session::send_text(outgoing_text t) {
+  if (kind_ != wire_protocol::raw_text) return;  // the lecture video chat has no text
+  net::post(executor_, [self = shared_from_this(), t = std::move(t)]() mutable {
+    if (self->stopping_) return;
+    if (!self->outbox_.push_line(std::move(t.line))) {
+      self->note_close("slow consumer: over " + std::to_string(self->cfg_.text_budget) + " bytes of text unsent");
+      self->do_stop(false);
+      return;
+    }
+    self->stats_->texts_sent.fetch_add(1, std::memory_order_relaxed);
+    self->wake_.cancel();
+  });
+}
+
+void legacy_session::send_video(video::frame_ptr f) {
+  if (kind_ != wire_protocol::lecture_video || !reserve_video_post()) return;
+  net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
+    self->video_post_taken();
+    if (self->stopping_) return;
+    const auto replaced_before = self->outbox_.video_frames_replaced();
+    self->outbox_.offer_video(std::move(f));
+    self->stats_->frames_replaced.fetch_add(self->outbox_.video_frames_replaced() - replaced_before,
+                                            std::memory_order_relaxed);
+    self->wake_.cancel();
+  });
+}
+
+void legacy_session::stop(protocol::bye_reason reason, std::string, bool flush) {
+  // These protocols have no goodbye: the reason is only logged.
+  net::post(executor_, [self = shared_from_this(), reason, flush] {
+    self->note_close(std::string("we closed: ") + to_string(reason));
+    self->do_stop(flush);
+  });
+}
+
+void legacy_session::do_stop(bool flush) {
+  if (stopping_) {
+    // A second, harsher request (error, or shutdown without flush) still takes effect.
+    if (!flush && !force_close_) {
+      force_close_ = true;
+      wake_.cancel();
+    }
+    return;
+  }
+  stopping_ = true;
+  force_close_ = !flush;
+  outbox_.drop_pending_video();
+  stop_timer_.expires_after(flush ? cfg_.flush_timeout + cfg_.linger_timeout : cfg_.linger_timeout);
+  wake_.cancel();
+}
+
+void legacy_session::note_close(std::string reason) {
+  if (close_reason_.empty()) close_reason_ = std::move(reason);
+}
+
+void legacy_session::fail(const error_code& ec) {
+  note_close("protocol error: " + ec.message());
+  do_stop(false);
+}
+
+bool legacy_session::take_lecture_frames() {
+  for (;;) {
+    const auto data = read_buffer_.data();
+    const auto r = lecture_.parse({static_cast<const std::uint8_t*>(data.data()), data.size()});
+    if (r.status == protocol::parse_status::error) return fail(r.error), false;
+    if (r.status == protocol::parse_status::need_more) return true;
+    video::received_frame f;
+    f.header.frame_seq = ++frames_in_;
+    f.header.total_bytes = static_cast<std::uint32_t>(r.payload.size());
+    // The format carries no capture time: latency then counts from arrival.
+    f.header.capture_us = wall_us();
+    f.header.origin = peer_.name;
+    f.jpeg.assign(r.payload.begin(), r.payload.end());
+    f.first_chunk_ns = f.complete_ns = steady_ns();
+    read_buffer_.consume(r.consumed);
+    stats_->frames_received.fetch_add(1, std::memory_order_relaxed);
+    events_.on_video(*this, std::move(f));
+  }
+}
+
+bool legacy_session::take_text(std::string_view bytes, bool message_ends) {
+  lines_.feed(bytes);
+  if (message_ends) lines_.finish();
+  if (text_error_) fail(text_error_);
+  return !text_error_;
+}
+
+awaitable<void> legacy_session::read_loop() {
+  for (;;) {
+    if (kind_ == wire_protocol::lecture_video) {
+      if (!take_lecture_frames()) co_return;
+    } else if (read_buffer_.size() > 0) {
+      const auto data = read_buffer_.data();
+      const std::string_view text(static_cast<const char*>(data.data()), data.size());
+      // The teaching text chat sends each message without a newline and reads
+      // it back as one recv(): bytes that stop short of a newline, with nothing
+      // more waiting, are a whole message too.
+      error_code ignored;
+      const bool message_ends = text.back() != '\n' && socket_.available(ignored) == 0;
+      const bool go_on = take_text(text, message_ends);
+      read_buffer_.consume(data.size());
+      if (!go_on) co_return;
+    }
+
+    auto [ec, n] = co_await socket_.async_read_some(read_buffer_.prepare(read_chunk), use_nothrow);
+    if (ec) {
+      const bool stop = co_await cancelled();
+      if (stop) co_return;
+      if (ec != net::error::eof) {
+        note_close(ec.message());
+      } else if (read_buffer_.size() > 0) {
+        note_close(protocol::make_error_code(protocol::errc::truncated).message());
+      } else {
+        lines_.finish();
+        note_close(stopping_ ? "closed" : "connection closed by peer");
+        ended_in_order_ = true;
+      }
+      co_return;
+    }
+    read_buffer_.commit(n);
+    stats_->bytes_received.fetch_add(n, std::memory_order_relaxed);
+  }
+}
+
+awaitable<void> legacy_session::write_loop() {
+  std::vector<net::const_buffer> buffers;
+  for (;;) {
+    if (stopping_ && (force_close_ || !outbox_.has_pending())) break;
+    if (!outbox_.has_pending()) {
+      co_await wake_.async_wait(use_nothrow);
+      const bool stop = co_await cancelled();
+      if (stop) co_return;
+      continue;
+    }
+    outbox_.prepare(buffers);
+    const auto frames_before = outbox_.video_frames_sent();
+    auto [ec, n] = co_await net::async_write(socket_, buffers, use_nothrow);
+    if (ec) {
+      const bool stop = co_await cancelled();
+      if (!stop) note_close(ec.message());
+      co_return;
+    }
+    outbox_.written();
+    stats_->bytes_sent.fetch_add(n, std::memory_order_relaxed);
+    stats_->frames_sent.fetch_add(outbox_.video_frames_sent() - frames_before, std::memory_order_relaxed);
+  }
+
+  // Everything we meant to send is out: close our direction, and let the read
+  // loop end the wait when the peer closes its own.
+  ended_in_order_ = !force_close_;
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  net::steady_timer linger(executor_, cfg_.linger_timeout);
+  co_await linger.async_wait(use_nothrow);
+}
+
+awaitable<void> legacy_session::stop_watch() {
+  // A peer that stops reading would hold a flushing stop forever; the deadline set by do_stop ends it.
+  for (;;) {
+    co_await stop_timer_.async_wait(use_nothrow);
+    const bool stop = co_await cancelled();
+    if (stop) co_return;
+    if (stopping_ && clock::now() >= stop_timer_.expiry()) {
+      note_close("the peer did not take our last bytes in time");
+      co_return;
+    }
+  }
+}
+
+}  // namespace chatnode::peer

@@ -1,0 +1,100 @@
+#include "chatnode/protocol/sniff.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "chatnode/protocol/frame.hpp"
+#include "chatnode/protocol/lecture_video.hpp"
+#include "chatnode/protocol/utf8.hpp"
+
+namespace chatnode::protocol {
+namespace {
+
+constexpr sniff_result more{sniff_status::need_more, wire_protocol::chat_node};
+constexpr sniff_result refuse{sniff_status::refused, wire_protocol::chat_node};
+constexpr sniff_result decide(wire_protocol p) { return {sniff_status::decided, p}; }
+
+bool is_digit(std::uint8_t c) { return c >= '0' && c <= '9'; }
+
+/// Digits, then only spaces: a lecture-video header, or the start of one.
+bool lecture_header_so_far(std::string_view s) {
+  const auto digits = s.find_first_not_of("0123456789");
+  return digits != 0 && (digits == std::string_view::npos || s.find_first_not_of(' ', digits) == std::string_view::npos);
+}
+
+/// Request methods a browser or an HTTP tool would send first, each with its space.
+constexpr std::array<std::string_view, 9> http_methods{"GET ", "HEAD ", "POST ", "PUT ", "DELETE ",
+                                                      "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
+
+/// 0: not a request line; 1: the start of one; 2: a whole method and its space.
+int http_method_so_far(std::string_view s) {
+  int best = 0;
+  for (const auto m : http_methods) {
+    if (s.size() >= m.size() && s.starts_with(m)) return 2;
+    if (s.size() < m.size() && m.starts_with(s)) best = 1;
+  }
+  return best;
+}
+
+/// Bytes of a UTF-8 character that `lead` begins, 0 when it begins none.
+std::size_t utf8_length(std::uint8_t lead) {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;
+}
+
+/// How many bytes at the end start a character that has not fully arrived (0 if none).
+std::size_t incomplete_tail(std::string_view s) {
+  for (std::size_t back = 1; back <= std::min<std::size_t>(3, s.size()); ++back) {
+    const auto c = static_cast<std::uint8_t>(s[s.size() - back]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+    return utf8_length(c) > back ? back : 0;
+  }
+  return 0;
+}
+
+/// Text a person types: no control characters but tab, line feed and carriage return.
+bool typed_text(std::string_view s) {
+  return std::none_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<std::uint8_t>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+  });
+}
+
+}  // namespace
+
+sniff_result sniff(std::span<const std::uint8_t> first) {
+  if (first.empty()) return more;
+  if (first[0] == preamble[0]) return decide(wire_protocol::chat_node);
+
+  const std::string_view s(reinterpret_cast<const char*>(first.data()), std::min(first.size(), sniff_max_bytes));
+  if (is_digit(first[0]) && lecture_header_so_far(s))
+    return s.size() == lecture_header_bytes ? decide(wire_protocol::lecture_video) : more;
+
+  switch (http_method_so_far(s)) {
+    case 2: return decide(wire_protocol::http);
+    case 1: return more;
+    default: break;
+  }
+
+  // Whatever else a person could have typed: valid UTF-8 without control bytes.
+  // A character cut by the end of what has arrived waits for its other bytes.
+  const auto whole = s.substr(0, s.size() - incomplete_tail(s));
+  if (!typed_text(whole) || !is_valid_utf8(whole)) return refuse;
+  return whole.empty() ? more : decide(wire_protocol::raw_text);
+}
+
+const char* to_string(wire_protocol p) {
+  switch (p) {
+    case wire_protocol::chat_node: return "chat-node";
+    case wire_protocol::http: return "http";
+    case wire_protocol::lecture_video: return "lecture-video";
+    case wire_protocol::raw_text: return "raw-text";
+  }
+  return "unknown";
+}
+
+}  // namespace chatnode::protocol
