@@ -2,6 +2,7 @@
 
 #include "chatnode/clock.hpp"
 #include "chatnode/endpoint.hpp"
+#include "chatnode/peer/write_batch.hpp"
 #include "chatnode/protocol/errors.hpp"
 #include "chatnode/protocol/utf8.hpp"
 
@@ -201,17 +202,12 @@ awaitable<void> legacy_session::write_loop() {
       if (stop) co_return;
       continue;
     }
-    outbox_.prepare(buffers);
-    const auto frames_before = outbox_.video_frames_sent();
-    auto [ec, n] = co_await net::async_write(socket_, buffers, use_nothrow);
+    const auto ec = co_await write_batch(socket_, outbox_, buffers, *stats_);
     if (ec) {
       const bool stop = co_await cancelled();
       if (!stop) note_close(ec.message());
       co_return;
     }
-    outbox_.written();
-    stats_->bytes_sent.fetch_add(n, std::memory_order_relaxed);
-    stats_->frames_sent.fetch_add(outbox_.video_frames_sent() - frames_before, std::memory_order_relaxed);
   }
 
   // Everything we meant to send is out: close our direction, and let the read

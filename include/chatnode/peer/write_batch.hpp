@@ -1,0 +1,27 @@
+// One step of a write loop, shared by both kinds of peer: the next gather
+// write their outbox has ready, and its counting.
+#pragma once
+
+#include <vector>
+
+#include "chatnode/net.hpp"
+#include "chatnode/stats/peer_stats.hpp"
+
+namespace chatnode::peer {
+
+/// Writes what `box` has prepared (outbox or legacy_outbox) in one gather write
+/// and counts the bytes and whole frames sent; the error when the write failed.
+template <class Outbox>
+awaitable<error_code> write_batch(tcp::socket& socket, Outbox& box, std::vector<net::const_buffer>& buffers,
+                                  stats::peer_stats& stats) {
+  box.prepare(buffers);
+  const auto frames_before = box.video_frames_sent();
+  auto [ec, n] = co_await net::async_write(socket, buffers, use_nothrow);
+  if (ec) co_return ec;
+  box.written();
+  stats.bytes_sent.fetch_add(n, std::memory_order_relaxed);
+  stats.frames_sent.fetch_add(box.video_frames_sent() - frames_before, std::memory_order_relaxed);
+  co_return error_code{};
+}
+
+}  // namespace chatnode::peer
