@@ -92,7 +92,7 @@ node::node(options opts, term::console& console, node_hooks hooks)
       decoder_(opts_.source == options::video_source::none
                    ? nullptr
                    : std::make_unique<video::decode_thread>(video::make_turbojpeg_codec(), make_sinks())),
-      room_(console_, opts_.name, decoder_.get()),
+      room_(console_, opts_.name, decoder_.get(), opts_.max_peers),
       connector_(ioc_),
       input_(strand_),
       signals_(strand_, SIGINT, SIGTERM),

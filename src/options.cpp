@@ -29,12 +29,15 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       "Usage: chat_node --listen [HOST:]PORT | --connect HOST:PORT [options]\n\n"
       "Live text chat between peers over one TCP connection.\n\nOptions");
   std::string listen, connect, web, wire;
+  int max_peers = 16;
   options o;
   desc.add_options()
       ("listen", po::value(&listen)->value_name("[HOST:]PORT"),
        "wait for peers on PORT (all interfaces unless HOST is given; port 0 picks a free one)")
       ("connect", po::value(&connect)->value_name("HOST:PORT"), "connect to a listening node")
       ("name", po::value(&o.name)->value_name("NAME"), "name shown to peers (default: user@hostname)")
+      ("max-peers", po::value(&max_peers)->value_name("N")->default_value(16),
+       "peers in the room at once, 1 to 1024; more are told the room is full")
       ("protocol", po::value(&wire)->value_name("P"),
        "with --connect, what to speak: chat-node (default), lecture-video (the teaching video chat) or "
        "raw-text (the teaching text chat, nc -l); a --listen node recognises each peer's by itself")
@@ -123,6 +126,8 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   if (vm.count("receive-only")) o.source = options::video_source::receive_only;
   if (vm.count("no-video")) o.source = options::video_source::none;
   if (o.camera_index < 0) throw usage_error("--camera must be 0 or more");
+  if (max_peers < 1 || max_peers > 1024) throw usage_error("--max-peers must be from 1 to 1024");
+  o.max_peers = static_cast<std::size_t>(max_peers);
   if (!(o.capture.fps >= 0 && o.capture.fps <= 1000)) throw usage_error("--fps must be from 0 to 1000");
   if (!(o.capture.scale > 0 && o.capture.scale <= 4)) throw usage_error("--scale must be more than 0 and at most 4");
   if (o.capture.quality < 1 || o.capture.quality > 100) throw usage_error("--quality must be from 1 to 100");

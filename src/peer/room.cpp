@@ -6,8 +6,8 @@
 
 namespace chatnode::peer {
 
-room::room(term::console& console, std::string local_name, video::decode_thread* decoder)
-    : console_(console), local_name_(std::move(local_name)), decoder_(decoder) {}
+room::room(term::console& console, std::string local_name, video::decode_thread* decoder, std::size_t max_peers)
+    : console_(console), local_name_(std::move(local_name)), decoder_(decoder), max_peers_(max_peers) {}
 
 bool room::send_local_text(std::string body) {
   std::lock_guard lock(mutex_);
@@ -76,6 +76,13 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
   {
     std::lock_guard lock(mutex_);
     std::erase_if(sessions_, [](auto& w) { return w.expired(); });
+    if (sessions_.size() >= max_peers_) {
+      // Refused after the handshake, so a chat_node peer hears why (bye "room full").
+      console_.info("refused " + s->peer_hello().name + " (" + s->remote() + "): the room is full (" +
+                    std::to_string(max_peers_) + " peers)");
+      s->stop(protocol::bye_reason::room_full, "the room is full", false);
+      return;
+    }
     sessions_.push_back(s);
     for (auto& t : backlog_) s->send_text(std::move(t));
     backlog_.clear();
@@ -101,17 +108,21 @@ void room::on_video(participant& s, video::received_frame f) {
 
 void room::on_closed(participant& s, bool joined, const std::string& reason) {
   if (decoder_) decoder_->peer_closed(s.peer_id());
-  if (joined) {
+  bool was_in_room = false;
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(sessions_, [&](auto& w) {
+      auto p = w.lock();
+      was_in_room = was_in_room || p.get() == &s;
+      return !p || p.get() == &s;
+    });
+  }
+  if (was_in_room) {
     console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);
     if (observer_) observer_->on_left(s, reason);
-  } else {
+  } else if (!joined) {
     console_.info("connection with " + s.remote() + " closed before the handshake completed: " + reason);
   }
-  std::lock_guard lock(mutex_);
-  std::erase_if(sessions_, [&s](auto& w) {
-    auto p = w.lock();
-    return !p || p.get() == &s;
-  });
 }
 
 }  // namespace chatnode::peer

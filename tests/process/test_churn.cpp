@@ -87,3 +87,25 @@ TEST_CASE("a thousand connections that join and leave leave no descriptor behind
   bob->write_stdin("after a thousand visitors\n");
   CHECK(alice.process->wait_for(stream::out, "] bob: after a thousand visitors"));
 }
+
+TEST_CASE("a peer beyond --max-peers is told the room is full, and the room carries on", "[process][churn]") {
+  auto alice = start_listener("alice", {"--no-video", "--max-peers", "2"});
+  auto bob = start_connector(alice.port, "bob", {"--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+  auto carol = start_connector(alice.port, "carol", {"--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* carol ("));
+
+  auto dave = start_connector(alice.port, "dave", {"--no-video"});
+  CHECK(dave->wait_for(stream::out, "left: room full: the room is full"));
+  CHECK(dave->wait_exit());
+  CHECK(alice.process->wait_for(stream::err, "refused dave (127.0.0.1:"));
+  CHECK(alice.process->wait_for(stream::err, "the room is full (2 peers)"));
+
+  bob->write_stdin("bob after the refusal\n");
+  CHECK(carol->wait_for(stream::out, "] bob: bob after the refusal"));
+  CHECK(alice.process->wait_for(stream::out, "] bob: bob after the refusal"));
+  for (const auto& l : alice.process->lines(stream::out)) {
+    INFO(l);
+    CHECK(l.find("dave") == std::string::npos);
+  }
+}

@@ -165,3 +165,10 @@ TEST_CASE("The option --protocol chooses what --connect speaks", "[options]") {
 TEST_CASE("A listening node recognises protocols itself, so --protocol with --listen is a usage error", "[options]") {
   CHECK_THROWS_AS(parse({"--listen", "1", "--protocol", "raw-text"}), usage_error);
 }
+
+TEST_CASE("The option --max-peers bounds the room, 16 by default", "[options]") {
+  CHECK(parse({"--listen", "9999"})->max_peers == 16);
+  CHECK(parse({"--listen", "9999", "--max-peers", "3"})->max_peers == 3);
+  CHECK_THROWS_WITH(parse({"--listen", "9999", "--max-peers", "0"}), Catch::Matchers::Contains("--max-peers"));
+  CHECK_THROWS_AS(parse({"--listen", "9999", "--max-peers", "many"}), usage_error);
+}

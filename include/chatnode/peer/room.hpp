@@ -38,7 +38,8 @@ class room final : public session_events {
   static constexpr std::size_t max_backlog_bytes = 1u << 20;
 
   /// `decoder` receives every reassembled video frame; null when the node takes no video.
-  room(term::console& console, std::string local_name, video::decode_thread* decoder);
+  /// Peers beyond `max_peers` are told "room full" and closed when they join.
+  room(term::console& console, std::string local_name, video::decode_thread* decoder, std::size_t max_peers);
 
   /// Any thread: the local user said something. False (and nothing queued)
   /// when it cannot be delivered later either: nobody connected and the backlog is full.
@@ -69,6 +70,7 @@ class room final : public session_events {
   term::console& console_;
   const std::string local_name_;
   video::decode_thread* const decoder_;
+  const std::size_t max_peers_;
   room_observer* observer_ = nullptr;
 
   // Sessions run on their own strands and all reach the room, so the registry
