@@ -331,8 +331,10 @@ void node::on_left(const peer::participant& s, const std::string& reason) {
   if (web_bridge_) web_bridge_->left(s, reason);
 }
 
-void node::on_video(const peer::participant& s, const video::received_frame& f) {
-  if (web_bridge_) web_bridge_->frame_received(s, f);
+bool node::wants_video() const { return web_bridge_ && web_bridge_->watching(); }
+
+void node::on_video(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f) {
+  if (web_bridge_) web_bridge_->frame_received(via, stream, name, f);
 }
 
 void node::tell(const std::string& text) {

@@ -85,7 +85,8 @@ class node final : private peer::room_observer {
   void on_text(const protocol::text_message& m, bool from_peer) override;
   void on_joined(const peer::participant& s) override;
   void on_left(const peer::participant& s, const std::string& reason) override;
-  void on_video(const peer::participant& s, const video::received_frame& f) override;
+  bool wants_video() const override;
+  void on_video(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f) override;
 
   options opts_;
   term::console& console_;

@@ -102,21 +102,53 @@ void room::on_text(participant& s, protocol::text_message m) {
 }
 
 void room::on_video(participant& s, video::received_frame f) {
-  if (observer_) observer_->on_video(s, f);
-  if (decoder_) decoder_->submit(s.peer_id(), s.peer_hello().name, s.stats(), std::move(f));
+  // A frame the peer captured itself is its stream; one it relays from
+  // elsewhere (a star's centre passes everyone's on) is a stream of its own,
+  // decoded and shown apart.
+  int stream = s.peer_id();
+  std::string name = s.peer_hello().name;
+  std::vector<std::shared_ptr<participant>> others;
+  {
+    std::lock_guard lock(mutex_);
+    if (f.header.origin != name) {
+      auto [it, fresh] = relayed_streams_.try_emplace({s.peer_id(), f.header.origin}, next_relayed_stream_);
+      if (fresh) ++next_relayed_stream_;
+      stream = it->second;
+      name = f.header.origin;
+    }
+    for (auto& w : sessions_)
+      if (auto p = w.lock(); p && p.get() != &s) others.push_back(std::move(p));
+  }
+  const bool observed = observer_ && observer_->wants_video();
+  if (!others.empty() || observed) {
+    // The one copy a received frame costs: every relay and page shares it.
+    const auto& h = f.header;
+    const auto shared = std::make_shared<const video::encoded_frame>(h.frame_seq, h.capture_us, h.width, h.height,
+                                                                      h.origin, f.jpeg, video::stage_times{});
+    for (auto& p : others) p->send_video(shared);
+    if (observed) observer_->on_video(s, stream, name, shared);
+  }
+  if (decoder_) decoder_->submit(stream, std::move(name), s.stats(), std::move(f));
 }
 
 void room::on_closed(participant& s, bool joined, const std::string& reason) {
-  if (decoder_) decoder_->peer_closed(s.peer_id());
+  std::vector<int> streams{s.peer_id()};
   bool was_in_room = false;
   {
     std::lock_guard lock(mutex_);
+    std::erase_if(relayed_streams_, [&](const auto& e) {
+      if (e.first.first != s.peer_id()) return false;
+      streams.push_back(e.second);
+      return true;
+    });
     std::erase_if(sessions_, [&](auto& w) {
       auto p = w.lock();
       was_in_room = was_in_room || p.get() == &s;
       return !p || p.get() == &s;
     });
   }
+  if (decoder_)
+    for (int stream : streams) decoder_->peer_closed(stream);
   if (was_in_room) {
     console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);
     if (observer_) observer_->on_left(s, reason);

@@ -34,7 +34,16 @@ void node_bridge::joined(const peer::participant& s) {
 }
 
 void node_bridge::left(const peer::participant& s, const std::string& reason) {
-  publish({{"type", "leave"}, {"id", s.peer_id()}, {"reason", reason}, {"time", now_ms()}});
+  std::vector<int> gone{s.peer_id()};
+  {
+    std::lock_guard lock(relayed_mutex_);
+    std::erase_if(relayed_, [&](const auto& e) {
+      if (e.second.via != s.peer_id()) return false;
+      gone.push_back(e.first);
+      return true;
+    });
+  }
+  for (int id : gone) publish({{"type", "leave"}, {"id", id}, {"reason", reason}, {"time", now_ms()}});
 }
 
 void node_bridge::notice(std::string text) { publish({{"type", "notice"}, {"text", std::move(text)}}); }
@@ -44,14 +53,19 @@ void node_bridge::frame_captured(const video::frame_ptr& f) {
   if (server_) server_->publish_frame(0, f);
 }
 
-void node_bridge::frame_received(const peer::participant& s, const video::received_frame& f) {
-  // The one copy a received frame costs the web: every page and viewer then
-  // shares this buffer. Skipped while nobody watches.
-  if (!server_ || server_->connections() == 0) return;
-  const auto& h = f.header;
-  server_->publish_frame(s.peer_id(), std::make_shared<const video::encoded_frame>(
-                                          h.frame_seq, h.capture_us, h.width, h.height, h.origin, f.jpeg,
-                                          video::stage_times{}));
+void node_bridge::frame_received(const peer::participant& via, int stream, const std::string& name,
+                                 const video::frame_ptr& f) {
+  if (!server_) return;
+  if (stream != via.peer_id()) {
+    bool fresh = false;
+    const auto address = "via " + via.peer_hello().name;
+    {
+      std::lock_guard lock(relayed_mutex_);
+      fresh = relayed_.try_emplace(stream, relayed_stream{via.peer_id(), name, address}).second;
+    }
+    if (fresh) publish({{"type", "join"}, {"id", stream}, {"name", name}, {"address", address}, {"time", now_ms()}});
+  }
+  server_->publish_frame(stream, f);
 }
 
 void node_bridge::tick(std::chrono::steady_clock::time_point now) {
@@ -100,6 +114,11 @@ std::string node_bridge::state_json() {
   json::array peers;
   for (const auto& s : room_.sessions())
     peers.push_back(json::object{{"id", s->peer_id()}, {"name", s->peer_hello().name}, {"address", s->remote()}});
+  {
+    std::lock_guard lock(relayed_mutex_);
+    for (const auto& [stream, r] : relayed_)
+      peers.push_back(json::object{{"id", stream}, {"name", r.name}, {"address", r.address}});
+  }
   return json::serialize(json::object{
       {"type", "state"}, {"name", id_.name}, {"addresses", std::move(addresses)}, {"peers", std::move(peers)}});
 }

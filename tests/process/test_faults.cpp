@@ -166,7 +166,7 @@ TEST_CASE("a video frame that is not a JPEG is counted and skipped, and the conn
     return stats_value(*alice.process, "mallory", skipped_col) + stats_value(*alice.process, "mallory", undecodable_col);
   };
   const auto deadline = std::chrono::steady_clock::now() + default_wait;
-  while (accounted() < 3 && std::chrono::steady_clock::now() < deadline) alice.process->wait_for(stream::out, "never printed", 200ms);
+  while (accounted() < 3 && std::chrono::steady_clock::now() < deadline) alice.process->read_output_for(200ms);
   CHECK(accounted() == 3);
   CHECK(stats_value(*alice.process, "mallory", undecodable_col) >= 1);
   CHECK(stats_value(*alice.process, "mallory", frames_received_col) == 0);

@@ -47,7 +47,7 @@ std::size_t wait_for_saved_frames(child_process& node, const fs::path& dir, std:
     if (fs::exists(dir))
       for (const auto& e : fs::directory_iterator(dir)) decoded += cv::imread(e.path().string()).empty() ? 0 : 1;
     if (decoded >= n) break;
-    node.wait_for(stream::out, "never printed", 200ms);
+    node.read_output_for(200ms);
   }
   return decoded;
 }

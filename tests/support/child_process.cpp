@@ -91,6 +91,12 @@ void child_process::close_stdin() {
 
 void child_process::signal(int sig) { ::kill(pid_, sig); }
 
+void child_process::read_output_for(std::chrono::milliseconds d) {
+  const auto deadline = std::chrono::steady_clock::now() + d;
+  for (auto now = std::chrono::steady_clock::now(); now < deadline; now = std::chrono::steady_clock::now())
+    pump(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+}
+
 void child_process::pump(std::chrono::milliseconds timeout) {
   pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
   if (::poll(fds, 2, static_cast<int>(timeout.count())) <= 0) return;

@@ -42,6 +42,8 @@ class child_process {
   /// Waits until at least `n` lines satisfy `match`; returns how many did.
   std::size_t wait_for_count(stream s, const std::function<bool(const std::string&)>& match, std::size_t n,
                              std::chrono::milliseconds timeout = default_wait);
+  /// Reads the child's output for `d`, so its pipes never fill while a test waits on something else.
+  void read_output_for(std::chrono::milliseconds d);
   /// The exit code (128+signal when killed), or nothing if still running at the deadline.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = default_wait);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,8 +29,12 @@ class room_observer {
   virtual void on_joined(const participant& p) = 0;
   /// A peer that had joined is gone.
   virtual void on_left(const participant& p, const std::string& reason) = 0;
-  /// A whole frame arrived from `s`, before it goes to the decoder.
-  virtual void on_video(const participant& p, const video::received_frame& f) = 0;
+  /// Whether on_video is wanted now; when not, the room skips building the shared frame for it.
+  virtual bool wants_video() const = 0;
+  /// A whole frame arrived over `via`: its own (`stream` is its peer id) or one
+  /// it relays from `name` (`stream` numbers that origin on this link). The
+  /// same buffer goes to every peer the room relays it to.
+  virtual void on_video(const participant& via, int stream, const std::string& name, const video::frame_ptr& f) = 0;
 };
 
 class room final : public session_events {
@@ -71,6 +76,9 @@ class room final : public session_events {
   const std::string local_name_;
   video::decode_thread* const decoder_;
   const std::size_t max_peers_;
+  /// Stream numbers of the origins a link relays to us, beside its own; they
+  /// start far above peer ids so the two never meet.
+  static constexpr int first_relayed_stream = 1 << 20;
   room_observer* observer_ = nullptr;
 
   // Sessions run on their own strands and all reach the room, so the registry
@@ -87,6 +95,8 @@ class room final : public session_events {
     bool flush;
   };
   std::optional<pending_stop> stop_future_;
+  std::map<std::pair<int, std::string>, int> relayed_streams_;  ///< (peer id, origin) -> stream
+  int next_relayed_stream_ = first_relayed_stream;
 };
 
 }  // namespace chatnode::peer

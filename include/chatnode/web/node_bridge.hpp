@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -41,7 +43,10 @@ class node_bridge final : public backend {
   void joined(const peer::participant& s);
   void left(const peer::participant& s, const std::string& reason);
   void frame_captured(const video::frame_ptr& f);
-  void frame_received(const peer::participant& s, const video::received_frame& f);
+  /// Whether a page or viewer is connected (the room then builds shared frames for us).
+  bool watching() const { return server_ && server_->connections() > 0; }
+  /// A frame received over `via`; a relayed origin's first frame announces it as a peer of its own.
+  void frame_received(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f);
   /// A line worth showing in the page's log (connect results, why a message was not sent).
   void notice(std::string text);
   /// Once a second, from the node's statistics timer (one strand): the pages' stats event.
@@ -66,6 +71,12 @@ class node_bridge final : public backend {
   std::atomic<std::uint64_t> frames_captured_{0};
   std::atomic<std::uint64_t> texts_said_{0};
   std::atomic<double> fps_captured_{0};
+  struct relayed_stream {
+    int via;  ///< peer id of the link it comes over
+    std::string name, address;
+  };
+  mutable std::mutex relayed_mutex_;
+  std::map<int, relayed_stream> relayed_;  ///< stream -> where it comes from; guarded by relayed_mutex_
   // tick() only:
   std::uint64_t frames_at_tick_ = 0;
   std::chrono::steady_clock::time_point last_tick_{};
