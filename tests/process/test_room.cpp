@@ -12,7 +12,9 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "chatnode/protocol/messages.hpp"
 #include "support/child_process.hpp"
+#include "support/raw_client.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace test_support;
@@ -101,4 +103,37 @@ TEST_CASE("in a room of four, text and video from each reach every other node ex
       CHECK(seen == (i == j ? 0u : 1u));
     }
   }
+}
+
+TEST_CASE("a peer that never acknowledges is dropped at its text bound while the room carries on", "[process][room]") {
+  auto alice = start_listener("alice", {"--no-video"});
+  auto carol = start_connector(alice.port, "carol", {"--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* carol ("));
+
+  // The slow peer: a handshake, then it neither reads nor acknowledges anything.
+  chatnode::protocol::hello h;
+  h.name = "sloth";
+  h.capabilities = chatnode::protocol::cap_text;
+  const auto greeting = chatnode::protocol::encode_greeting(h);
+  raw_client sloth(alice.port);
+  sloth.send({reinterpret_cast<const char*>(greeting.data()), greeting.size()});
+  REQUIRE(alice.process->wait_for(stream::out, "* sloth ("));
+
+  // 9.6 MB of text, over the 8 MiB a peer may leave unacknowledged.
+  const std::string chunk(60000, 'x');
+  constexpr int lines = 160;
+  for (int i = 0; i < lines; ++i) {
+    alice.process->write_stdin("line " + std::to_string(i) + " " + chunk + "\n");
+    // carol reads as a person's terminal would; left unread, she would fall behind too.
+    carol->read_output_for(std::chrono::milliseconds(2));
+  }
+
+  // carol, reading, gets every line whole (waiting on her first keeps her read).
+  const auto whole = [&](const std::string& l) { return l.find("] alice: line ") != std::string::npos && l.ends_with(chunk); };
+  CHECK(carol->wait_for_count(stream::out, whole, lines) == lines);
+  CHECK(alice.process->wait_for_line(stream::out, [](const std::string& l) {
+    return l.find("* sloth (") != std::string::npos && l.find("left: slow consumer") != std::string::npos;
+  }));
+  carol->write_stdin("carol is fine\n");
+  CHECK(alice.process->wait_for(stream::out, "] carol: carol is fine"));
 }
