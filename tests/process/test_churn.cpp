@@ -109,3 +109,22 @@ TEST_CASE("a peer beyond --max-peers is told the room is full, and the room carr
     CHECK(l.find("dave") == std::string::npos);
   }
 }
+
+TEST_CASE("a peer that goes silent without closing is declared gone at the heartbeat timeout", "[process][churn]") {
+  auto alice = start_listener("alice", {"--no-video"});
+  auto bob = start_connector(alice.port, "bob", {"--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+  // A half-open link: the handshake, then silence, the socket left open (as
+  // when a laptop's Wi-Fi drops); alice's pings go unanswered.
+  protocol::hello h;
+  h.name = "ghost";
+  h.capabilities = protocol::cap_text;
+  raw_client ghost(alice.port);
+  ghost.send(as_string(protocol::encode_greeting(h)));
+  REQUIRE(alice.process->wait_for(stream::out, "* ghost ("));
+  CHECK(alice.process->wait_for_line(stream::out, [](const std::string& l) {
+    return l.find("* ghost (") != std::string::npos && l.find("left: peer silent for 10000 ms") != std::string::npos;
+  }));
+  bob->write_stdin("bob outlived the ghost\n");
+  CHECK(alice.process->wait_for(stream::out, "] bob: bob outlived the ghost"));
+}
