@@ -2,14 +2,11 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <random>
 #include <thread>
 
-#include <openssl/rand.h>
-
 #include "chatnode/interfaces.hpp"
+#include "chatnode/web/access_token.hpp"
 #include "chatnode/peer/legacy_session.hpp"
 #include "chatnode/peer/protocol_detector.hpp"
 #include "chatnode/video/avi_recorder.hpp"
@@ -56,30 +53,6 @@ std::unique_ptr<video::frame_source> open_source(const options& o, term::console
   return nullptr;
 }
 
-bool is_loopback_host(const std::string& host) {
-  error_code ec;
-  const auto a = net::ip::make_address(host, ec);
-  return host == "localhost" || (!ec && a.is_loopback());
-}
-
-/// $CHAT_NODE_WEB_TOKEN (so a known URL can be given out, as compose does), or 128 random bits.
-std::string web_token() {
-  if (const char* t = std::getenv("CHAT_NODE_WEB_TOKEN"); t && *t) {
-    const std::string token = t;
-    const bool url_safe = std::all_of(token.begin(), token.end(), [](unsigned char c) {
-      return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-    });
-    if (!url_safe) throw usage_error("CHAT_NODE_WEB_TOKEN may hold only letters, digits and - _ . ~");
-    return token;
-  }
-  unsigned char raw[16];
-  if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("no randomness for the web page's token");
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string token;
-  for (unsigned char b : raw) token += {hex[b >> 4], hex[b & 15]};
-  return token;
-}
-
 }  // namespace
 
 node::node(options opts, term::console& console, node_hooks hooks)
@@ -121,7 +94,7 @@ void node::open_web() {
   web_bridge_ = std::make_unique<web::node_bridge>(std::move(id), room_, std::move(act));
 
   web::web_config cfg;
-  if (!is_loopback_host(opts_.web->host)) cfg.token = web_token();
+  if (!web::is_loopback_host(opts_.web->host)) cfg.token = web::access_token();
   cfg.log = [this](std::string_view what) { console_.info("web: " + std::string(what)); };
   web_token_ = cfg.token;
   web_ = std::make_unique<web::web_server>(ioc_, *opts_.web, *web_bridge_, std::move(cfg));
