@@ -133,6 +133,16 @@ double ms(std::int64_t a, std::int64_t b) { return static_cast<double>(b - a) / 
 
 }  // namespace
 
+pipeline_run measured_run(std::string mode, const run_spec& spec, std::chrono::steady_clock::duration window) {
+  pipeline_run r;
+  r.mode = std::move(mode);
+  r.pacing = spec.fps > 0 ? std::to_string(static_cast<int>(spec.fps)) + " fps" : "unpaced";
+  r.width = spec.width;
+  r.height = spec.height;
+  r.seconds = std::chrono::duration<double>(window).count();
+  return r;
+}
+
 pipeline_run run_in_process(const run_spec& spec) {
   auto sink = std::make_shared<timing_sink>();
   auto log = std::make_shared<capture_log>();
@@ -163,12 +173,7 @@ pipeline_run run_in_process(const run_spec& spec) {
   auto arrivals = sink->take();
   auto captured = log->take();
 
-  pipeline_run r;
-  r.mode = "in-process";
-  r.pacing = spec.fps > 0 ? std::to_string(static_cast<int>(spec.fps)) + " fps" : "unpaced";
-  r.width = spec.width;
-  r.height = spec.height;
-  r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  auto r = measured_run("in-process", spec, t1 - t0);
   r.frames = arrivals.size();
   for (const auto& [seq, a] : arrivals) {
     const auto it = captured.find(seq);

@@ -2,6 +2,9 @@
 // TCP over loopback: the real pipeline, with every stage timed on one clock.
 #pragma once
 
+#include <chrono>
+#include <string>
+
 #include "results.hpp"
 
 namespace bench {
@@ -14,6 +17,9 @@ struct run_spec {
   int frames = 300;         ///< measured frames
   double max_seconds = 20;  ///< the measurement ends at this time even if frames are missing
 };
+
+/// What both modes fill alike: the mode, the pacing and size of `spec`, and the measured window.
+pipeline_run measured_run(std::string mode, const run_spec& spec, std::chrono::steady_clock::duration window);
 
 pipeline_run run_in_process(const run_spec& spec);
 /// Text every few milliseconds from the sender while its video streams unpaced.

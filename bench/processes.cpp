@@ -67,12 +67,7 @@ pipeline_run run_processes(const run_spec& spec) {
   const auto rx_row = stats_row(rx, "sender");
   const auto tx_row = stats_row(tx, "receiver");
 
-  pipeline_run r;
-  r.mode = "processes";
-  r.pacing = spec.fps > 0 ? std::to_string(static_cast<int>(spec.fps)) + " fps" : "unpaced";
-  r.width = spec.width;
-  r.height = spec.height;
-  r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  auto r = measured_run("processes", spec, t1 - t0);
   r.frames = static_cast<std::size_t>(f1 - f0);
   r.bytes = NAN;  // the receiver reports no byte count of its own for the window
   // The receiver's window of its latest 512 frames.
