@@ -21,6 +21,10 @@ using namespace std::chrono_literals;
 
 constexpr auto connect_timeout = 10s;
 
+/// The --connect target is named by its address across connections: a listener
+/// restarted there (a new node id) still gets what its predecessor had not acknowledged.
+std::string target_resume_key(const host_port& target) { return "link to " + format_host_port(target); }
+
 std::uint64_t random_node_id() {
   std::random_device rd;
   return (static_cast<std::uint64_t>(rd()) << 32) | rd();
@@ -69,7 +73,9 @@ node::node(options opts, term::console& console, node_hooks hooks)
       connector_(ioc_),
       input_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
-      stats_timer_(strand_) {
+      stats_timer_(strand_),
+      reconnect_timer_(strand_),
+      backoff_(random_node_id()) {
   session_cfg_.greeting.node_id = random_node_id();
   session_cfg_.greeting.name = opts_.name;
   session_cfg_.greeting.capabilities = protocol::cap_text;
@@ -169,19 +175,46 @@ int node::run() {
   return exit_code_;
 }
 
-awaitable<void> node::connect_to(host_port target, bool fatal) {
+awaitable<void> node::connect_to(host_port target, bool is_target) {
   const auto where = format_host_port(target);
   tell("connecting to " + where);
   auto r = co_await connector_.connect(target, connect_timeout);
   connecting_ = false;
   if (r.error) {
     if (!finishing_) tell("could not connect to " + where + ": " + r.what + ": " + r.error.message());
-    if (fatal) finish(1, protocol::bye_reason::normal, false);
+    // A first attempt that fails is most likely a wrong address: said at once, not retried.
+    if (is_target) finish(1, protocol::bye_reason::normal, false);
     maybe_done();
     co_return;
   }
   // Only the --connect target may be a teaching program; nodes named on the page are chat_nodes.
-  start_session(std::move(r.socket), fatal ? opts_.wire : protocol::wire_protocol::chat_node);
+  if (is_target)
+    target_peer_id_ = start_session(std::move(r.socket), opts_.wire, target_resume_key(opts_.address));
+  else
+    start_session(std::move(r.socket), protocol::wire_protocol::chat_node);
+}
+
+awaitable<void> node::reconnect() {
+  const auto where = format_host_port(opts_.address);
+  while (!finishing_) {
+    const auto delay = backoff_.next();
+    const auto attempt = std::to_string(backoff_.attempts());
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", delay.count() / 1000.0);
+    tell("reconnecting to " + where + " in " + seconds + " s (attempt " + attempt + ")");
+    reconnect_timer_.expires_after(delay);
+    co_await reconnect_timer_.async_wait(use_nothrow);
+    if (finishing_) break;
+    auto r = co_await connector_.connect(opts_.address, connect_timeout);
+    if (!r.error) {
+      connecting_ = false;
+      target_peer_id_ = start_session(std::move(r.socket), opts_.wire, target_resume_key(opts_.address));
+      co_return;
+    }
+    if (!finishing_) tell("attempt " + attempt + " failed: " + r.what + ": " + r.error.message());
+  }
+  connecting_ = false;
+  maybe_done();
 }
 
 void node::connect_from_page(const std::string& to) {
@@ -191,12 +224,13 @@ void node::connect_from_page(const std::string& to) {
   net::co_spawn(strand_, connect_to(parse_connect_address(to), false), net::detached);
 }
 
-void node::start_session(tcp::socket socket, std::optional<protocol::wire_protocol> wire) {
-  if (finishing_) return;
+int node::start_session(tcp::socket socket, std::optional<protocol::wire_protocol> wire, std::string resume_key) {
+  if (finishing_) return 0;
   ++active_sessions_;
   const auto remote = describe_remote(socket);
   const auto executor = socket.get_executor();
-  net::co_spawn(executor, serve_peer(std::move(socket), next_peer_id_++, wire),
+  const int peer_id = next_peer_id_++;
+  net::co_spawn(executor, serve_peer(std::move(socket), peer_id, wire, std::move(resume_key)),
                 [this, remote](std::exception_ptr e, std::shared_ptr<peer::participant> p) {
                   if (e) {
                     try {
@@ -207,10 +241,12 @@ void node::start_session(tcp::socket socket, std::optional<protocol::wire_protoc
                   }
                   net::post(strand_, [this, p] { on_session_done(p.get()); });
                 });
+  return peer_id;
 }
 
 awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socket, int peer_id,
-                                                               std::optional<protocol::wire_protocol> wire) {
+                                                               std::optional<protocol::wire_protocol> wire,
+                                                               std::string resume_key) {
   // Runs on the connection's strand: only constant node state is read here.
   std::vector<std::uint8_t> first_bytes;
   if (!wire) {
@@ -227,7 +263,9 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
   }
   std::shared_ptr<peer::participant> p;
   if (*wire == protocol::wire_protocol::chat_node) {
-    p = std::make_shared<peer::session>(std::move(socket), peer_id, session_cfg_, room_, first_bytes);
+    auto cfg = session_cfg_;
+    cfg.resume_key = std::move(resume_key);
+    p = std::make_shared<peer::session>(std::move(socket), peer_id, std::move(cfg), room_, first_bytes);
   } else {
     const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget};
     p = std::make_shared<peer::legacy_session>(std::move(socket), *wire, peer_id, cfg, room_, first_bytes);
@@ -239,6 +277,18 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
 void node::on_session_done(const peer::participant* p) {
   --active_sessions_;
   if (p) rates_.erase(p->peer_id());
+  // The target's link was lost (not ended with a bye): get it back, and with it
+  // whatever the peer had not acknowledged. A teaching program has no bye, so
+  // hanging up is how it leaves: that link is not resumed.
+  if (p && p->peer_id() == target_peer_id_) {
+    target_peer_id_ = 0;
+    const bool resumable = !p->resume_key().empty();
+    if (opts_.reconnect && resumable && target_joined_ && !finishing_ && !p->ended_in_order()) {
+      connecting_ = true;
+      net::co_spawn(strand_, reconnect(), net::detached);
+      return;
+    }
+  }
   // A --connect node lives while it has a connection (the one it was started
   // with, and any made from the page).
   if (opts_.mode == options::role::connect && active_sessions_ == 0 && !connecting_)
@@ -297,6 +347,12 @@ void node::on_text(const protocol::text_message& m, bool from_peer) {
 }
 
 void node::on_joined(const peer::participant& s) {
+  net::post(strand_, [this, id = s.peer_id()] {
+    told_alone_ = false;
+    if (id != target_peer_id_) return;
+    target_joined_ = true;
+    backoff_.reset();
+  });
   if (web_bridge_) web_bridge_->joined(s);
 }
 
@@ -360,13 +416,17 @@ void node::say_from_page(std::string body) {
 }
 
 void node::send_text(std::string body) {
-  const bool alone = room_.sessions().empty();
-  if (!room_.send_local_text(std::move(body)))
-    return tell("not sent: nobody is connected and " + std::to_string(peer::room::max_backlog_bytes) +
-                " bytes are already waiting");
-  if (alone && !told_alone_) {
-    tell("nobody is connected yet: messages wait and go to the next peer to join");
-    told_alone_ = true;
+  switch (room_.send_local_text(std::move(body))) {
+    case peer::room::local_text::sent: return;
+    case peer::room::local_text::refused:
+      return tell("not sent: nobody is connected and " + std::to_string(peer::room::max_backlog_bytes) +
+                  " bytes are already waiting");
+    case peer::room::local_text::waiting:
+      if (told_alone_) return;
+      told_alone_ = true;
+      if (room_.texts_waiting_for_absent() > 0)
+        return tell("nobody is connected: messages wait and are sent when the link is back");
+      return tell("nobody is connected yet: messages wait and go to the next peer to join");
   }
 }
 
@@ -376,6 +436,7 @@ void node::finish(int code, protocol::bye_reason reason, bool flush) {
   exit_code_ = code;
   if (listener_) listener_->close();
   if (connecting_) connector_.cancel();
+  reconnect_timer_.cancel();
   room_.stop_all(reason, "", flush, true);
   maybe_done();
 }
@@ -384,6 +445,9 @@ void node::maybe_done() {
   if (!finishing_ || active_sessions_ > 0 || connecting_) return;
   // Nothing else keeps the io_context busy: once these wake, run() returns.
   done_ = true;
+  if (const auto lost = room_.texts_waiting_for_absent(); lost > 0)
+    tell(term::count_of(lost, "message") + (lost == 1 ? " was" : " were") +
+         " never delivered: the link to the peer was lost and did not come back");
   if (web_) web_->stop();
   error_code ignored;
   signals_.cancel(ignored);

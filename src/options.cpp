@@ -35,6 +35,8 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       ("listen", po::value(&listen)->value_name("[HOST:]PORT"),
        "wait for peers on PORT (all interfaces unless HOST is given; port 0 picks a free one)")
       ("connect", po::value(&connect)->value_name("HOST:PORT"), "connect to a listening node")
+      ("no-reconnect", "with --connect, end when the link is lost instead of reconnecting (by default it tries "
+       "again after 1 s, doubling to 30 s, and resends what the peer had not received)")
       ("name", po::value(&o.name)->value_name("NAME"), "name shown to peers (default: user@hostname)")
       ("max-peers", po::value(&max_peers)->value_name("N")->default_value(16),
        "peers in the room at once, 1 to 1024; more are told the room is full")
@@ -96,6 +98,10 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     }
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());
+  }
+  if (vm.count("no-reconnect")) {
+    if (o.mode == options::role::listen) throw usage_error("--no-reconnect is for --connect");
+    o.reconnect = false;
   }
   if (vm.count("protocol")) {
     if (o.mode == options::role::listen)

@@ -9,6 +9,7 @@
 
 #include "chatnode/net.hpp"
 #include "chatnode/options.hpp"
+#include "chatnode/peer/backoff.hpp"
 #include "chatnode/peer/connector.hpp"
 #include "chatnode/peer/listener.hpp"
 #include "chatnode/peer/room.hpp"
@@ -60,15 +61,18 @@ class node final : private peer::room_observer {
  private:
   /// Connects and starts a session. The --connect target's failure ends the
   /// node; one asked for on the page is only reported.
-  awaitable<void> connect_to(host_port target, bool fatal);
+  awaitable<void> connect_to(host_port target, bool is_target);
+  /// The link to the --connect target was lost: tries again, with backoff, until it is back.
+  awaitable<void> reconnect();
   awaitable<void> read_input();
   awaitable<void> watch_signals();
   awaitable<void> stats_loop();
   /// Runs a connection: the protocol given, or for an accepted one (nothing
-  /// given) the protocol its first bytes show.
-  void start_session(tcp::socket socket, std::optional<protocol::wire_protocol> wire);
+  /// given) the protocol its first bytes show. Returns its peer id (0: not started).
+  int start_session(tcp::socket socket, std::optional<protocol::wire_protocol> wire, std::string resume_key = {});
   awaitable<std::shared_ptr<peer::participant>> serve_peer(tcp::socket socket, int peer_id,
-                                                           std::optional<protocol::wire_protocol> wire);
+                                                           std::optional<protocol::wire_protocol> wire,
+                                                           std::string resume_key);
   /// `p` is null when the connection ended before it was recognised.
   void on_session_done(const peer::participant* p);
   void handle_line(std::string line);
@@ -104,6 +108,8 @@ class node final : private peer::room_observer {
   term::stdin_reader input_;
   net::signal_set signals_;
   net::steady_timer stats_timer_;
+  net::steady_timer reconnect_timer_;
+  peer::backoff backoff_;
   std::map<int, stats::rate_tracker> rates_;
   // With --web; the bridge outlives the server, which calls it.
   std::unique_ptr<web::node_bridge> web_bridge_;
@@ -112,11 +118,13 @@ class node final : private peer::room_observer {
   std::unique_ptr<video::capture_thread> capture_;  // last: stopped first, while the room still exists
 
   int next_peer_id_ = 1;
+  int target_peer_id_ = 0;     ///< the session with the --connect target, 0 when none
+  bool target_joined_ = false; ///< the target has been in the room: losing it means reconnecting
   int active_sessions_ = 0;
   bool connecting_ = false;
   bool finishing_ = false;
   bool done_ = false;  ///< finished and no session left: the node's own loops end
-  bool told_alone_ = false;
+  bool told_alone_ = false;    ///< told that lines wait, since the last peer joined
   int exit_code_ = 0;
 };
 

@@ -22,6 +22,8 @@ struct options {
   host_port address;  ///< where to listen, or whom to connect to
   std::string name;   ///< shown to peers; default user@hostname
   std::size_t max_peers = 16;  ///< peers in the room at once; more are told "room full"
+  /// --connect: get a lost link back by itself (--no-reconnect: end instead).
+  bool reconnect = true;
   /// What --connect speaks: ours, or a teaching program's (a listener recognises each peer's).
   protocol::wire_protocol wire = protocol::wire_protocol::chat_node;
 

@@ -65,7 +65,7 @@ awaitable<void> legacy_session::run() {
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   if (close_reason_.empty()) close_reason_ = "closed";
-  events_.on_closed(*this, true, close_reason_);
+  events_.on_closed(*this, true, close_reason_, {});
 }
 
 void legacy_session::send_text(outgoing_text t) {
@@ -100,6 +100,14 @@ void legacy_session::stop(protocol::bye_reason reason, std::string, bool flush) 
   net::post(executor_, [self = shared_from_this(), reason, flush] {
     self->note_close(std::string("we closed: ") + to_string(reason));
     self->do_stop(flush);
+  });
+}
+
+void legacy_session::abandon(std::string reason) {
+  net::post(executor_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
+    self->note_close(std::move(reason));
+    error_code ignored;
+    self->socket_.close(ignored);  // every pending operation ends, and with them run()
   });
 }
 

@@ -86,4 +86,13 @@ void outbox::acked(std::uint64_t seq) {
   }
 }
 
+std::vector<outgoing_text> outbox::take_undelivered() {
+  std::vector<outgoing_text> out(std::make_move_iterator(unacked_.begin()), std::make_move_iterator(unacked_.end()));
+  out.insert(out.end(), std::make_move_iterator(text_queue_.begin()), std::make_move_iterator(text_queue_.end()));
+  unacked_.clear();
+  text_queue_.clear();
+  text_bytes_ = 0;
+  return out;
+}
+
 }  // namespace chatnode::peer

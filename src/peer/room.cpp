@@ -7,31 +7,55 @@
 namespace chatnode::peer {
 
 room::room(term::console& console, std::string local_name, video::decode_thread* decoder, std::size_t max_peers)
-    : console_(console), local_name_(std::move(local_name)), decoder_(decoder), max_peers_(max_peers) {}
+    : console_(console),
+      local_name_(std::move(local_name)),
+      decoder_(decoder),
+      max_peers_(max_peers),
+      absent_(max_backlog_bytes, max_peers) {}
 
-bool room::send_local_text(std::string body) {
+room::local_text room::send_local_text(std::string body) {
   std::lock_guard lock(mutex_);
-  const bool anyone = std::any_of(sessions_.begin(), sessions_.end(), [](auto& w) { return !w.expired(); });
-  if (!anyone && backlog_bytes_ + body.size() > max_backlog_bytes) return false;
-  fan_out_locked(local_name_, std::move(body), nullptr);
-  return true;
+  const bool anyone = std::any_of(sessions_.begin(), sessions_.end(), [](auto& m) { return !m.peer.expired(); });
+  auto t = make_text_locked(local_name_, std::move(body));
+  if (!anyone) {
+    const auto size = t.second.frame->size();
+    const bool fits = absent_.empty() ? backlog_bytes_ + size <= max_backlog_bytes : absent_.fits(size);
+    if (!fits) return local_text::refused;
+  }
+  if (observer_) observer_->on_text(t.first, false);
+  deliver_locked(std::move(t.second), nullptr);
+  return anyone ? local_text::sent : local_text::waiting;
 }
 
-void room::fan_out_locked(const std::string& origin, std::string body, const participant* except) {
+std::pair<protocol::text_message, outgoing_text> room::make_text_locked(const std::string& origin, std::string body) {
   protocol::text_message m;
   m.seq = next_seq_++;
   m.sent_us = wall_us();
   m.origin = origin;
   m.body = std::move(body);
-  if (except == nullptr && observer_) observer_->on_text(m, false);
   outgoing_text t{m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m)),
                   std::make_shared<const std::string>(m.origin + ": " + m.body + "\n")};
+  return {std::move(m), std::move(t)};
+}
+
+void room::deliver_locked(outgoing_text t, const participant* except) {
   bool delivered = false;
-  for (auto& w : sessions_) {
-    if (auto s = w.lock(); s && s.get() != except) {
-      s->send_text(t);
-      delivered = true;
+  std::string except_key;
+  for (auto& m : sessions_) {
+    auto s = m.peer.lock();
+    if (!s) continue;
+    if (s.get() == except) {
+      except_key = m.resume_key;
+      continue;
     }
+    delivered = true;
+    // A new link whose replaced one has not handed over yet: its text waits in absent_, in order.
+    if (!m.resume_key.empty() && absent_.contains(m.resume_key)) continue;
+    s->send_text(t);
+  }
+  if (!absent_.empty()) {
+    log_forgotten(absent_.append(t, except_key));
+    delivered = true;
   }
   // Only the local user's words wait for a peer; relayed text has its audience already.
   if (!delivered && except == nullptr) {
@@ -40,24 +64,39 @@ void room::fan_out_locked(const std::string& origin, std::string body, const par
   }
 }
 
+std::size_t room::resume_locked(participant& p, const std::string& key) {
+  auto texts = key.empty() ? std::vector<outgoing_text>{} : absent_.take(key);
+  texts.insert(texts.end(), std::make_move_iterator(backlog_.begin()), std::make_move_iterator(backlog_.end()));
+  backlog_.clear();
+  backlog_bytes_ = 0;
+  std::sort(texts.begin(), texts.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  for (auto& t : texts) p.send_text(std::move(t));
+  return texts.size();
+}
+
+void room::log_forgotten(const std::vector<std::string>& names) {
+  for (const auto& name : names)
+    console_.info(name + " has been away too long: what was said meanwhile is no longer kept for it");
+}
+
 void room::stop_all(protocol::bye_reason reason, std::string text, bool flush, bool also_future) {
   std::lock_guard lock(mutex_);
-  for (auto& w : sessions_)
-    if (auto s = w.lock()) s->stop(reason, text, flush);
+  for (auto& m : sessions_)
+    if (auto s = m.peer.lock()) s->stop(reason, text, flush);
   if (also_future) stop_future_ = pending_stop{reason, std::move(text), flush};
 }
 
 void room::broadcast_video(const video::frame_ptr& f) {
   std::lock_guard lock(mutex_);
-  for (auto& w : sessions_)
-    if (auto s = w.lock()) s->send_video(f);
+  for (auto& m : sessions_)
+    if (auto s = m.peer.lock()) s->send_video(f);
 }
 
 std::vector<std::shared_ptr<participant>> room::sessions() const {
   std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<participant>> out;
-  for (auto& w : sessions_)
-    if (auto s = w.lock()) out.push_back(std::move(s));
+  for (auto& m : sessions_)
+    if (auto s = m.peer.lock()) out.push_back(std::move(s));
   return out;
 }
 
@@ -72,10 +111,30 @@ std::size_t room::backlog_size() const {
   return backlog_.size();
 }
 
+std::size_t room::texts_waiting_for_absent() const {
+  std::lock_guard lock(mutex_);
+  return absent_.total_texts();
+}
+
 void room::on_joined(const std::shared_ptr<participant>& s) {
+  const auto key = s->resume_key();
+  std::shared_ptr<participant> replaced;
+  std::size_t resent = 0;
   {
     std::lock_guard lock(mutex_);
-    std::erase_if(sessions_, [](auto& w) { return w.expired(); });
+    std::erase_if(sessions_, [](auto& m) { return m.peer.expired(); });
+    // The same peer on a new link while we still hold its old one (we had not
+    // noticed that link die): the old one hands its unacknowledged text over as
+    // it closes, and until then what is said for the peer waits, in order.
+    if (!key.empty()) {
+      const auto old = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& m) { return m.resume_key == key; });
+      if (old != sessions_.end()) {
+        replaced = old->peer.lock();
+        sessions_.erase(old);
+        replaced_[replaced.get()] = key;
+        log_forgotten(absent_.park(key, s->peer_hello().name, {}));
+      }
+    }
     if (sessions_.size() >= max_peers_) {
       // Refused after the handshake, so a chat_node peer hears why (bye "room full").
       console_.info("refused " + s->peer_hello().name + " (" + s->remote() + "): the room is full (" +
@@ -83,22 +142,34 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
       s->stop(protocol::bye_reason::room_full, "the room is full", false);
       return;
     }
-    sessions_.push_back(s);
-    for (auto& t : backlog_) s->send_text(std::move(t));
-    backlog_.clear();
-    backlog_bytes_ = 0;
+    sessions_.push_back({s, key});
+    if (!replaced) resent = resume_locked(*s, key);
     if (stop_future_) s->stop(stop_future_->reason, stop_future_->text, stop_future_->flush);
   }
   // Announced once registered, so whoever reacts to the news (/peers, /stats) finds the peer.
   console_.event(s->peer_hello().name + " (" + s->remote() + ") joined");
+  if (replaced) {
+    console_.info(s->peer_hello().name + " is back on a new connection: closing its old one (" + replaced->remote() + ")");
+    replaced->abandon("replaced by a new connection from the same peer");
+  }
+  if (resent > 0)
+    console_.info("sending " + s->peer_hello().name + " the " + term::count_of(resent, "message") + " it missed");
   if (observer_) observer_->on_joined(*s);
 }
 
-void room::on_text(participant& s, protocol::text_message m) {
+bool room::on_text(participant& s, protocol::text_message m) {
+  if (!s.resume_key().empty()) {
+    std::lock_guard lock(mutex_);
+    auto& last = delivered_[s.peer_hello().node_id];
+    if (m.seq <= last) return false;
+    last = m.seq;
+  }
   console_.chat_line(m.origin, m.body);
   if (observer_) observer_->on_text(m, true);
   std::lock_guard lock(mutex_);
-  fan_out_locked(m.origin, std::move(m.body), &s);
+  auto t = make_text_locked(m.origin, std::move(m.body));
+  deliver_locked(std::move(t.second), &s);
+  return true;
 }
 
 void room::on_video(participant& s, video::received_frame f) {
@@ -116,8 +187,8 @@ void room::on_video(participant& s, video::received_frame f) {
       stream = it->second;
       name = f.header.origin;
     }
-    for (auto& w : sessions_)
-      if (auto p = w.lock(); p && p.get() != &s) others.push_back(std::move(p));
+    for (auto& m : sessions_)
+      if (auto p = m.peer.lock(); p && p.get() != &s) others.push_back(std::move(p));
   }
   const bool observed = observer_ && observer_->wants_video();
   if (!others.empty() || observed) {
@@ -131,9 +202,12 @@ void room::on_video(participant& s, video::received_frame f) {
   if (decoder_) decoder_->submit(stream, std::move(name), s.stats(), std::move(f));
 }
 
-void room::on_closed(participant& s, bool joined, const std::string& reason) {
+void room::on_closed(participant& s, bool joined, const std::string& reason, std::vector<outgoing_text> undelivered) {
   std::vector<int> streams{s.peer_id()};
   bool was_in_room = false;
+  bool was_replaced = false;
+  std::size_t waiting = 0;
+  const auto& name = s.peer_hello().name;
   {
     std::lock_guard lock(mutex_);
     std::erase_if(relayed_streams_, [&](const auto& e) {
@@ -141,16 +215,41 @@ void room::on_closed(participant& s, bool joined, const std::string& reason) {
       streams.push_back(e.second);
       return true;
     });
-    std::erase_if(sessions_, [&](auto& w) {
-      auto p = w.lock();
+    std::erase_if(sessions_, [&](auto& m) {
+      auto p = m.peer.lock();
       was_in_room = was_in_room || p.get() == &s;
       return !p || p.get() == &s;
     });
+    if (const auto r = replaced_.find(&s); r != replaced_.end()) {
+      // The handover: the new link gets this one's unacknowledged text and
+      // everything said since, in order (the peer drops what it already had).
+      const auto key = r->second;
+      replaced_.erase(r);
+      was_replaced = true;
+      log_forgotten(absent_.park(key, name, std::move(undelivered)));
+      const bool more = std::any_of(replaced_.begin(), replaced_.end(), [&](auto& e) { return e.second == key; });
+      const auto next = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& m) { return m.resume_key == key; });
+      if (!more && next != sessions_.end())
+        if (auto p = next->peer.lock()) resume_locked(*p, key);
+    } else if (const auto key = s.resume_key(); was_in_room && !key.empty()) {
+      if (!s.ended_in_order()) {
+        log_forgotten(absent_.park(key, name, std::move(undelivered)));
+        waiting = absent_.texts_for(key);
+      } else {
+        // Gone in order: any later link from this node carries new sequence numbers.
+        delivered_.erase(s.peer_hello().node_id);
+      }
+    }
   }
   if (decoder_)
     for (int stream : streams) decoder_->peer_closed(stream);
-  if (was_in_room) {
-    console_.event(s.peer_hello().name + " (" + s.remote() + ") left: " + reason);
+  if (was_replaced) {
+    console_.info(name + "'s old connection (" + s.remote() + ") closed: " + reason);
+  } else if (was_in_room) {
+    console_.event(name + " (" + s.remote() + ") left: " + reason);
+    if (waiting > 0)
+      console_.info(term::count_of(waiting, "message") + (waiting == 1 ? " waits" : " wait") + " for " + name +
+                    " to come back");
     if (observer_) observer_->on_left(s, reason);
   } else if (!joined) {
     console_.info("connection with " + s.remote() + " closed before the handshake completed: " + reason);

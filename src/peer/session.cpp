@@ -46,7 +46,7 @@ awaitable<void> session::run() {
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   if (close_reason_.empty()) close_reason_ = "closed";
-  events_.on_closed(*this, joined_, close_reason_);
+  events_.on_closed(*this, joined_, close_reason_, outbox_.take_undelivered());
 }
 
 void session::send_text(outgoing_text t) {
@@ -79,6 +79,21 @@ void session::stop(protocol::bye_reason reason, std::string text, bool flush) {
   net::post(executor_, [self = shared_from_this(), reason, text = std::move(text), flush]() mutable {
     self->do_stop(reason, std::move(text), flush);
   });
+}
+
+void session::abandon(std::string reason) {
+  net::post(executor_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
+    self->note_close(std::move(reason));
+    error_code ignored;
+    self->socket_.close(ignored);  // every pending operation ends, and with them run()
+  });
+}
+
+std::string session::resume_key() const {
+  if (!cfg_.resume_key.empty()) return cfg_.resume_key;
+  char id[17];
+  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(peer_.node_id));
+  return std::string("node ") + id;
 }
 
 void session::do_stop(protocol::bye_reason reason, std::string text, bool flush) {
@@ -187,10 +202,12 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       // Sequence numbers only grow on a link; anything else is a resend already delivered.
       if (m->seq <= last_text_seq_) return true;
       last_text_seq_ = m->seq;
+      // Acknowledged even when the room already had it from an earlier link:
+      // the sender resent it because that link's ack was lost.
       outbox_.set_ack(m->seq);
       wake_writer();
-      stats_->texts_received.fetch_add(1, std::memory_order_relaxed);
-      events_.on_text(*this, std::move(*m));
+      const bool fresh = events_.on_text(*this, std::move(*m));
+      if (fresh) stats_->texts_received.fetch_add(1, std::memory_order_relaxed);
       return true;
     }
     case frame_type::video_chunk: {

@@ -103,4 +103,8 @@ void console::write_locked(std::FILE* f, const std::string& s) {
   std::fflush(f);
 }
 
+std::string count_of(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 }  // namespace chatnode::term

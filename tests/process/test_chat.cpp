@@ -7,33 +7,11 @@
 #include <regex>
 #include <string>
 
+#include "support/chat_lines.hpp"
 #include "support/child_process.hpp"
 
 using namespace test_support;
 using stream = child_process::stream;
-
-namespace {
-
-auto says(const std::string& name, const std::string& text) {
-  return [needle = "] " + name + ": " + text](const std::string& l) { return l.find(needle) != std::string::npos; };
-}
-
-/// Numbers of the lines "] NAME: PREFIX<n>..." in the order they were printed.
-std::vector<int> numbered(const child_process& p, const std::string& name, const std::string& prefix) {
-  std::vector<int> out;
-  const std::regex re("\\] " + name + ": " + prefix + "([0-9]+)");
-  std::smatch m;
-  for (const auto& l : p.lines(stream::out))
-    if (std::regex_search(l, m, re)) out.push_back(std::stoi(m[1]));
-  return out;
-}
-
-void require_joined(child_process& p, const std::string& peer) {
-  INFO(p.transcript(stream::err));
-  REQUIRE(p.wait_for(stream::out, "* " + peer + " ("));
-}
-
-}  // namespace
 
 TEST_CASE("two nodes exchange hundreds of lines in both directions at once, all in order", "[process][chat]") {
   auto alice = start_listener("alice");

@@ -194,3 +194,9 @@ TEST_CASE("Without a terminal the status line writes nothing", "[term][console]"
   c.info("note");
   CHECK(err.contents() == "chat_node: note\n");
 }
+
+TEST_CASE("count_of says one thing, or many", "[console]") {
+  CHECK(chatnode::term::count_of(0, "message") == "0 messages");
+  CHECK(chatnode::term::count_of(1, "message") == "1 message");
+  CHECK(chatnode::term::count_of(12, "line") == "12 lines");
+}

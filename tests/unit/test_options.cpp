@@ -172,3 +172,9 @@ TEST_CASE("The option --max-peers bounds the room, 16 by default", "[options]") 
   CHECK_THROWS_WITH(parse({"--listen", "9999", "--max-peers", "0"}), Catch::Matchers::Contains("--max-peers"));
   CHECK_THROWS_AS(parse({"--listen", "9999", "--max-peers", "many"}), usage_error);
 }
+
+TEST_CASE("A --connect node reconnects unless --no-reconnect is given, which is for --connect only", "[options]") {
+  CHECK(parse({"--connect", "host:1"})->reconnect);
+  CHECK_FALSE(parse({"--connect", "host:1", "--no-reconnect"})->reconnect);
+  CHECK_THROWS_WITH(parse({"--listen", "1", "--no-reconnect"}), "--no-reconnect is for --connect");
+}

@@ -401,3 +401,16 @@ TEST_CASE("Dropping a frame crowded out of a full batch counts it as replaced", 
   CHECK(ob.video_frames_sent() == 0);
   CHECK(ob.video_frames_replaced() == 1);  // every frame offered is either sent or counted
 }
+
+TEST_CASE("A lost link hands over every unacknowledged text, sent or not, oldest first", "[outbox]") {
+  outbox ob;
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) REQUIRE(ob.push_text(make_text(seq)));
+  CHECK(send_batch(ob) == batch{"text 1", "text 2", "text 3"});
+  ob.acked(1);
+  REQUIRE(ob.push_text(make_text(4)));  // queued, never written
+  std::vector<std::uint64_t> seqs;
+  for (const auto& t : ob.take_undelivered()) seqs.push_back(t.seq);
+  CHECK(seqs == std::vector<std::uint64_t>{2, 3, 4});
+  CHECK(ob.all_acked());
+  CHECK(ob.text_bytes() == 0);
+}

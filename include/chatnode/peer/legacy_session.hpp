@@ -43,6 +43,9 @@ class legacy_session final : public participant, public std::enable_shared_from_
   void stop(protocol::bye_reason reason, std::string text, bool flush) override;
   /// The peer closed cleanly, or we closed after sending everything.
   bool ended_in_order() const override { return ended_in_order_; }
+  void abandon(std::string reason) override;
+  /// These protocols have no acknowledgements, so there is nothing to resume.
+  std::string resume_key() const override { return {}; }
 
  private:
   using clock = std::chrono::steady_clock;

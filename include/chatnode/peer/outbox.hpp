@@ -50,6 +50,9 @@ class outbox {
 
   /// The peer has received every text up to `seq`.
   void acked(std::uint64_t seq);
+  /// The link is gone: every text not acknowledged (sent or not), oldest first,
+  /// to be resent on the peer's next connection.
+  std::vector<outgoing_text> take_undelivered();
   /// No text is queued or waiting for an acknowledgement.
   bool all_acked() const { return text_queue_.empty() && unacked_.empty(); }
   /// A video frame is partly sent; ending now would cut it.

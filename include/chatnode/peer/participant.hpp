@@ -33,6 +33,11 @@ class participant {
   virtual void stop(protocol::bye_reason reason, std::string text, bool flush) = 0;
   /// After run(): the link ended in order (a bye, or a legacy peer's clean close), not lost.
   virtual bool ended_in_order() const = 0;
+  /// Thread-safe: close at once, without goodbye (a newer link to the same peer replaces this one).
+  virtual void abandon(std::string reason) = 0;
+  /// Once joined: names the peer across connections, so a lost link's text
+  /// can be resent on the next one. Empty when the protocol cannot resume.
+  virtual std::string resume_key() const = 0;
 
   /// Who the peer is; valid once joined (set before on_joined, constant afterwards).
   const protocol::hello& peer_hello() const { return peer_; }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "chatnode/peer/participant.hpp"
+#include "chatnode/peer/resume_store.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/stats/report.hpp"
 #include "chatnode/term/console.hpp"
@@ -46,9 +47,12 @@ class room final : public session_events {
   /// Peers beyond `max_peers` are told "room full" and closed when they join.
   room(term::console& console, std::string local_name, video::decode_thread* decoder, std::size_t max_peers);
 
-  /// Any thread: the local user said something. False (and nothing queued)
-  /// when it cannot be delivered later either: nobody connected and the backlog is full.
-  bool send_local_text(std::string body);
+  /// What became of a line the local user said.
+  enum class local_text { sent, waiting, refused };
+  /// Any thread: the local user said something. `waiting` when nobody is
+  /// connected (it goes to the next peer, or to an absent peer when it is back);
+  /// `refused` (nothing queued) when that wait is full.
+  local_text send_local_text(std::string body);
   /// Any thread: every current session says bye; with `flush`, once its text is acknowledged.
   /// With `also_future`, peers that join later are sent the backlog and then closed the same way.
   void stop_all(protocol::bye_reason reason, std::string text, bool flush, bool also_future = false);
@@ -62,15 +66,29 @@ class room final : public session_events {
   /// Each joined peer's name, address and counters, for statistics.
   std::vector<stats::peer_view> views() const;
   std::size_t backlog_size() const;
+  /// Texts kept for peers whose link was lost, not yet delivered.
+  std::size_t texts_waiting_for_absent() const;
 
   void on_joined(const std::shared_ptr<participant>& p) override;
-  void on_text(participant& p, protocol::text_message m) override;
+  bool on_text(participant& p, protocol::text_message m) override;
   void on_video(participant& p, video::received_frame f) override;
-  void on_closed(participant& p, bool joined, const std::string& reason) override;
+  void on_closed(participant& p, bool joined, const std::string& reason,
+                 std::vector<outgoing_text> undelivered) override;
 
  private:
-  /// Assigns the next sequence number and queues the text for every session but `except`.
-  void fan_out_locked(const std::string& origin, std::string body, const participant* except);
+  struct member {
+    std::weak_ptr<participant> peer;
+    std::string resume_key;  ///< empty when the peer's protocol cannot resume
+  };
+
+  /// A text with the next sequence number, encoded once for every peer.
+  std::pair<protocol::text_message, outgoing_text> make_text_locked(const std::string& origin, std::string body);
+  /// Queues the text for every session but `except`, and for every absent peer.
+  void deliver_locked(outgoing_text t, const participant* except);
+  /// Sends `p` what waited for it (kept for its key, and the backlog), in
+  /// sequence order. Returns how many texts that was.
+  std::size_t resume_locked(participant& p, const std::string& key);
+  void log_forgotten(const std::vector<std::string>& names);
 
   term::console& console_;
   const std::string local_name_;
@@ -85,8 +103,17 @@ class room final : public session_events {
   // is shared state across strands: a mutex guards it. Posting to a session
   // happens under the lock too, so each session sees texts in sequence order.
   mutable std::mutex mutex_;
-  std::vector<std::weak_ptr<participant>> sessions_;
+  std::vector<member> sessions_;
   std::uint64_t next_seq_ = 1;
+  /// Text for peers whose link was lost (and for a peer whose new link waits
+  /// until the replaced one has handed over).
+  resume_store absent_;
+  /// Replaced links still closing, with their resume key: until each has handed
+  /// its unacknowledged text over, the new link to that peer is not sent to.
+  std::map<const participant*, std::string> replaced_;
+  /// Per peer node id, the last text sequence number delivered, so a resend
+  /// over a new link is not shown twice.
+  std::map<std::uint64_t, std::uint64_t> delivered_;
   std::deque<outgoing_text> backlog_;
   std::size_t backlog_bytes_ = 0;
   struct pending_stop {

@@ -28,6 +28,9 @@ struct session_config {
   std::chrono::milliseconds flush_timeout{3000};   ///< how long a graceful stop waits for acks
   std::chrono::milliseconds linger_timeout{2000};  ///< after bye, how long to wait for the peer's close
   std::size_t text_budget = outbox::default_text_budget;
+  /// Names the peer across connections (a --connect node's target address);
+  /// empty: the peer's node id does.
+  std::string resume_key;
 };
 
 class session final : public participant, public std::enable_shared_from_this<session> {
@@ -43,6 +46,8 @@ class session final : public participant, public std::enable_shared_from_this<se
   void stop(protocol::bye_reason reason, std::string text, bool flush) override;
   /// The peer joined and one side said bye (an orderly end, not a lost link).
   bool ended_in_order() const override { return joined_ && bye_exchanged_; }
+  void abandon(std::string reason) override;
+  std::string resume_key() const override;
 
  private:
   using clock = std::chrono::steady_clock;

@@ -4,7 +4,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "chatnode/peer/outgoing_text.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "chatnode/video/frame_assembler.hpp"
 
@@ -17,10 +19,13 @@ class session_events {
   virtual ~session_events() = default;
   /// The peer's hello was accepted (a legacy peer: it connected); from now on text and video may flow.
   virtual void on_joined(const std::shared_ptr<participant>& p) = 0;
-  virtual void on_text(participant& p, protocol::text_message m) = 0;
+  /// False when the text was already delivered over an earlier link from the same peer.
+  virtual bool on_text(participant& p, protocol::text_message m) = 0;
   virtual void on_video(participant& p, video::received_frame f) = 0;
   /// The connection is gone; `joined` tells whether on_joined was called.
-  virtual void on_closed(participant& p, bool joined, const std::string& reason) = 0;
+  /// `undelivered` is the text the peer never acknowledged, oldest first.
+  virtual void on_closed(participant& p, bool joined, const std::string& reason,
+                         std::vector<outgoing_text> undelivered) = 0;
 };
 
 }  // namespace chatnode::peer

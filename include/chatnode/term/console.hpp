@@ -13,6 +13,9 @@ namespace chatnode::term {
 /// the network can never move the cursor, retitle the terminal or hide itself.
 std::string sanitize_for_terminal(std::string_view s);
 
+/// "1 message", "3 messages": a count for a sentence.
+std::string count_of(std::size_t n, std::string_view noun);
+
 class console {
  public:
   console(std::FILE* out = stdout, std::FILE* err = stderr) : out_(out), err_(err) {}
