@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <map>
 #include <regex>
 #include <set>
@@ -21,6 +23,14 @@ using namespace test_support;
 using stream = child_process::stream;
 
 namespace {
+
+/// A field of /proc/PID/status in KiB ("VmRSS", "VmHWM"), 0 when absent.
+long memory_kib(pid_t pid, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with(field + ":")) return std::stol(line.substr(field.size() + 1));
+  return 0;
+}
 
 /// Saved frames per stream ("peerN-SEQ.jpg" files, grouped by N).
 std::map<int, std::vector<std::filesystem::path>> saved_streams(const std::filesystem::path& dir) {
@@ -118,6 +128,7 @@ TEST_CASE("a peer that never acknowledges is dropped at its text bound while the
   raw_client sloth(alice.port);
   sloth.send({reinterpret_cast<const char*>(greeting.data()), greeting.size()});
   REQUIRE(alice.process->wait_for(stream::out, "* sloth ("));
+  const auto rss_before = memory_kib(alice.process->pid(), "VmRSS");
 
   // 9.6 MB of text, over the 8 MiB a peer may leave unacknowledged.
   const std::string chunk(60000, 'x');
@@ -136,4 +147,8 @@ TEST_CASE("a peer that never acknowledges is dropped at its text bound while the
   }));
   carol->write_stdin("carol is fine\n");
   CHECK(alice.process->wait_for(stream::out, "] carol: carol is fine"));
+  // Reported, not asserted: sanitizers and the allocator make absolute figures vary.
+  std::cout << "slow consumer: alice's memory before " << rss_before / 1024 << " MiB, peak "
+            << memory_kib(alice.process->pid(), "VmHWM") / 1024 << " MiB, after the drop "
+            << memory_kib(alice.process->pid(), "VmRSS") / 1024 << " MiB (" << lines << " lines of 60 kB sent)\n";
 }
