@@ -20,6 +20,9 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto connect_timeout = 10s;
+// New connections a remote address may open: a burst of 20, then 10 a second.
+constexpr double connections_per_second = 10;
+constexpr double connection_burst = 20;
 
 /// The --connect target is named by its address across connections: a listener
 /// restarted there (a new node id) still gets what its predecessor had not acknowledged.
@@ -75,7 +78,8 @@ node::node(options opts, term::console& console, node_hooks hooks)
       signals_(strand_, SIGINT, SIGTERM),
       stats_timer_(strand_),
       reconnect_timer_(strand_),
-      backoff_(random_node_id()) {
+      backoff_(random_node_id()),
+      rate_limit_(connections_per_second, connection_burst) {
   session_cfg_.greeting.node_id = random_node_id();
   session_cfg_.greeting.name = opts_.name;
   session_cfg_.greeting.capabilities = protocol::cap_text;
@@ -136,8 +140,9 @@ int node::run() {
     const auto ep = listener_->local_endpoint();
     console_.info("listening on " + format_endpoint(ep) +
                   (opts_.address.host.empty() ? " (all interfaces)" : ""));
-    net::co_spawn(strand_, listener_->accept_loop([this](tcp::socket s) { start_session(std::move(s), std::nullopt); }),
-                  net::detached);
+    net::co_spawn(strand_, listener_->accept_loop([this](tcp::socket s) {
+      if (admit(s)) start_session(std::move(s), std::nullopt);
+    }), net::detached);
   } else {
     connecting_ = true;
     net::co_spawn(strand_, connect_to(opts_.address, true), net::detached);
@@ -272,6 +277,25 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
   }
   co_await p->run();
   co_return p;
+}
+
+bool node::admit(const tcp::socket& socket) {
+  error_code ec;
+  auto from = socket.remote_endpoint(ec).address();
+  if (ec) return false;  // already gone
+  if (from.is_v6() && from.to_v6().is_v4_mapped()) from = net::ip::make_address_v4(net::ip::v4_mapped, from.to_v6());
+  // Programs on this machine are trusted, as on the web page: local tools and tests connect in bursts.
+  if (from.is_loopback()) return true;
+  const auto now = std::chrono::steady_clock::now();
+  if (rate_limit_.admit(from, now)) return true;
+  // One line a second at most, or the flood would fill the terminal instead.
+  if (now - last_refusal_logged_ >= 1s) {
+    last_refusal_logged_ = now;
+    console_.info("refused a connection from " + from.to_string() + ": more than " +
+                  std::to_string(static_cast<int>(connections_per_second)) +
+                  " new connections a second from one address (further refusals this second are not logged)");
+  }
+  return false;
 }
 
 void node::on_session_done(const peer::participant* p) {

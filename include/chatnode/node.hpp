@@ -10,6 +10,7 @@
 #include "chatnode/net.hpp"
 #include "chatnode/options.hpp"
 #include "chatnode/peer/backoff.hpp"
+#include "chatnode/peer/connection_rate_limit.hpp"
 #include "chatnode/peer/connector.hpp"
 #include "chatnode/peer/listener.hpp"
 #include "chatnode/peer/room.hpp"
@@ -73,6 +74,8 @@ class node final : private peer::room_observer {
   awaitable<std::shared_ptr<peer::participant>> serve_peer(tcp::socket socket, int peer_id,
                                                            std::optional<protocol::wire_protocol> wire,
                                                            std::string resume_key);
+  /// Whether an accepted connection may go on (its address is not flooding us).
+  bool admit(const tcp::socket& socket);
   /// `p` is null when the connection ended before it was recognised.
   void on_session_done(const peer::participant* p);
   void handle_line(std::string line);
@@ -110,6 +113,8 @@ class node final : private peer::room_observer {
   net::steady_timer stats_timer_;
   net::steady_timer reconnect_timer_;
   peer::backoff backoff_;
+  peer::connection_rate_limit rate_limit_;
+  std::chrono::steady_clock::time_point last_refusal_logged_{};
   std::map<int, stats::rate_tracker> rates_;
   // With --web; the bridge outlives the server, which calls it.
   std::unique_ptr<web::node_bridge> web_bridge_;

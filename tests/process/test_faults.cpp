@@ -136,6 +136,24 @@ TEST_CASE("a connection that never says hello is dropped after the handshake dea
   r.still_chatting("after silence");
 }
 
+TEST_CASE("a handshake sent one byte a second is dropped at the handshake deadline", "[process][faults]") {
+  // The deadline is for the whole handshake, not for each read: trickling bytes does not extend it.
+  room_of_two r;
+  raw_client slow(r.alice.port);
+  const auto bytes = greeting("slowloris");
+  std::size_t sent = 0;
+  bool closed = false;
+  for (; sent < bytes.size() && !closed; ++sent) {
+    slow.send(bytes.substr(sent, 1));
+    closed = slow.read_until_closed(1s).closed;
+  }
+  CHECK(closed);
+  CHECK(sent < bytes.size());
+  CHECK(r.alice.process->wait_for(stream::err, "no handshake within 5000 ms"));
+  for (const auto& l : r.alice.process->lines(stream::out)) CHECK(l.find("slowloris") == std::string::npos);
+  r.still_chatting("after the trickle");
+}
+
 TEST_CASE("a video frame that is not a JPEG is counted and skipped, and the connection survives", "[process][faults]") {
   auto alice = start_listener("alice", {"--receive-only"});
   raw_client mallory(alice.port);

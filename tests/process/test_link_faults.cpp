@@ -1,8 +1,8 @@
 // Faults below TCP, between two network namespaces the test makes itself and
 // joins with a link it carries (support/emulated_link): the link taken down for
-// ten seconds while both sides type, and a slow, lossy link (100 ms each way,
-// 2% of packets lost each way) under video and text. Needs root; without it
-// the cases say so and check nothing.
+// ten seconds while both sides type, a slow, lossy link (100 ms each way, 2% of
+// packets lost each way) under video and text, and a flood of connections from
+// one address. Needs root; without it the cases say so and check nothing.
 #include <catch2/catch.hpp>
 
 #include <iostream>
@@ -151,4 +151,48 @@ TEST_CASE("over a slow, lossy link video keeps flowing, latest frame first, and 
             << bob_row[dropped_col] << ", fps in " << bob_row[7] << "\n";
   bob->write_stdin("/quit\n");
   CHECK(bob->wait_exit() == 0);
+}
+
+TEST_CASE("a flood of connections from one address is cut to its rate, and the room carries on", "[netns][faults]") {
+  if (const auto why = emulated_link::unavailable()) {
+    WARN("not run: " << *why);
+    return;
+  }
+  emulated_link link({});
+  auto [alice, bob] = start_pair(link, {"--no-video"});
+  std::smatch m;
+  std::string listening;
+  for (const auto& l : alice->lines(stream::err))
+    if (l.find("listening on") != std::string::npos) listening = l;
+  REQUIRE(std::regex_search(listening, m, std::regex(":([0-9]+)")));
+
+  // 60 connections from bob's address as fast as they open, each closed at once.
+  constexpr int attempts = 60;
+  child_process flood(link.in_b({"/usr/bin/python3", "-c",
+                                 "import socket, sys\n"
+                                 "for i in range(int(sys.argv[2])):\n"
+                                 "    socket.create_connection(('" + std::string(emulated_link::address_a) +
+                                     "', int(sys.argv[1])), timeout=5).close()\n"
+                                 "print('opened', sys.argv[2])\n",
+                                 m[1].str(), std::to_string(attempts)}));
+  INFO(flood.transcript(stream::err));
+  REQUIRE(flood.wait_for(stream::out, "opened 60"));
+  CHECK(flood.wait_exit() == 0);
+
+  INFO(alice->transcript(stream::err));
+  CHECK(alice->wait_for(stream::err, "refused a connection from " + std::string(emulated_link::address_b) +
+                                         ": more than 10 new connections a second from one address"));
+  alice->write_stdin("alice after the flood\n");
+  bob->write_stdin("bob after the flood\n");
+  CHECK(bob->wait_for(stream::out, "] alice: alice after the flood"));
+  CHECK(alice->wait_for(stream::out, "] bob: bob after the flood"));
+  // The admitted ones end as connections that closed before a handshake; the others never became one.
+  // A burst of 20, one of which bob's own connection took.
+  const auto admitted = alice->wait_for_count(
+      stream::err, [](const std::string& l) { return l.find("closed before the handshake completed") != std::string::npos; },
+      19);
+  CHECK(admitted >= 19);
+  CHECK(admitted < static_cast<std::size_t>(attempts));
+  std::cout << "connection flood: " << attempts << " connections from one address, " << admitted
+            << " admitted, the rest refused at accept\n";
 }
