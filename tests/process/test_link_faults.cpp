@@ -19,12 +19,6 @@ using stream = child_process::stream;
 
 namespace {
 
-void type(child_process& p, const std::string& prefix, int from, int to) {
-  std::string lines;
-  for (int i = from; i < to; ++i) lines += prefix + std::to_string(i) + "\n";
-  p.write_stdin(lines);
-}
-
 /// Keeps reading both nodes' output for `d` (their pipes must not fill while the test waits).
 void read_both_for(child_process& a, child_process& b, std::chrono::milliseconds d) {
   const auto end = std::chrono::steady_clock::now() + d;
@@ -77,25 +71,25 @@ TEST_CASE("a link down for ten seconds while both sides type: every line arrives
   }
   emulated_link link({});
   auto [alice, bob] = start_pair(link, {"--no-video"});
-  type(*alice, "alice ", 0, 5);
-  type(*bob, "bob ", 0, 5);
+  type_numbered(*alice, "alice ", 0, 5);
+  type_numbered(*bob, "bob ", 0, 5);
   REQUIRE(alice->wait_for_count(stream::out, says("bob", "bob "), 5) == 5);
   REQUIRE(bob->wait_for_count(stream::out, says("alice", "alice "), 5) == 5);
 
   link.set_up(false);
-  type(*alice, "alice ", 5, 10);
-  type(*bob, "bob ", 5, 10);
+  type_numbered(*alice, "alice ", 5, 10);
+  type_numbered(*bob, "bob ", 5, 10);
   read_both_for(*alice, *bob, 5s);
-  type(*alice, "alice ", 10, 15);
-  type(*bob, "bob ", 10, 15);
+  type_numbered(*alice, "alice ", 10, 15);
+  type_numbered(*bob, "bob ", 10, 15);
   read_both_for(*alice, *bob, 5s);
   link.set_up(true);
 
   INFO(alice->transcript(stream::err) << bob->transcript(stream::err));
   CHECK(alice->wait_for_count(stream::out, says("bob", "bob "), 15, 60s) == 15);
   CHECK(bob->wait_for_count(stream::out, says("alice", "alice "), 15, 60s) == 15);
-  type(*alice, "alice ", 15, 20);
-  type(*bob, "bob ", 15, 20);
+  type_numbered(*alice, "alice ", 15, 20);
+  type_numbered(*bob, "bob ", 15, 20);
   CHECK(alice->wait_for_count(stream::out, says("bob", "bob "), 20) == 20);
   CHECK(bob->wait_for_count(stream::out, says("alice", "alice "), 20) == 20);
 

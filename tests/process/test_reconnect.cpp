@@ -15,13 +15,6 @@ using stream = child_process::stream;
 
 namespace {
 
-/// Types lines "PREFIX<from>" .. "PREFIX<to - 1>" into `p`.
-void type(child_process& p, const std::string& prefix, int from, int to) {
-  std::string lines;
-  for (int i = from; i < to; ++i) lines += prefix + std::to_string(i) + "\n";
-  p.write_stdin(lines);
-}
-
 std::size_t wait_for_lines(child_process& p, const std::string& name, const std::string& prefix, std::size_t n) {
   return p.wait_for_count(stream::out, says(name, prefix), n);
 }
@@ -38,16 +31,16 @@ TEST_CASE("a listener killed and restarted on its port gets the lines typed mean
 
   // Alice answers after she has all of bob's lines, so her acknowledgement of
   // them is on the wire before her first line: nothing of bob's is in doubt.
-  type(*bob, "bob ", 0, 10);
+  type_numbered(*bob, "bob ", 0, 10);
   REQUIRE(wait_for_lines(*alice.process, "bob", "bob ", 10) == 10);
-  type(*alice.process, "alice ", 0, 10);
+  type_numbered(*alice.process, "alice ", 0, 10);
   REQUIRE(wait_for_lines(*bob, "alice", "alice ", 10) == 10);
 
   alice.process->signal(SIGKILL);
   REQUIRE(alice.process->wait_exit() == 128 + SIGKILL);
   INFO(bob->transcript(stream::err));
   REQUIRE(bob->wait_for(stream::err, "reconnecting to 127.0.0.1:" + port + " in "));
-  type(*bob, "bob ", 10, 20);
+  type_numbered(*bob, "bob ", 10, 20);
   CHECK(bob->wait_for(stream::err, "nobody is connected: messages wait and are sent when the link is back"));
   // An attempt finds nobody there: the port really was closed.
   CHECK(bob->wait_for(stream::err, "failed: cannot connect to 127.0.0.1:" + port + ": Connection refused"));
@@ -56,8 +49,8 @@ TEST_CASE("a listener killed and restarted on its port gets the lines typed mean
   REQUIRE(alice2.wait_for(stream::err, "listening on 127.0.0.1:" + port));
   require_joined(alice2, "bob");
   CHECK(bob->wait_for(stream::err, "sending alice the 10 messages it missed"));
-  type(*bob, "bob ", 20, 25);
-  type(alice2, "alice ", 10, 15);
+  type_numbered(*bob, "bob ", 20, 25);
+  type_numbered(alice2, "alice ", 10, 15);
   CHECK(wait_for_lines(alice2, "bob", "bob ", 15) == 15);
   CHECK(wait_for_lines(*bob, "alice", "alice ", 15) == 15);
 
@@ -83,25 +76,25 @@ TEST_CASE("a frozen listener's link is replaced, and what both sides typed meanw
   auto bob = start_connector(alice.port, "bob", {"--no-video"});
   require_joined(*alice.process, "bob");
   require_joined(*bob, "alice");
-  type(*bob, "bob ", 0, 5);
-  type(*alice.process, "alice ", 0, 5);
+  type_numbered(*bob, "bob ", 0, 5);
+  type_numbered(*alice.process, "alice ", 0, 5);
   REQUIRE(wait_for_lines(*alice.process, "bob", "bob ", 5) == 5);
   REQUIRE(wait_for_lines(*bob, "alice", "alice ", 5) == 5);
 
   alice.process->signal(SIGSTOP);
-  type(*bob, "bob ", 5, 10);          // into the link that is about to be declared dead
-  type(*alice.process, "alice ", 5, 10);  // read when she thaws
+  type_numbered(*bob, "bob ", 5, 10);          // into the link that is about to be declared dead
+  type_numbered(*alice.process, "alice ", 5, 10);  // read when she thaws
   INFO(bob->transcript(stream::err));
   REQUIRE(bob->wait_for(stream::out, "* alice (127.0.0.1:"));
   REQUIRE(bob->wait_for(stream::out, "left: peer silent for 10000 ms"));
   REQUIRE(bob->wait_for(stream::err, "reconnecting to 127.0.0.1:"));
-  type(*bob, "bob ", 10, 15);  // while the link is down
+  type_numbered(*bob, "bob ", 10, 15);  // while the link is down
   alice.process->signal(SIGCONT);
 
   CHECK(wait_for_lines(*alice.process, "bob", "bob ", 15) == 15);
   CHECK(wait_for_lines(*bob, "alice", "alice ", 10) == 10);
-  type(*bob, "bob ", 15, 20);
-  type(*alice.process, "alice ", 10, 15);
+  type_numbered(*bob, "bob ", 15, 20);
+  type_numbered(*alice.process, "alice ", 10, 15);
   CHECK(wait_for_lines(*alice.process, "bob", "bob ", 20) == 20);
   CHECK(wait_for_lines(*bob, "alice", "alice ", 15) == 15);
 
@@ -131,7 +124,7 @@ TEST_CASE("a node waiting to reconnect stops on SIGTERM and says what was never 
   require_joined(*bob, "alice");
   alice.process->signal(SIGKILL);
   REQUIRE(bob->wait_for(stream::err, "reconnecting to 127.0.0.1:"));
-  type(*bob, "unsent ", 0, 3);
+  type_numbered(*bob, "unsent ", 0, 3);
   REQUIRE(bob->wait_for(stream::err, "messages wait and are sent when the link is back"));
   bob->signal(SIGTERM);
   CHECK(bob->wait_exit() == 0);

@@ -26,7 +26,14 @@ inline std::vector<int> numbered(const child_process& p, const std::string& name
   return out;
 }
 
-/// 0, 1, ... n-1: what `numbered` returns when every line arrived once, in order.
+/// Types lines "PREFIX<from>" .. "PREFIX<to - 1>" into `p`, as one write.
+inline void type_numbered(child_process& p, const std::string& prefix, int from, int to) {
+  std::string lines;
+  for (int i = from; i < to; ++i) lines += prefix + std::to_string(i) + "\n";
+  p.write_stdin(lines);
+}
+
+/// from, from + 1, ... to - 1: what `numbered` returns when every line arrived once, in order.
 inline std::vector<int> count_up(int from, int to) {
   std::vector<int> out;
   for (int i = from; i < to; ++i) out.push_back(i);
