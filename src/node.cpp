@@ -9,6 +9,7 @@
 #include "chatnode/web/access_token.hpp"
 #include "chatnode/peer/legacy_session.hpp"
 #include "chatnode/peer/protocol_detector.hpp"
+#include "chatnode/peer/tls_handshake.hpp"
 #include "chatnode/video/avi_recorder.hpp"
 #include "chatnode/video/display_window.hpp"
 #include "chatnode/video/frame_saver.hpp"
@@ -68,6 +69,10 @@ node::node(options opts, term::console& console, node_hooks hooks)
       hooks_(std::move(hooks)),
       ioc_(io_threads),
       strand_(net::make_strand(ioc_)),
+      tls_(opts_.tls ? std::make_unique<security::tls_setup>(opts_.config_dir.empty() ? security::default_config_dir()
+                                                                                      : std::filesystem::path(opts_.config_dir),
+                                                             opts_.name, opts_.peer_fingerprints)
+                     : nullptr),
       source_(hooks_.source ? std::move(hooks_.source) : open_source(opts_, console_)),
       decoder_(opts_.source == options::video_source::none
                    ? nullptr
@@ -136,6 +141,11 @@ int node::run() {
   for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a.describe();
   console_.info("this is " + opts_.name + (addresses.empty() ? "" : " at " + addresses));
 
+  if (tls_) {
+    console_.info("TLS 1.3: this node is " + tls_->id().fingerprint + (tls_->id().created ? " (a new identity, in " : " (from ") +
+                  tls_->id().cert_file.parent_path().string() + ")");
+    console_.info(tls_->describe_trust());
+  }
   if (listener_) {
     const auto ep = listener_->local_endpoint();
     console_.info("listening on " + format_endpoint(ep) +
@@ -194,9 +204,10 @@ awaitable<void> node::connect_to(host_port target, bool is_target) {
   }
   // Only the --connect target may be a teaching program; nodes named on the page are chat_nodes.
   if (is_target)
-    target_peer_id_ = start_session(std::move(r.socket), opts_.wire, target_resume_key(opts_.address));
+    target_peer_id_ = start_session(std::move(r.socket), outgoing{opts_.wire, where, target_resume_key(opts_.address)});
   else
-    start_session(std::move(r.socket), protocol::wire_protocol::chat_node);
+    start_session(std::move(r.socket), outgoing{protocol::wire_protocol::chat_node, where, {}});
+  maybe_done();  // the node may have begun finishing while we connected: then no session started
 }
 
 awaitable<void> node::reconnect() {
@@ -213,7 +224,8 @@ awaitable<void> node::reconnect() {
     auto r = co_await connector_.connect(opts_.address, connect_timeout);
     if (!r.error) {
       connecting_ = false;
-      target_peer_id_ = start_session(std::move(r.socket), opts_.wire, target_resume_key(opts_.address));
+      target_peer_id_ = start_session(std::move(r.socket), outgoing{opts_.wire, where, target_resume_key(opts_.address)});
+      maybe_done();
       co_return;
     }
     if (!finishing_) tell("attempt " + attempt + " failed: " + r.what + ": " + r.error.message());
@@ -229,13 +241,13 @@ void node::connect_from_page(const std::string& to) {
   net::co_spawn(strand_, connect_to(parse_connect_address(to), false), net::detached);
 }
 
-int node::start_session(tcp::socket socket, std::optional<protocol::wire_protocol> wire, std::string resume_key) {
+int node::start_session(tcp::socket socket, std::optional<outgoing> out) {
   if (finishing_) return 0;
   ++active_sessions_;
   const auto remote = describe_remote(socket);
   const auto executor = socket.get_executor();
   const int peer_id = next_peer_id_++;
-  net::co_spawn(executor, serve_peer(std::move(socket), peer_id, wire, std::move(resume_key)),
+  net::co_spawn(executor, serve_peer(std::move(socket), peer_id, std::move(out)),
                 [this, remote](std::exception_ptr e, std::shared_ptr<peer::participant> p) {
                   if (e) {
                     try {
@@ -250,33 +262,71 @@ int node::start_session(tcp::socket socket, std::optional<protocol::wire_protoco
 }
 
 awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socket, int peer_id,
-                                                               std::optional<protocol::wire_protocol> wire,
-                                                               std::string resume_key) {
+                                                               std::optional<outgoing> out) {
   // Runs on the connection's strand: only constant node state is read here.
+  const auto remote = describe_remote(socket);
+  const auto refused = [&](const std::string& why) {
+    console_.info("connection with " + remote + " closed before the handshake completed: " + why);
+  };
+  using protocol::wire_protocol;
+  auto wire = out ? out->wire : wire_protocol::chat_node;
   std::vector<std::uint8_t> first_bytes;
-  if (!wire) {
+  if (!out) {
     auto d = co_await peer::detect_protocol(socket, session_cfg_.handshake_timeout);
-    if (d.protocol == protocol::wire_protocol::http)
+    if (d.protocol == wire_protocol::http) {
       d.failure = "an HTTP request on the chat port (the web page is served on the --web port)";
+    } else if (d.protocol == wire_protocol::tls && !tls_) {
+      d.failure = "a TLS client (this node was started without --tls)";
+    } else if (tls_ && d.protocol == wire_protocol::chat_node) {
+      co_await peer::refuse_without_tls(socket);
+      d.failure = "a chat_node without TLS (it was told that this node accepts TLS only)";
+    } else if (tls_ && d.protocol && *d.protocol != wire_protocol::tls) {
+      d.failure = std::string("a ") + to_string(*d.protocol) + " peer (this node accepts TLS only)";
+    }
     if (!d.protocol || !d.failure.empty()) {
-      console_.info("connection with " + describe_remote(socket) + " closed before the handshake completed: " +
-                    d.failure);
+      refused(d.failure);
       co_return nullptr;
     }
-    wire = d.protocol;
+    wire = *d.protocol == wire_protocol::tls ? wire_protocol::chat_node : *d.protocol;
     first_bytes = std::move(d.bytes);
   }
+
   std::shared_ptr<peer::participant> p;
-  if (*wire == protocol::wire_protocol::chat_node) {
-    auto cfg = session_cfg_;
-    cfg.resume_key = std::move(resume_key);
-    p = std::make_shared<peer::session>(std::move(socket), peer_id, std::move(cfg), room_, first_bytes);
-  } else {
+  if (wire != wire_protocol::chat_node) {
     const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget};
-    p = std::make_shared<peer::legacy_session>(std::move(socket), *wire, peer_id, cfg, room_, first_bytes);
+    p = std::make_shared<peer::legacy_session>(std::move(socket), wire, peer_id, cfg, room_, first_bytes);
+  } else if (!tls_) {
+    auto cfg = session_cfg_;
+    if (out) cfg.resume_key = out->resume_key;
+    p = std::make_shared<peer::session>(peer::link(std::move(socket)), peer_id, std::move(cfg), room_, first_bytes);
+  } else {
+    auto& ctx = out ? tls_->client_context() : tls_->server_context();
+    auto h = co_await peer::tls_handshake(std::move(socket), ctx, !out, first_bytes, session_cfg_.handshake_timeout);
+    if (!h.stream) {
+      refused(h.failure);
+      co_return nullptr;
+    }
+    // What the listener read was the start of the TLS stream, and TLS has consumed it.
+    p = std::make_shared<peer::session>(peer::link(std::move(h.stream)), peer_id,
+                                        tls_session_config(out, std::move(h.peer_fingerprint)), room_);
   }
   co_await p->run();
   co_return p;
+}
+
+peer::session_config node::tls_session_config(const std::optional<outgoing>& out, std::string fingerprint) {
+  auto cfg = session_cfg_;
+  if (out) cfg.resume_key = out->resume_key;
+  // A node we dialled is known by its address, as ssh knows hosts; one that
+  // dialled us, by the name it gives (its address changes every time).
+  const auto dialled = out ? "the node at " + out->address : std::string();
+  cfg.vet = [this, dialled, fingerprint = std::move(fingerprint)](const protocol::hello& h) {
+    const auto who = dialled.empty() ? "the peer named " + term::sanitize_for_terminal(h.name) : dialled;
+    const auto v = tls_->vet(who, fingerprint);
+    if (v.accepted && !v.message.empty()) console_.info(v.message);
+    return v.accepted ? std::string() : v.message;
+  };
+  return cfg;
 }
 
 bool node::admit(const tcp::socket& socket) {
@@ -316,7 +366,7 @@ void node::on_session_done(const peer::participant* p) {
   // A --connect node lives while it has a connection (the one it was started
   // with, and any made from the page).
   if (opts_.mode == options::role::connect && active_sessions_ == 0 && !connecting_)
-    finish(p && p->ended_in_order() ? 0 : 1, protocol::bye_reason::normal, false);
+    finish(p && p->ended_in_order() && !p->ended_for_cause() ? 0 : 1, protocol::bye_reason::normal, false);
   maybe_done();
 }
 

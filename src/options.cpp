@@ -9,6 +9,7 @@
 
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/utf8.hpp"
+#include "chatnode/security/identity.hpp"
 
 namespace chatnode {
 namespace po = boost::program_options;
@@ -46,6 +47,13 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       ("web", po::value(&web)->value_name("[HOST:]PORT"),
        "serve the chat as a web page on PORT (host 127.0.0.1 unless given; off loopback the page needs the "
        "token printed at start, or the one in $CHAT_NODE_WEB_TOKEN)")
+      ("tls", "run the chat link over TLS 1.3: this node's identity (a key and certificate made on first use) "
+       "is printed as a SHA-256 fingerprint, and each peer must present the one pinned or known for it")
+      ("peer-fingerprint", po::value(&o.peer_fingerprints)->value_name("sha256:HEX"),
+       "with --tls, accept only a peer presenting this fingerprint (repeatable); without it, a peer is trusted "
+       "on first use and held to that fingerprint after")
+      ("config-dir", po::value(&o.config_dir)->value_name("DIR"),
+       "where the identity and known peers are kept (default: $XDG_CONFIG_HOME/chat_node or ~/.config/chat_node)")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
 
@@ -112,6 +120,13 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     if (chosen == choices.end()) throw usage_error("--protocol must be chat-node, lecture-video or raw-text");
     o.wire = *chosen;
   }
+  o.tls = vm.count("tls") > 0;
+  if (!o.tls && !o.peer_fingerprints.empty()) throw usage_error("--peer-fingerprint is for --tls");
+  for (auto& fp : o.peer_fingerprints)
+    if (!security::is_fingerprint(fp))
+      throw usage_error("--peer-fingerprint must be sha256: and 64 hex digits, as a --tls node prints it, not '" + fp + "'");
+  if (o.tls && o.wire != protocol::wire_protocol::chat_node)
+    throw usage_error("--tls is for chat_node peers: the teaching programs have no TLS");
   if (vm.count("web")) {
     try {
       o.web = parse_listen_address(web);

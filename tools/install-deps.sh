@@ -25,6 +25,7 @@ test_pkgs=(
   python3 python3-opencv             # the teaching-program peer used in tests
   clang libclang-rt-14-dev           # libFuzzer and sanitizer runtimes
   netcat-openbsd iproute2            # plain-tool peers and namespace tests
+  tcpdump                            # a capture of a TLS session must hold none of its chat text
   chromium                           # the real browser test (tests/browser) drives Debian's build headless
 )
 # The browser test is a Node script (playwright-core); any node >= 18 with npm will do,

@@ -15,6 +15,7 @@
 #include "chatnode/peer/listener.hpp"
 #include "chatnode/peer/room.hpp"
 #include "chatnode/peer/session.hpp"
+#include "chatnode/security/tls_setup.hpp"
 #include "chatnode/stats/report.hpp"
 #include "chatnode/term/console.hpp"
 #include "chatnode/term/stdin_reader.hpp"
@@ -68,12 +69,19 @@ class node final : private peer::room_observer {
   awaitable<void> read_input();
   awaitable<void> watch_signals();
   awaitable<void> stats_loop();
-  /// Runs a connection: the protocol given, or for an accepted one (nothing
-  /// given) the protocol its first bytes show. Returns its peer id (0: not started).
-  int start_session(tcp::socket socket, std::optional<protocol::wire_protocol> wire, std::string resume_key = {});
-  awaitable<std::shared_ptr<peer::participant>> serve_peer(tcp::socket socket, int peer_id,
-                                                           std::optional<protocol::wire_protocol> wire,
-                                                           std::string resume_key);
+  /// A connection we made, as opposed to one we accepted.
+  struct outgoing {
+    protocol::wire_protocol wire;  ///< what to speak
+    std::string address;           ///< what we dialled, as the user wrote it
+    std::string resume_key;        ///< see session_config::resume_key
+  };
+  /// Runs a connection: an accepted one (`out` empty) speaks what its first
+  /// bytes show. Returns its peer id (0: not started).
+  int start_session(tcp::socket socket, std::optional<outgoing> out);
+  awaitable<std::shared_ptr<peer::participant>> serve_peer(tcp::socket socket, int peer_id, std::optional<outgoing> out);
+  /// The session's settings for a TLS link whose peer presented `fingerprint`:
+  /// its hello is vetted against the pins or known peers.
+  peer::session_config tls_session_config(const std::optional<outgoing>& out, std::string fingerprint);
   /// Whether an accepted connection may go on (its address is not flooding us).
   bool admit(const tcp::socket& socket);
   /// `p` is null when the connection ended before it was recognised.
@@ -102,6 +110,7 @@ class node final : private peer::room_observer {
   // Node-level state (below) is touched only on this strand: the accept loop,
   // the connector, standard input, signals and the statistics timer run on it.
   net::strand<net::io_context::executor_type> strand_;
+  std::unique_ptr<security::tls_setup> tls_;        // with --tls
   std::unique_ptr<video::frame_source> source_;     // handed to the capture thread in run()
   std::unique_ptr<video::decode_thread> decoder_;   // before room_: the room hands it frames
   peer::room room_;

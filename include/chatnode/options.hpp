@@ -5,6 +5,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "chatnode/endpoint.hpp"
 #include "chatnode/protocol/sniff.hpp"
@@ -45,6 +46,10 @@ struct options {
   std::string save_frames_dir;    ///< directory for received JPEGs
 
   std::optional<host_port> web;   ///< --web: serve the page here (host defaults to 127.0.0.1)
+
+  bool tls = false;                            ///< the chat link over TLS 1.3, both sides with certificates
+  std::vector<std::string> peer_fingerprints;  ///< --peer-fingerprint: only these peers (else trust on first use)
+  std::string config_dir;                      ///< identity and known peers; empty: the default directory
 };
 
 /// Parses argv. Returns nothing when --help or --version was printed to `out`.

@@ -18,10 +18,10 @@ constexpr std::size_t read_chunk = 64 * 1024;
 
 }  // namespace
 
-session::session(tcp::socket socket, int peer_id, session_config cfg, session_events& events,
+session::session(link l, int peer_id, session_config cfg, session_events& events,
                  std::span<const std::uint8_t> already_read)
-    : participant(socket.get_executor(), describe_remote(socket), peer_id),
-      socket_(std::move(socket)),
+    : participant(l.socket().get_executor(), describe_remote(l.socket()), peer_id),
+      link_(std::move(l)),
       cfg_(std::move(cfg)),
       events_(events),
       read_buffer_(protocol::max_frame_bytes + read_chunk),
@@ -37,14 +37,14 @@ awaitable<void> session::run() {
   using namespace net::experimental::awaitable_operators;
   error_code ignored;
   // Text and small control frames interleave with video chunks; don't let Nagle hold them back.
-  socket_.set_option(tcp::no_delay(true), ignored);
+  link_.socket().set_option(tcp::no_delay(true), ignored);
   started_ = last_rx_ = clock::now();
   outbox_.push_control(protocol::encode_greeting(cfg_.greeting));
 
   co_await (read_loop() || write_loop() || heartbeat_loop());
 
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  link_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  link_.socket().close(ignored);
   if (close_reason_.empty()) close_reason_ = "closed";
   events_.on_closed(*this, joined_, close_reason_, outbox_.take_undelivered());
 }
@@ -85,7 +85,7 @@ void session::abandon(std::string reason) {
   net::post(executor_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
     self->note_close(std::move(reason));
     error_code ignored;
-    self->socket_.close(ignored);  // every pending operation ends, and with them run()
+    self->link_.socket().close(ignored);  // every pending operation ends, and with them run()
   });
 }
 
@@ -136,7 +136,7 @@ awaitable<void> session::read_loop() {
       if (!go_on) co_return co_await discard_until_closed();
     }
 
-    auto [ec, n] = co_await socket_.async_read_some(read_buffer_.prepare(read_chunk), use_nothrow);
+    auto [ec, n] = co_await link_.read_some(read_buffer_.prepare(read_chunk));
     if (ec) {
       const bool stop = co_await cancelled();
       if (stop) co_return;
@@ -162,7 +162,7 @@ awaitable<void> session::discard_until_closed() {
   // connection and could destroy our bye before the peer reads it.
   std::array<std::uint8_t, 4096> sink;
   for (;;) {
-    auto [ec, n] = co_await socket_.async_read_some(net::buffer(sink), use_nothrow);
+    auto [ec, n] = co_await link_.read_some(net::buffer(sink));
     if (ec) co_return;
   }
 }
@@ -188,6 +188,14 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
         do_stop(protocol::bye_reason::version_mismatch,
                 "version " + std::to_string(protocol::protocol_version) + " required", false);
         return false;
+      }
+      if (cfg_.vet) {
+        auto refusal = cfg_.vet(*h);
+        if (!refusal.empty()) {
+          note_close(refusal);
+          do_stop(protocol::bye_reason::not_trusted, "your certificate is not the one this node expects from you", false);
+          return false;
+        }
       }
       peer_ = std::move(*h);
       joined_ = true;
@@ -249,6 +257,7 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       if (!b->text.empty()) reason.append(": ").append(b->text);
       note_close(reason);
       bye_exchanged_ = true;
+      for_cause_ = b->reason != protocol::bye_reason::normal && b->reason != protocol::bye_reason::shutting_down;
       return false;
     }
   }
@@ -281,7 +290,7 @@ awaitable<void> session::write_loop() {
       if (stop) co_return;
       continue;
     }
-    const auto ec = co_await write_batch(socket_, outbox_, buffers, *stats_);
+    const auto ec = co_await write_batch(link_, outbox_, buffers, *stats_);
     if (ec) {
       const bool stop = co_await cancelled();
       if (!stop) note_close(ec.message());
@@ -290,12 +299,13 @@ awaitable<void> session::write_loop() {
   }
 
   const auto bye = protocol::encode(bye_);
-  auto [ec, n] = co_await net::async_write(socket_, net::buffer(bye), use_nothrow);
+  auto [ec, n] = co_await link_.write(net::buffer(bye));
   if (ec) co_return;
   bye_exchanged_ = true;
+  for_cause_ = bye_.reason != protocol::bye_reason::normal && bye_.reason != protocol::bye_reason::shutting_down;
   note_close(std::string("we said bye: ") + to_string(bye_.reason));
   error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  link_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   // The read loop ends this wait when the peer closes its side.
   net::steady_timer linger(executor_, cfg_.linger_timeout);
   co_await linger.async_wait(use_nothrow);

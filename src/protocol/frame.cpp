@@ -24,6 +24,8 @@ const char* to_string(bye_reason r) {
     case bye_reason::shutting_down: return "shutting down";
     case bye_reason::room_full: return "room full";
     case bye_reason::timeout: return "timed out";
+    case bye_reason::tls_required: return "TLS required";
+    case bye_reason::not_trusted: return "not trusted";
   }
   return "unknown reason";
 }

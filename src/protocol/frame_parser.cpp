@@ -55,11 +55,13 @@ parse_result frame_parser::parse(std::span<const std::uint8_t> data) {
   if (std::size_t fixed = 0; fixed_size(type, fixed) && length != fixed) return fail(skipped, errc::bad_length);
 
   const bool is_hello = type == static_cast<std::uint8_t>(frame_type::hello);
-  if (!hello_seen_ && !is_hello) return fail(skipped, errc::hello_expected);
+  // A bye may stand in for hello: a refusal before the handshake (TLS required).
+  const bool is_bye = type == static_cast<std::uint8_t>(frame_type::bye);
+  if (!hello_seen_ && !is_hello && !is_bye) return fail(skipped, errc::hello_expected);
   if (hello_seen_ && is_hello) return fail(skipped, errc::duplicate_hello);
 
   if (data.size() < header_size + length) return r;
-  hello_seen_ = true;
+  hello_seen_ = hello_seen_ || is_hello;
   r.status = parse_status::frame;
   r.type = type;
   r.payload = data.subspan(header_size, length);

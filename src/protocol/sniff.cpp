@@ -15,6 +15,9 @@ constexpr sniff_result more{sniff_status::need_more, wire_protocol::chat_node};
 constexpr sniff_result refuse{sniff_status::refused, wire_protocol::chat_node};
 constexpr sniff_result decide(wire_protocol p) { return {sniff_status::decided, p}; }
 
+/// The first byte of every TLS connection: a handshake record carrying the ClientHello.
+constexpr std::uint8_t tls_handshake_record = 0x16;
+
 bool is_digit(std::uint8_t c) { return c >= '0' && c <= '9'; }
 
 /// Digits, then only spaces: a lecture-video header, or the start of one.
@@ -69,6 +72,10 @@ bool typed_text(std::string_view s) {
 sniff_result sniff(std::span<const std::uint8_t> first) {
   if (first.empty()) return more;
   if (first[0] == preamble[0]) return decide(wire_protocol::chat_node);
+  if (first[0] == tls_handshake_record) {
+    if (first.size() < 2) return more;
+    return first[1] == 0x03 ? decide(wire_protocol::tls) : refuse;
+  }
 
   const std::string_view s(reinterpret_cast<const char*>(first.data()), std::min(first.size(), sniff_max_bytes));
   if (is_digit(first[0]) && lecture_header_so_far(s))
@@ -93,6 +100,7 @@ const char* to_string(wire_protocol p) {
     case wire_protocol::http: return "http";
     case wire_protocol::lecture_video: return "lecture-video";
     case wire_protocol::raw_text: return "raw-text";
+    case wire_protocol::tls: return "tls";
   }
   return "unknown";
 }

@@ -116,13 +116,21 @@ TEST_CASE("Fixed-size frames with the wrong length are rejected", "[protocol][pa
 TEST_CASE("The first frame must be hello", "[protocol][parser]") {
   for (const auto& frame : {proto::encode(proto::ping{1}),
                             proto::encode(proto::text_message{1, 2, "a", "b"}),
-                            proto::encode(proto::bye{})}) {
+                            proto::encode(proto::ack{1})}) {
     INFO("first frame type " << int(frame[0]));
     driver d;
     d.feed(preamble_bytes());
     d.feed(frame);
     CHECK(d.error() == errc::hello_expected);
     CHECK(d.frames().empty());
+    CHECK_FALSE(d.parser().hello_seen());
+  }
+  SECTION("but a bye may stand in for it: a refusal before the handshake") {
+    driver d;
+    d.feed(preamble_bytes());
+    d.feed(proto::encode(proto::bye{proto::bye_reason::tls_required, "TLS only"}));
+    CHECK_FALSE(d.error());
+    REQUIRE(d.frames().size() == 1);
     CHECK_FALSE(d.parser().hello_seen());
   }
   SECTION("even a frame of unknown type") {

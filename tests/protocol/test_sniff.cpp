@@ -92,10 +92,14 @@ TEST_CASE("A method without its space is text", "[sniff]") {
   CHECK(decided_as("GETTING\n", wire_protocol::raw_text));
 }
 
+TEST_CASE("A TLS ClientHello is recognised from its record type and version byte", "[sniff]") {
+  check_prefixes(std::string("\x16\x03\x01\x02\x00\x01", 6), 2, wire_protocol::tls);
+  CHECK(refused(std::string("\x16\x02", 2)));  // a handshake record of no TLS version
+}
+
 TEST_CASE("Binary that is no preamble is refused", "[sniff]") {
   CHECK(refused(std::string_view("\x00\xffnot a chat node", 17)));
   CHECK(refused("\xFF\xD8\xFF\xE0"));              // a bare JPEG
-  CHECK(refused("\x16\x03\x01\x02\x00"));          // a TLS client hello
   CHECK(refused("hello\x01world"));                // a control byte inside text
   CHECK(refused("caf\xC3("));                      // a broken UTF-8 sequence
   CHECK(refused("\xC0\xAF"));                      // an overlong form
@@ -119,4 +123,5 @@ TEST_CASE("Each protocol has a name for --protocol and the logs", "[sniff]") {
   CHECK(std::string(proto::to_string(wire_protocol::chat_node)) == "chat-node");
   CHECK(std::string(proto::to_string(wire_protocol::lecture_video)) == "lecture-video");
   CHECK(std::string(proto::to_string(wire_protocol::raw_text)) == "raw-text");
+  CHECK(std::string(proto::to_string(wire_protocol::tls)) == "tls");
 }

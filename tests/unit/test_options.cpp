@@ -178,3 +178,16 @@ TEST_CASE("A --connect node reconnects unless --no-reconnect is given, which is 
   CHECK_FALSE(parse({"--connect", "host:1", "--no-reconnect"})->reconnect);
   CHECK_THROWS_WITH(parse({"--listen", "1", "--no-reconnect"}), "--no-reconnect is for --connect");
 }
+
+TEST_CASE("The option --tls takes pinned fingerprints and a config directory; pins need --tls and the right form", "[options]") {
+  const std::string fp = "sha256:" + std::string(64, 'a');
+  const auto o = parse({"--connect", "host:1", "--tls", "--peer-fingerprint", fp, "--config-dir", "/tmp/x"});
+  CHECK(o->tls);
+  CHECK(o->peer_fingerprints == std::vector<std::string>{fp});
+  CHECK(o->config_dir == "/tmp/x");
+  CHECK_THROWS_WITH(parse({"--connect", "host:1", "--peer-fingerprint", fp}), "--peer-fingerprint is for --tls");
+  CHECK_THROWS_WITH(parse({"--connect", "host:1", "--tls", "--peer-fingerprint", "abc"}),
+                    Catch::StartsWith("--peer-fingerprint must be sha256: and 64 hex digits"));
+  CHECK_THROWS_WITH(parse({"--connect", "host:1", "--tls", "--protocol", "raw-text"}),
+                    "--tls is for chat_node peers: the teaching programs have no TLS");
+}

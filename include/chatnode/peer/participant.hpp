@@ -33,6 +33,9 @@ class participant {
   virtual void stop(protocol::bye_reason reason, std::string text, bool flush) = 0;
   /// After run(): the link ended in order (a bye, or a legacy peer's clean close), not lost.
   virtual bool ended_in_order() const = 0;
+  /// After run(): a bye ended the link for cause (refused, protocol error, too
+  /// slow), not because someone left. A teaching program's peer never says why.
+  virtual bool ended_for_cause() const { return false; }
   /// Thread-safe: close at once, without goodbye (a newer link to the same peer replaces this one).
   virtual void abandon(std::string reason) = 0;
   /// Once joined: names the peer across connections, so a lost link's text

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "chatnode/net.hpp"
+#include "chatnode/peer/link.hpp"
 #include "chatnode/peer/outbox.hpp"
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
@@ -31,13 +33,16 @@ struct session_config {
   /// Names the peer across connections (a --connect node's target address);
   /// empty: the peer's node id does.
   std::string resume_key;
+  /// Called with the peer's hello before it joins: a reason refuses it (bye
+  /// "not trusted"). Set on TLS links, to hold the peer to its fingerprint.
+  std::function<std::string(const protocol::hello&)> vet;
 };
 
 class session final : public participant, public std::enable_shared_from_this<session> {
  public:
-  /// `socket` must be bound to a strand of its own; `peer_id` numbers the connection locally.
+  /// `l`'s socket must be bound to a strand of its own; `peer_id` numbers the connection locally.
   /// `already_read` holds bytes a listener read from the socket to recognise the protocol.
-  session(tcp::socket socket, int peer_id, session_config cfg, session_events& events,
+  session(link l, int peer_id, session_config cfg, session_events& events,
           std::span<const std::uint8_t> already_read = {});
 
   awaitable<void> run() override;
@@ -46,6 +51,7 @@ class session final : public participant, public std::enable_shared_from_this<se
   void stop(protocol::bye_reason reason, std::string text, bool flush) override;
   /// The peer joined and one side said bye (an orderly end, not a lost link).
   bool ended_in_order() const override { return joined_ && bye_exchanged_; }
+  bool ended_for_cause() const override { return for_cause_; }
   void abandon(std::string reason) override;
   std::string resume_key() const override;
 
@@ -65,7 +71,7 @@ class session final : public participant, public std::enable_shared_from_this<se
   void note_close(std::string reason);
   void wake_writer() { wake_.cancel(); }
 
-  tcp::socket socket_;
+  link link_;
   session_config cfg_;
   session_events& events_;
 
@@ -78,6 +84,7 @@ class session final : public participant, public std::enable_shared_from_this<se
 
   bool joined_ = false;
   bool bye_exchanged_ = false;
+  bool for_cause_ = false;  ///< a bye with a reason other than leaving or shutting down
   std::uint64_t last_text_seq_ = 0;
   clock::time_point started_ = clock::now();
   clock::time_point last_rx_ = clock::now();

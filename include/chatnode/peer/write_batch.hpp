@@ -5,18 +5,25 @@
 #include <vector>
 
 #include "chatnode/net.hpp"
+#include "chatnode/peer/link.hpp"
 #include "chatnode/stats/peer_stats.hpp"
 
 namespace chatnode::peer {
 
 /// Writes what `box` has prepared (outbox or legacy_outbox) in one gather write
 /// and counts the bytes and whole frames sent; the error when the write failed.
-template <class Outbox>
-awaitable<error_code> write_batch(tcp::socket& socket, Outbox& box, std::vector<net::const_buffer>& buffers,
+/// `Stream` is a tcp::socket or a link.
+template <class Stream, class Outbox>
+awaitable<error_code> write_batch(Stream& stream, Outbox& box, std::vector<net::const_buffer>& buffers,
                                   stats::peer_stats& stats) {
   box.prepare(buffers);
   const auto frames_before = box.video_frames_sent();
-  auto [ec, n] = co_await net::async_write(socket, buffers, use_nothrow);
+  std::tuple<error_code, std::size_t> result;
+  if constexpr (std::is_same_v<Stream, link>)
+    result = co_await stream.write(buffers);
+  else
+    result = co_await net::async_write(stream, buffers, use_nothrow);
+  const auto [ec, n] = result;
   if (ec) co_return ec;
   box.written();
   stats.bytes_sent.fetch_add(n, std::memory_order_relaxed);

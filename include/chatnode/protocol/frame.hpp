@@ -76,6 +76,8 @@ enum class bye_reason : std::uint8_t {
   shutting_down = 4,     ///< the node is stopping
   room_full = 5,
   timeout = 6,           ///< no traffic within the heartbeat timeout
+  tls_required = 7,      ///< sent in plain text by a --tls node to a peer without TLS, instead of hello
+  not_trusted = 8,       ///< the peer's certificate is not the one pinned or known for it
 };
 
 const char* to_string(frame_type t);

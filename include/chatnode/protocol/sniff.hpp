@@ -14,6 +14,7 @@ enum class wire_protocol {
   http,           ///< a request line ("GET ", "HEAD ", ...): a browser on the wrong port
   lecture_video,  ///< the teaching video chat: 16-byte ASCII length header, then a JPEG
   raw_text,       ///< the teaching text chat, nc, telnet: plain UTF-8 text
+  tls,            ///< a TLS ClientHello (record type 0x16, version 3.x): a --tls peer
 };
 
 enum class sniff_status {

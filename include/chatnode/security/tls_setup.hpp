@@ -1,0 +1,43 @@
+// Everything a --tls node needs: its identity, the TLS contexts that present
+// it, and the rule a peer's certificate must pass: one of the pinned
+// fingerprints (--peer-fingerprint) when any are given, else trust on first use.
+#pragma once
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include "chatnode/security/identity.hpp"
+#include "chatnode/security/known_peers.hpp"
+
+namespace chatnode::security {
+
+class tls_setup {
+ public:
+  /// Loads or creates the identity in `config_dir`; throws std::runtime_error when it cannot.
+  tls_setup(const std::filesystem::path& config_dir, const std::string& name, std::vector<std::string> pinned);
+
+  const identity& id() const { return id_; }
+  boost::asio::ssl::context& server_context() { return server_; }
+  boost::asio::ssl::context& client_context() { return client_; }
+  /// How peers are checked, for the line printed at start.
+  std::string describe_trust() const;
+
+  struct verdict {
+    bool accepted = false;
+    std::string message;  ///< to log either way (first use is news too); empty when there is nothing to say
+  };
+  /// Any thread: may the peer `who` present `fingerprint`?
+  verdict vet(const std::string& who, const std::string& fingerprint);
+
+ private:
+  identity id_;
+  boost::asio::ssl::context server_, client_;
+  std::set<std::string> pinned_;
+  known_peers known_;
+};
+
+}  // namespace chatnode::security
