@@ -40,7 +40,7 @@ TEST_CASE("a bad argument is a usage error: message on stderr, exit code 2", "[a
   CHECK(run.err.find("usage: " + bad.program) != std::string::npos);
 }
 
-TEST_CASE("--help prints the usage and exits 0", "[arguments]") {
+TEST_CASE("the option --help prints the usage and exits 0", "[arguments]") {
   const auto program = GENERATE(as<std::string>{}, "markers", "markers_locked", "markers_in_turn", "bank_race",
                                 "bank_mutex", "bank_strand");
   const auto run = run_example(program, {"--help"});
