@@ -9,9 +9,11 @@
 #include "chatnode/web/access_token.hpp"
 #include "chatnode/peer/legacy_session.hpp"
 #include "chatnode/peer/protocol_detector.hpp"
+#include "chatnode/peer/secret_gate.hpp"
 #include "chatnode/video/avi_recorder.hpp"
 #include "chatnode/video/display_window.hpp"
 #include "chatnode/video/frame_saver.hpp"
+#include "chatnode/protocol/errors.hpp"
 #include "chatnode/protocol/utf8.hpp"
 
 namespace chatnode {
@@ -125,6 +127,9 @@ int node::run() {
   std::string addresses;
   for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a.describe();
   console_.info("this is " + opts_.name + (addresses.empty() ? "" : " at " + addresses));
+  if (!opts_.secret.empty())
+    console_.info("only peers that know the secret may join, but nothing is encrypted: anyone on the network path "
+                  "can still read what is said (docs/SECURITY.md)");
 
   if (listener_) {
     const auto ep = listener_->local_endpoint();
@@ -212,6 +217,7 @@ void node::start_session(tcp::socket socket, std::optional<protocol::wire_protoc
 awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socket, int peer_id,
                                                                std::optional<protocol::wire_protocol> wire) {
   // Runs on the connection's strand: only constant node state is read here.
+  const auto role = wire ? auth::role::connector : auth::role::listener;
   std::vector<std::uint8_t> first_bytes;
   if (!wire) {
     auto d = co_await peer::detect_protocol(socket, session_cfg_.handshake_timeout);
@@ -225,9 +231,29 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
     wire = d.protocol;
     first_bytes = std::move(d.bytes);
   }
+  auto chat_cfg = session_cfg_;
+  if (!opts_.secret.empty()) {
+    const auto remote = describe_remote(socket);
+    if (*wire != protocol::wire_protocol::chat_node) {
+      console_.info("refused " + remote + ": a " + protocol::to_string(*wire) +
+                    " peer cannot prove that it knows the secret");
+      co_return nullptr;
+    }
+    auth::secret_exchange exchange(opts_.secret, role);
+    auto gate = co_await peer::pass_secret_gate(socket, exchange, std::move(first_bytes),
+                                            chat_cfg.handshake_timeout);
+    if (!gate.admitted) {
+      // Both sides see a wrong secret; the connector reports it as the listener's refusal.
+      const bool by_peer = role == auth::role::connector && gate.error == protocol::errc::wrong_secret;
+      console_.info((by_peer ? "refused by " : "refused ") + remote + ": " + gate.reason);
+      co_return nullptr;
+    }
+    first_bytes = std::move(gate.rest);
+    chat_cfg.after_secret_exchange = true;
+  }
   std::shared_ptr<peer::participant> p;
   if (*wire == protocol::wire_protocol::chat_node) {
-    p = std::make_shared<peer::session>(std::move(socket), peer_id, session_cfg_, room_, first_bytes);
+    p = std::make_shared<peer::session>(std::move(socket), peer_id, chat_cfg, room_, first_bytes);
   } else {
     const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget};
     p = std::make_shared<peer::legacy_session>(std::move(socket), *wire, peer_id, cfg, room_, first_bytes);

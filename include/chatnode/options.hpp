@@ -43,6 +43,10 @@ struct options {
   std::string save_frames_dir;    ///< directory for received JPEGs
 
   std::optional<host_port> web;   ///< --web: serve the page here (host defaults to 127.0.0.1)
+
+  /// --secret or $CHAT_NODE_SECRET: admit only peers that prove they know it
+  /// (docs/SECURITY.md). Empty: no secret, anyone may join.
+  std::string secret;
 };
 
 /// Parses argv. Returns nothing when --help or --version was printed to `out`.

@@ -28,6 +28,8 @@ struct session_config {
   std::chrono::milliseconds flush_timeout{3000};   ///< how long a graceful stop waits for acks
   std::chrono::milliseconds linger_timeout{2000};  ///< after bye, how long to wait for the peer's close
   std::size_t text_budget = outbox::default_text_budget;
+  /// The secret exchange (peer/secret_gate.hpp) has sent and read the preambles: start at the hello.
+  bool after_secret_exchange = false;
 };
 
 class session final : public participant, public std::enable_shared_from_this<session> {
