@@ -10,9 +10,11 @@
 #include "chatnode/peer/legacy_session.hpp"
 #include "chatnode/peer/protocol_detector.hpp"
 #include "chatnode/peer/tls_handshake.hpp"
+#include "chatnode/peer/secret_gate.hpp"
 #include "chatnode/video/avi_recorder.hpp"
 #include "chatnode/video/display_window.hpp"
 #include "chatnode/video/frame_saver.hpp"
+#include "chatnode/protocol/errors.hpp"
 #include "chatnode/protocol/utf8.hpp"
 
 namespace chatnode {
@@ -140,6 +142,9 @@ int node::run() {
   std::string addresses;
   for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a.describe();
   console_.info("this is " + opts_.name + (addresses.empty() ? "" : " at " + addresses));
+  if (!opts_.secret.empty())
+    console_.info("only peers that know the secret may join, but nothing is encrypted: anyone on the network path "
+                  "can still read what is said (docs/SECURITY.md)");
 
   if (tls_) {
     console_.info("TLS 1.3: this node is " + tls_->id().fingerprint + (tls_->id().created ? " (a new identity, in " : " (from ") +
@@ -270,6 +275,7 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
   };
   using protocol::wire_protocol;
   auto wire = out ? out->wire : wire_protocol::chat_node;
+  const auto role = out ? auth::role::connector : auth::role::listener;
   std::vector<std::uint8_t> first_bytes;
   if (!out) {
     auto d = co_await peer::detect_protocol(socket, session_cfg_.handshake_timeout);
@@ -293,12 +299,21 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
 
   std::shared_ptr<peer::participant> p;
   if (wire != wire_protocol::chat_node) {
+    if (!opts_.secret.empty()) {
+      refused(std::string("a ") + to_string(wire) + " peer cannot prove that it knows the secret");
+      co_return nullptr;
+    }
     const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget};
     p = std::make_shared<peer::legacy_session>(std::move(socket), wire, peer_id, cfg, room_, first_bytes);
-  } else if (!tls_) {
-    auto cfg = session_cfg_;
-    if (out) cfg.resume_key = out->resume_key;
-    p = std::make_shared<peer::session>(peer::link(std::move(socket)), peer_id, std::move(cfg), room_, first_bytes);
+    co_await p->run();
+    co_return p;
+  }
+
+  // The link: TLS first when asked for, so that everything after it is encrypted.
+  auto cfg = session_cfg_;
+  std::optional<peer::link> link;
+  if (!tls_) {
+    link.emplace(std::move(socket));
   } else {
     auto& ctx = out ? tls_->client_context() : tls_->server_context();
     auto h = co_await peer::tls_handshake(std::move(socket), ctx, !out, first_bytes, session_cfg_.handshake_timeout);
@@ -306,17 +321,32 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
       refused(h.failure);
       co_return nullptr;
     }
-    // What the listener read was the start of the TLS stream, and TLS has consumed it.
-    p = std::make_shared<peer::session>(peer::link(std::move(h.stream)), peer_id,
-                                        tls_session_config(out, std::move(h.peer_fingerprint)), room_);
+    first_bytes.clear();  // what the listener read was the start of the TLS stream, and TLS has consumed it
+    cfg = tls_session_config(out, std::move(h.peer_fingerprint));
+    link.emplace(std::move(h.stream));
   }
+  if (out) cfg.resume_key = out->resume_key;
+
+  // Then the secret, over that link: nothing of the chat flows before it is proved.
+  if (!opts_.secret.empty()) {
+    auth::secret_exchange exchange(opts_.secret, role);
+    auto gate = co_await peer::pass_secret_gate(*link, exchange, std::move(first_bytes), cfg.handshake_timeout);
+    if (!gate.admitted) {
+      // Both sides see a wrong secret; the connector reports it as the listener's refusal.
+      const bool by_peer = role == auth::role::connector && gate.error == protocol::errc::wrong_secret;
+      console_.info((by_peer ? "refused by " : "refused ") + remote + ": " + gate.reason);
+      co_return nullptr;
+    }
+    first_bytes = std::move(gate.rest);
+    cfg.after_secret_exchange = true;
+  }
+  p = std::make_shared<peer::session>(std::move(*link), peer_id, std::move(cfg), room_, first_bytes);
   co_await p->run();
   co_return p;
 }
 
 peer::session_config node::tls_session_config(const std::optional<outgoing>& out, std::string fingerprint) {
   auto cfg = session_cfg_;
-  if (out) cfg.resume_key = out->resume_key;
   // A node we dialled is known by its address, as ssh knows hosts; one that
   // dialled us, by the name it gives (its address changes every time).
   const auto dialled = out ? "the node at " + out->address : std::string();

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -29,7 +30,7 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   po::options_description desc(
       "Usage: chat_node --listen [HOST:]PORT | --connect HOST:PORT [options]\n\n"
       "Live text chat between peers over one TCP connection.\n\nOptions");
-  std::string listen, connect, web, wire;
+  std::string listen, connect, web, wire, secret;
   int max_peers = 16;
   options o;
   desc.add_options()
@@ -54,6 +55,10 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
        "on first use and held to that fingerprint after")
       ("config-dir", po::value(&o.config_dir)->value_name("DIR"),
        "where the identity and known peers are kept (default: $XDG_CONFIG_HOME/chat_node or ~/.config/chat_node)")
+      ("secret", po::value(&secret)->value_name("SECRET"),
+       "admit only peers that prove they know SECRET, and join only such peers (both sides give the same). "
+       "Better set $CHAT_NODE_SECRET instead: a command line is visible to every user of the machine (ps). "
+       "It keeps strangers out but encrypts nothing (docs/SECURITY.md)")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
 
@@ -136,6 +141,17 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     // Loopback unless asked: the page drives the node, so it is not offered to the network by default.
     if (o.web->host.empty()) o.web->host = "127.0.0.1";
   }
+
+  if (vm.count("secret")) {
+    if (secret.empty()) throw usage_error("--secret must not be empty");
+    o.secret = secret;
+  } else if (const char* env = std::getenv("CHAT_NODE_SECRET"); env && *env) {
+    o.secret = env;
+  }
+  // A node with a secret never talks to anyone without one: the teaching programs cannot prove it.
+  if (!o.secret.empty() && o.wire != protocol::wire_protocol::chat_node)
+    throw usage_error(std::string("--protocol ") + protocol::to_string(o.wire) +
+                      " cannot be combined with a secret (--secret or CHAT_NODE_SECRET): that program cannot prove it");
 
   const int sources = static_cast<int>(vm.count("camera") + vm.count("video") + vm.count("test-pattern") +
                                        vm.count("receive-only") + vm.count("no-video"));

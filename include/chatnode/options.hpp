@@ -50,6 +50,10 @@ struct options {
   bool tls = false;                            ///< the chat link over TLS 1.3, both sides with certificates
   std::vector<std::string> peer_fingerprints;  ///< --peer-fingerprint: only these peers (else trust on first use)
   std::string config_dir;                      ///< identity and known peers; empty: the default directory
+
+  /// --secret or $CHAT_NODE_SECRET: admit only peers that prove they know it
+  /// (docs/SECURITY.md). Empty: no secret, anyone may join.
+  std::string secret;
 };
 
 /// Parses argv. Returns nothing when --help or --version was printed to `out`.

@@ -31,6 +31,7 @@ session::session(link l, int peer_id, session_config cfg, session_events& events
   const auto n = net::buffer_copy(read_buffer_.prepare(already_read.size()), net::buffer(already_read));
   read_buffer_.commit(n);
   stats_->bytes_received.fetch_add(n, std::memory_order_relaxed);
+  if (cfg_.after_secret_exchange) parser_ = protocol::frame_parser::after_preamble();
 }
 
 awaitable<void> session::run() {
@@ -39,7 +40,8 @@ awaitable<void> session::run() {
   // Text and small control frames interleave with video chunks; don't let Nagle hold them back.
   link_.socket().set_option(tcp::no_delay(true), ignored);
   started_ = last_rx_ = clock::now();
-  outbox_.push_control(protocol::encode_greeting(cfg_.greeting));
+  outbox_.push_control(cfg_.after_secret_exchange ? protocol::encode(cfg_.greeting)
+                                                  : protocol::encode_greeting(cfg_.greeting));
 
   co_await (read_loop() || write_loop() || heartbeat_loop());
 

@@ -26,6 +26,11 @@ class category final : public boost::system::error_category {
       case errc::bad_lecture_length: return "lecture-video frame length is 0 or over the limit";
       case errc::not_jpeg: return "lecture-video frame is not a JPEG";
       case errc::line_too_long: return "line over the text limit";
+      case errc::secret_required: return "the peer requires a secret (--secret or CHAT_NODE_SECRET)";
+      case errc::auth_out_of_place: return "auth frame after the hello";
+      case errc::not_authenticated: return "the peer did not authenticate";
+      case errc::bad_auth_frame: return "malformed or out-of-order auth frame";
+      case errc::wrong_secret: return "wrong secret";
     }
     return "unknown protocol error";
   }

@@ -54,6 +54,8 @@ parse_result frame_parser::parse(std::span<const std::uint8_t> data) {
   if (length > max_payload(type)) return fail(skipped, errc::frame_too_large);
   if (std::size_t fixed = 0; fixed_size(type, fixed) && length != fixed) return fail(skipped, errc::bad_length);
 
+  // A peer with a secret opens with its challenge: say so rather than "hello expected".
+  if (is_auth_frame(type)) return fail(skipped, hello_seen_ ? errc::auth_out_of_place : errc::secret_required);
   const bool is_hello = type == static_cast<std::uint8_t>(frame_type::hello);
   // A bye may stand in for hello: a refusal before the handshake (TLS required).
   const bool is_bye = type == static_cast<std::uint8_t>(frame_type::bye);

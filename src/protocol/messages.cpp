@@ -77,14 +77,18 @@ std::string clip_name(const std::string& s) {
 
 }  // namespace
 
-bytes encode_greeting(const hello& h) {
+bytes encode(const hello& h) {
   const auto name = clip_name(h.name);
   writer w(frame_type::hello, hello_fixed_bytes + name.size());
   w.u16(h.version);
   w.u64(h.node_id);
   w.u32(h.capabilities);
   w.str8(name);
-  const auto frame = w.take();
+  return w.take();
+}
+
+bytes encode_greeting(const hello& h) {
+  const auto frame = encode(h);
   bytes out(preamble.size() + frame.size());
   std::copy(preamble.begin(), preamble.end(), out.begin());
   std::copy(frame.begin(), frame.end(), out.begin() + preamble.size());

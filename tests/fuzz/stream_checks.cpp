@@ -33,6 +33,8 @@ void check_result(const protocol::parse_result& r, std::span<const std::uint8_t>
     FUZZ_CHECK(r.payload.data() >= fed.data() && r.payload.data() + r.payload.size() <= fed.data() + fed.size());
     // A frame is consumed whole (with the preamble before the first one), so the caller always moves on.
     FUZZ_CHECK(r.consumed >= protocol::header_size + r.payload.size());
+    // The secret exchange's frames never reach a session: they are refused wherever they come.
+    FUZZ_CHECK(!protocol::is_auth_frame(r.type));
   }
   if (r.status == parse_status::error) FUZZ_CHECK(r.error);
 }

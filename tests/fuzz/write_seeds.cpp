@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
   auto truncated = encode_greeting(h);
   truncated.resize(truncated.size() - 3);
   write(dir / "handshake" / "greeting_truncated", truncated);
+  // What a node with a secret sends first (docs/PROTOCOL.md section 6): a
+  // session's parser must refuse it as "the peer requires a secret".
+  write(dir / "handshake" / "secret_challenge",
+        cat({bytes(preamble.begin(), preamble.end()), bytes{0x08, 0, 0, 0, 0, 0, 0, 32}, bytes(32, 0x5a)}));
 
   text_message t{1, 1700000000000000, "alice", "hello"};
   text_message t2{2, 1700000000000001, "bob", std::string(300, 'x') + "\nsecond line ✓"};

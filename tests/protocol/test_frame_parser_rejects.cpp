@@ -141,6 +141,35 @@ TEST_CASE("The first frame must be hello", "[protocol][parser]") {
   }
 }
 
+TEST_CASE("An auth frame in a session's stream is refused, before the hello as a secret the peer requires",
+          "[protocol][parser][auth]") {
+  for (const auto type : {proto::auth_frame_type::challenge, proto::auth_frame_type::proof}) {
+    INFO("auth frame type " << int(type));
+    driver before;
+    before.feed(preamble_bytes());
+    before.feed(header(static_cast<std::uint8_t>(type), 32));
+    CHECK(before.error() == errc::secret_required);
+    CHECK(before.error().message() == "the peer requires a secret (--secret or CHAT_NODE_SECRET)");
+
+    auto after = greeted_driver();
+    after.feed(header(static_cast<std::uint8_t>(type), 32));
+    CHECK(after.error() == errc::auth_out_of_place);
+    CHECK(after.frames().size() == 1);
+  }
+}
+
+TEST_CASE("A parser made after_preamble starts at the hello", "[protocol][parser][auth]") {
+  auto p = proto::frame_parser::after_preamble();
+  const auto hello = proto::encode(proto::hello{1, 7, proto::cap_text, "bob"});
+  const auto r = p.parse(hello);
+  CHECK(r.status == proto::parse_status::frame);
+  CHECK(r.consumed == hello.size());
+  CHECK(p.hello_seen());
+  // The preamble itself is then not expected: its first byte is no frame type.
+  auto q = proto::frame_parser::after_preamble();
+  CHECK(q.parse(greeting()).status == proto::parse_status::error);
+}
+
 TEST_CASE("A second hello is a duplicate", "[protocol][parser]") {
   auto d = greeted_driver();
   d.feed(proto::encode(proto::ping{1}));

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -27,7 +28,21 @@ std::chrono::milliseconds remaining(clock::time_point deadline) {
 
 }  // namespace
 
-child_process::child_process(std::vector<std::string> argv) {
+child_process::child_process(std::vector<std::string> argv, std::vector<std::string> env) {
+  // The child's environment is built before fork: only async-signal-safe calls may follow it.
+  for (char** e = environ; *e; ++e) {
+    const std::string_view entry(*e);
+    const auto name = entry.substr(0, entry.find('=') + 1);
+    if (std::none_of(env.begin(), env.end(), [&](const std::string& o) { return o.starts_with(name); }))
+      env.emplace_back(entry);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+
   int in[2], out[2], err[2];
   if (::pipe(in) || ::pipe(out) || ::pipe(err)) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
@@ -39,10 +54,7 @@ child_process::child_process(std::vector<std::string> argv) {
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
   ::close(in[0]);
@@ -185,10 +197,11 @@ std::string chat_node_binary() {
   return CHAT_NODE_BIN;
 }
 
-listening_node start_listener(const std::string& name, std::vector<std::string> extra) {
+listening_node start_listener(const std::string& name, std::vector<std::string> extra,
+                              std::vector<std::string> env) {
   std::vector<std::string> argv{chat_node_binary(), "--listen", "127.0.0.1:0", "--name", name};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  listening_node n{std::make_unique<child_process>(argv), 0};
+  listening_node n{std::make_unique<child_process>(argv, std::move(env)), 0};
   const std::regex port_re("listening on 127\\.0\\.0\\.1:([0-9]+)");
   std::smatch m;
   const auto line = n.process->wait_for(child_process::stream::err, "listening on");
@@ -199,10 +212,10 @@ listening_node start_listener(const std::string& name, std::vector<std::string> 
 }
 
 std::unique_ptr<child_process> start_connector(unsigned short port, const std::string& name,
-                                               std::vector<std::string> extra) {
+                                               std::vector<std::string> extra, std::vector<std::string> env) {
   std::vector<std::string> argv{chat_node_binary(), "--connect", "127.0.0.1:" + std::to_string(port), "--name", name};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  return std::make_unique<child_process>(argv);
+  return std::make_unique<child_process>(argv, std::move(env));
 }
 
 }  // namespace test_support

@@ -23,7 +23,8 @@ class child_process {
  public:
   enum class stream { out, err };
 
-  explicit child_process(std::vector<std::string> argv);
+  /// `env` holds NAME=VALUE entries set for the child on top of the test's own environment.
+  explicit child_process(std::vector<std::string> argv, std::vector<std::string> env = {});
   ~child_process();
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;
@@ -75,10 +76,11 @@ struct listening_node {
 };
 
 /// Starts `chat_node --listen 127.0.0.1:0 --name NAME extra...` and waits for its port.
-listening_node start_listener(const std::string& name, std::vector<std::string> extra = {});
+listening_node start_listener(const std::string& name, std::vector<std::string> extra = {},
+                              std::vector<std::string> env = {});
 /// Starts `chat_node --connect 127.0.0.1:PORT --name NAME extra...`.
 std::unique_ptr<child_process> start_connector(unsigned short port, const std::string& name,
-                                               std::vector<std::string> extra = {});
+                                               std::vector<std::string> extra = {}, std::vector<std::string> env = {});
 /// Path of the chat_node binary under test.
 std::string chat_node_binary();
 

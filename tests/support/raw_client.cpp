@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace test_support {
@@ -60,6 +61,25 @@ raw_client::result raw_client::read_until(std::string_view needle, std::chrono::
     }
     r.bytes.append(buf, static_cast<std::size_t>(n));
   }
+}
+
+raw_client::result raw_client::read_at_least(std::size_t n, std::chrono::milliseconds timeout) {
+  result r;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (r.bytes.size() < n) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return r;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[4096];
+    const auto got = ::recv(fd_, buf, std::min(sizeof buf, n - r.bytes.size()), 0);
+    if (got <= 0) {
+      r.closed = true;
+      return r;
+    }
+    r.bytes.append(buf, static_cast<std::size_t>(got));
+  }
+  return r;
 }
 
 raw_listener::raw_listener() {

@@ -31,6 +31,8 @@ class raw_client {
   result read_until_closed(std::chrono::milliseconds timeout);
   /// Reads until what arrived contains `needle`, the node closes, or `timeout` passes.
   result read_until(std::string_view needle, std::chrono::milliseconds timeout);
+  /// Reads until at least `n` bytes arrived, the node closes, or `timeout` passes.
+  result read_at_least(std::size_t n, std::chrono::milliseconds timeout);
 
  private:
   raw_client() = default;

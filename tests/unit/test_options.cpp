@@ -1,6 +1,7 @@
 // parse_options: the command line, parsed or refused with usage_error.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <initializer_list>
 #include <optional>
 #include <sstream>
@@ -190,4 +191,58 @@ TEST_CASE("The option --tls takes pinned fingerprints and a config directory; pi
                     Catch::StartsWith("--peer-fingerprint must be sha256: and 64 hex digits"));
   CHECK_THROWS_WITH(parse({"--connect", "host:1", "--tls", "--protocol", "raw-text"}),
                     "--tls is for chat_node peers: the teaching programs have no TLS");
+}
+
+namespace {
+
+/// Sets CHAT_NODE_SECRET for one test and restores the environment after it.
+class scoped_secret_env {
+ public:
+  explicit scoped_secret_env(const char* value) {
+    if (const char* old = std::getenv("CHAT_NODE_SECRET")) old_ = old;
+    if (value) ::setenv("CHAT_NODE_SECRET", value, 1);
+    else ::unsetenv("CHAT_NODE_SECRET");
+  }
+  ~scoped_secret_env() {
+    if (old_) ::setenv("CHAT_NODE_SECRET", old_->c_str(), 1);
+    else ::unsetenv("CHAT_NODE_SECRET");
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("The secret comes from --secret or CHAT_NODE_SECRET, the option winning", "[options][secret]") {
+  {
+    const scoped_secret_env env(nullptr);
+    CHECK(parse({"--listen", "1"})->secret.empty());
+    CHECK(parse({"--listen", "1", "--secret", "abc"})->secret == "abc");
+    CHECK_THROWS_WITH(parse({"--listen", "1", "--secret", ""}), "--secret must not be empty");
+  }
+  {
+    const scoped_secret_env env("from the environment");
+    CHECK(parse({"--connect", "h:1"})->secret == "from the environment");
+    CHECK(parse({"--connect", "h:1", "--secret", "given"})->secret == "given");
+  }
+  {
+    const scoped_secret_env env("");
+    CHECK(parse({"--connect", "h:1"})->secret.empty());
+  }
+}
+
+TEST_CASE("A secret cannot be combined with a teaching program's protocol", "[options][secret]") {
+  const scoped_secret_env env(nullptr);
+  CHECK_THROWS_WITH(parse({"--connect", "h:1", "--protocol", "raw-text", "--secret", "s"}),
+                    Catch::Matchers::Contains("cannot be combined with a secret"));
+  const scoped_secret_env env2("s");
+  CHECK_THROWS_AS(parse({"--connect", "h:1", "--protocol", "lecture-video"}), usage_error);
+}
+
+TEST_CASE("The help names CHAT_NODE_SECRET as the better way to give the secret", "[options][secret]") {
+  std::ostringstream out;
+  CHECK_FALSE(parse({"--help"}, out));
+  CHECK(out.str().find("--secret SECRET") != std::string::npos);
+  CHECK(out.str().find("$CHAT_NODE_SECRET") != std::string::npos);
 }

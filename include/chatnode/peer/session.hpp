@@ -36,6 +36,8 @@ struct session_config {
   /// Called with the peer's hello before it joins: a reason refuses it (bye
   /// "not trusted"). Set on TLS links, to hold the peer to its fingerprint.
   std::function<std::string(const protocol::hello&)> vet;
+  /// The secret exchange (peer/secret_gate.hpp) has sent and read the preambles: start at the hello.
+  bool after_secret_exchange = false;
 };
 
 class session final : public participant, public std::enable_shared_from_this<session> {

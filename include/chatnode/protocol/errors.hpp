@@ -22,6 +22,11 @@ enum class errc {
   bad_lecture_length,   ///< lecture video: a length of 0 or over the limit
   not_jpeg,             ///< lecture video: a frame that does not start as a JPEG does
   line_too_long,        ///< raw text: a line over the text limit
+  secret_required,      ///< an auth frame where the hello was expected: the peer has a secret, we have none
+  auth_out_of_place,    ///< an auth frame after the hello
+  not_authenticated,    ///< we have a secret and the peer sent something else than the auth exchange
+  bad_auth_frame,       ///< an auth frame of the wrong type, order or size
+  wrong_secret,         ///< the peer's proof does not match our secret
 };
 
 const boost::system::error_category& error_category();

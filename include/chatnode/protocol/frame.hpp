@@ -27,6 +27,20 @@ enum class frame_type : std::uint8_t {
   bye = 0x07,          ///< orderly close, with a reason
 };
 
+/// Frame types of the secret exchange (docs/PROTOCOL.md section 6). They come
+/// only between the preamble and the hello of a node started with a secret,
+/// never in a session's stream, so they are kept apart from frame_type: a
+/// session's parser refuses them, and its switch over frame_type need not list them.
+enum class auth_frame_type : std::uint8_t {
+  challenge = 0x08,  ///< a fresh random nonce
+  proof = 0x09,      ///< HMAC-SHA256 over both nonces, keyed with the secret
+};
+
+constexpr bool is_auth_frame(std::uint8_t type) {
+  return type == static_cast<std::uint8_t>(auth_frame_type::challenge) ||
+         type == static_cast<std::uint8_t>(auth_frame_type::proof);
+}
+
 /// Limits, checked on the header before any payload is buffered.
 constexpr std::size_t max_name_bytes = 64;
 constexpr std::size_t max_text_bytes = 64 * 1024;        ///< UTF-8 body of one message
@@ -41,9 +55,13 @@ constexpr std::size_t video_fixed_bytes = 4 + 4 + 4 + 8 + 2 + 2 + 1; // seq, tot
 constexpr std::size_t ping_bytes = 8;
 constexpr std::size_t pong_bytes = 24;
 constexpr std::size_t ack_bytes = 8;
+constexpr std::size_t auth_nonce_bytes = 32;  ///< challenge payload
+constexpr std::size_t auth_mac_bytes = 32;    ///< proof payload: one HMAC-SHA256
 
 /// Largest payload a frame of this type may carry; unknown types get max_unknown_payload.
 constexpr std::size_t max_payload(std::uint8_t type) {
+  if (type == static_cast<std::uint8_t>(auth_frame_type::challenge)) return auth_nonce_bytes;
+  if (type == static_cast<std::uint8_t>(auth_frame_type::proof)) return auth_mac_bytes;
   switch (static_cast<frame_type>(type)) {
     case frame_type::hello: return hello_fixed_bytes + max_name_bytes;
     case frame_type::text: return text_fixed_bytes + max_name_bytes + max_text_bytes;

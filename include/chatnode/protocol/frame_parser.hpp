@@ -31,6 +31,14 @@ class frame_parser {
   /// has arrived, so a reader never buffers more than max_frame_bytes.
   parse_result parse(std::span<const std::uint8_t> data);
 
+  /// A parser for a stream whose preamble the secret exchange has already
+  /// read (docs/PROTOCOL.md section 6): it starts at the hello.
+  static frame_parser after_preamble() {
+    frame_parser p;
+    p.preamble_seen_ = true;
+    return p;
+  }
+
   /// True once the peer's hello has been parsed.
   bool hello_seen() const { return hello_seen_; }
 

@@ -51,6 +51,8 @@ struct bye { bye_reason reason = bye_reason::normal; std::string text; };
 
 /// The preamble followed by our hello: the first bytes each side sends.
 bytes encode_greeting(const hello& h);
+/// The hello frame alone, for a stream whose preamble went out with the secret exchange.
+bytes encode(const hello& h);
 bytes encode(const text_message& m);
 bytes encode(const ping& p);
 bytes encode(const pong& p);
