@@ -115,14 +115,18 @@ exchange_step secret_exchange::feed(std::span<const std::uint8_t> data) {
       std::copy(payload.begin(), payload.end(), peer_nonce_.begin());
       // Our own nonce sent back is no challenge: whoever reflects it is not a peer.
       if (peer_nonce_ == our_nonce_) return finish(std::move(step), state::refused, errc::bad_auth_frame);
-      step.reply = encode_proof(proof_of(secret_, ours_, our_nonce_, peer_nonce_));
+      // The connector proves first. A listener proves only to a peer that has
+      // proved itself, so a stranger who connects gets no MAC to test guesses of
+      // the secret against.
+      if (ours_ == role::connector) step.reply = encode_proof(proof_of(secret_, ours_, our_nonce_, peer_nonce_));
       state_ = state::proof;
       continue;
     }
     const auto expected_mac = proof_of(secret_, other(ours_), peer_nonce_, our_nonce_);
     const bool good = CRYPTO_memcmp(payload.data(), expected_mac.data(), expected_mac.size()) == 0;
-    return finish(std::move(step), good ? state::accepted : state::refused,
-                  good ? boost::system::error_code{} : make_error_code(errc::wrong_secret));
+    if (!good) return finish(std::move(step), state::refused, errc::wrong_secret);
+    if (ours_ == role::listener) step.reply = encode_proof(proof_of(secret_, ours_, our_nonce_, peer_nonce_));
+    return finish(std::move(step), state::accepted);
   }
   return step;
 }

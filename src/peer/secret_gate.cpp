@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "chatnode/protocol/errors.hpp"
+
 namespace chatnode::peer {
 namespace {
 
@@ -18,7 +20,10 @@ awaitable<gate_result> pass_secret_gate(link& l, auth::secret_exchange& exchange
   const auto timed_out = [&] {
     return refused(net::error::timed_out, "no secret exchange within " + std::to_string(deadline.count()) + " ms");
   };
-  const auto socket_failed = [](const error_code& ec) {
+  const auto socket_failed = [&exchange](const error_code& ec) {
+    // A listener that finds our proof wrong closes without a word: that is its verdict.
+    if (exchange.awaiting_listener_proof() && (ec == net::error::eof || ec == net::error::connection_reset))
+      return refused(protocol::errc::wrong_secret, "wrong secret (the peer closed the connection on our proof)");
     return refused(ec, ec == net::error::eof ? "closed during the secret exchange" : ec.message());
   };
 
@@ -32,8 +37,8 @@ awaitable<gate_result> pass_secret_gate(link& l, auth::secret_exchange& exchange
   for (;;) {
     auto step = exchange.feed(buffer);
     buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(step.consumed));
-    // Our proof goes out even when the peer's turns out wrong: the peer then
-    // sees for itself that the secrets differ, instead of a bare close.
+    // A connector's proof goes out with its challenge answered; a listener's
+    // only with the connector's proof accepted (auth/secret_exchange.hpp).
     if (!step.reply.empty()) {
       auto r = co_await (l.write(net::buffer(step.reply)) || timer.async_wait(use_nothrow));
       if (r.index() == 1) co_return timed_out();

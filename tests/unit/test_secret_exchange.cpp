@@ -121,15 +121,29 @@ TEST_CASE("Fresh exchanges draw different nonces from the random generator", "[a
   CHECK(a.opening() != b.opening());
 }
 
-TEST_CASE("Different secrets make both sides refuse with wrong_secret", "[auth]") {
+TEST_CASE("A wrong secret is refused by the listener, which gives away no proof of its own", "[auth]") {
   side listener("one secret", role::listener, nonce_of(1));
   side connector("another secret", role::connector, nonce_of(2));
   run(listener, connector, 1000);
   CHECK(listener.status == exchange_status::refused);
-  CHECK(connector.status == exchange_status::refused);
   CHECK(listener.error == errc::wrong_secret);
-  CHECK(connector.error == errc::wrong_secret);
   CHECK(listener.error.message() == "wrong secret");
+  // The listener sent only its preamble and challenge; the connector waits for a
+  // proof that never comes, and reads the listener's close as the refusal.
+  CHECK(listener.sent.size() == 48);
+  CHECK(connector.status == exchange_status::need_more);
+  CHECK(connector.exchange.awaiting_listener_proof());
+}
+
+TEST_CASE("A listener proves only after the connector has: a stranger gets no MAC to guess against", "[auth]") {
+  side listener("s", role::listener, nonce_of(1));
+  const auto reply = listener.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(2))}));
+  CHECK(reply.empty());
+  CHECK(listener.status == exchange_status::need_more);
+  const auto proof = chatnode::auth::proof_of("s", role::connector, nonce_of(2), nonce_of(1));
+  const auto answer = listener.receive(chatnode::auth::encode_proof(proof));
+  CHECK(listener.status == exchange_status::accepted);
+  CHECK(answer == chatnode::auth::encode_proof(chatnode::auth::proof_of("s", role::listener, nonce_of(1), nonce_of(2))));
 }
 
 TEST_CASE("The bytes after the peer's proof are left for the session", "[auth]") {
@@ -147,16 +161,22 @@ TEST_CASE("The bytes after the peer's proof are left for the session", "[auth]")
 }
 
 TEST_CASE("A proof computed for the other role (a reflected proof) is refused", "[auth]") {
-  // An attacker who connects to a listener and gets its proof over (nonce_L, nonce_A)
-  // sends it back as its own: it is keyed right and covers both nonces, but names the listener.
+  // A listener's proof over (nonce_L, nonce_A), however obtained, sent back to
+  // it as a connector's: keyed right and covering both nonces, but naming the listener.
   side listener("s", role::listener, nonce_of(1));
-  const auto reply = listener.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(9))}));
-  REQUIRE(reply.size() == proto::header_size + proto::auth_mac_bytes);
-  REQUIRE(reply[0] == proof_type);
-  // The listener's own proof, reflected: listener role, its nonce first.
-  listener.receive(reply);
+  listener.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(9))}));
+  listener.receive(chatnode::auth::encode_proof(chatnode::auth::proof_of("s", role::listener, nonce_of(1), nonce_of(9))));
   CHECK(listener.status == exchange_status::refused);
   CHECK(listener.error == errc::wrong_secret);
+
+  // And a connector's own proof reflected to it as the listener's.
+  side connector("s", role::connector, nonce_of(3));
+  const auto own = connector.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(4))}));
+  REQUIRE(own.size() == proto::header_size + proto::auth_mac_bytes);
+  REQUIRE(own[0] == proof_type);
+  connector.receive(own);
+  CHECK(connector.status == exchange_status::refused);
+  CHECK(connector.error == errc::wrong_secret);
 
   // Likewise a proof naming the right nonces in the connector's order but the listener's role.
   side second("s", role::listener, nonce_of(1));
@@ -238,7 +258,12 @@ TEST_CASE("An incomplete exchange waits for more and decides nothing", "[auth]")
   }
   const auto reply = listener.receive(std::span(start).subspan(start.size() - 1));
   CHECK(listener.status == exchange_status::need_more);
-  CHECK(reply.size() == proto::header_size + proto::auth_mac_bytes);
+  CHECK(reply.empty());  // a listener waits for the connector's proof before giving its own
+  side connector("s", role::connector, nonce_of(2));
+  const auto opening = cat({preamble(), chatnode::auth::encode_challenge(nonce_of(1))});
+  for (std::size_t i = 0; i + 1 < opening.size(); ++i) CHECK(connector.receive(std::span(opening).subspan(i, 1)).empty());
+  CHECK(connector.receive(std::span(opening).subspan(opening.size() - 1)).size() ==
+        proto::header_size + proto::auth_mac_bytes);
 }
 
 TEST_CASE("The proof is HMAC-SHA256 over the label, the prover's role and both nonces", "[auth]") {

@@ -2,7 +2,8 @@
 // section 6). No I/O: it hands out the bytes to send and consumes the bytes
 // received, so it is tested without sockets. Each side sends a fresh random
 // nonce, then proves that it knows the secret with an HMAC over its role and
-// both nonces; a proof is good for one connection, one direction only.
+// both nonces, the connector first; a proof is good for one connection, one
+// direction only.
 #pragma once
 
 #include <array>
@@ -72,12 +73,15 @@ class secret_exchange {
   exchange_step feed(std::span<const std::uint8_t> data);
 
   const nonce& our_nonce() const { return our_nonce_; }
+  /// A connector whose proof is out and who waits for the listener's: a close
+  /// now means the listener found our proof wrong (it sends nothing then).
+  bool awaiting_listener_proof() const { return ours_ == role::connector && state_ == state::proof; }
 
  private:
   enum class state {
     preamble,   ///< the peer's preamble is (partly) missing
     challenge,  ///< waiting for the peer's nonce
-    proof,      ///< our proof is out; waiting for the peer's
+    proof,      ///< waiting for the peer's proof (a connector's own is out)
     accepted,
     refused,
   };
