@@ -253,7 +253,7 @@ int node::start_session(tcp::socket socket, std::optional<outgoing> out) {
   const auto executor = socket.get_executor();
   const int peer_id = next_peer_id_++;
   net::co_spawn(executor, serve_peer(std::move(socket), peer_id, std::move(out)),
-                [this, remote](std::exception_ptr e, std::shared_ptr<peer::participant> p) {
+                [this, remote, peer_id](std::exception_ptr e, std::shared_ptr<peer::participant> p) {
                   if (e) {
                     try {
                       std::rethrow_exception(e);
@@ -261,7 +261,7 @@ int node::start_session(tcp::socket socket, std::optional<outgoing> out) {
                       console_.info("session with " + remote + " failed: " + ex.what());
                     }
                   }
-                  net::post(strand_, [this, p] { on_session_done(p.get()); });
+                  net::post(strand_, [this, peer_id, p] { on_session_done(peer_id, p.get()); });
                 });
   return peer_id;
 }
@@ -378,16 +378,17 @@ bool node::admit(const tcp::socket& socket) {
   return false;
 }
 
-void node::on_session_done(const peer::participant* p) {
+void node::on_session_done(int peer_id, const peer::participant* p) {
   --active_sessions_;
-  if (p) rates_.erase(p->peer_id());
+  rates_.erase(peer_id);
   // The target's link was lost (not ended with a bye): get it back, and with it
   // whatever the peer had not acknowledged. A teaching program has no bye, so
-  // hanging up is how it leaves: that link is not resumed.
-  if (p && p->peer_id() == target_peer_id_) {
+  // hanging up is how it leaves: that link is not resumed. Without `p` the
+  // connection ended before a session began (TLS, the secret, the handshake).
+  if (peer_id == target_peer_id_) {
     target_peer_id_ = 0;
-    const bool resumable = !p->resume_key().empty();
-    if (opts_.reconnect && resumable && target_joined_ && !finishing_ && !p->ended_in_order()) {
+    const bool lost = !p || (!p->resume_key().empty() && !p->ended_in_order());
+    if (opts_.reconnect && target_joined_ && !finishing_ && lost) {
       connecting_ = true;
       net::co_spawn(strand_, reconnect(), net::detached);
       return;

@@ -84,8 +84,8 @@ class node final : private peer::room_observer {
   peer::session_config tls_session_config(const std::optional<outgoing>& out, std::string fingerprint);
   /// Whether an accepted connection may go on (its address is not flooding us).
   bool admit(const tcp::socket& socket);
-  /// `p` is null when the connection ended before it was recognised.
-  void on_session_done(const peer::participant* p);
+  /// `p` is null when the connection ended before its session began.
+  void on_session_done(int peer_id, const peer::participant* p);
   void handle_line(std::string line);
   void send_text(std::string body);
   void say_from_page(std::string body);

@@ -131,8 +131,11 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
       if (old != sessions_.end()) {
         replaced = old->peer.lock();
         sessions_.erase(old);
-        replaced_[replaced.get()] = key;
-        log_forgotten(absent_.park(key, s->peer_hello().name, {}));
+        // Null when that session ended just now: its own on_closed then parks its text as usual.
+        if (replaced) {
+          replaced_[replaced.get()] = key;
+          log_forgotten(absent_.park(key, s->peer_hello().name, {}));
+        }
       }
     }
     if (sessions_.size() >= max_peers_) {
