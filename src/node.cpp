@@ -113,6 +113,7 @@ void node::open_web() {
   web::web_config cfg;
   if (!web::is_loopback_host(opts_.web->host)) cfg.token = web::access_token();
   cfg.log = [this](std::string_view what) { console_.info("web: " + std::string(what)); };
+  if (tls_) cfg.tls = &tls_->web_context();
   web_token_ = cfg.token;
   web_ = std::make_unique<web::web_server>(ioc_, *opts_.web, *web_bridge_, std::move(cfg));
   web_bridge_->attach(*web_);
@@ -166,7 +167,8 @@ int node::run() {
     const auto ep = web_->local_endpoint();
     const bool everywhere = ep.address().is_unspecified();
     const auto host = everywhere ? std::string("127.0.0.1") : opts_.web->host;
-    console_.info("web page at http://" + format_host_port({host, ep.port()}) + "/" +
+    const std::string scheme = tls_ ? "https://" : "http://";
+    console_.info("web page at " + scheme + format_host_port({host, ep.port()}) + "/" +
                   (web_token_.empty() ? "" : "?token=" + web_token_) + (everywhere ? " (all interfaces)" : ""));
     web_->start();
   }

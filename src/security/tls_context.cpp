@@ -24,6 +24,16 @@ ssl::context make_tls_context(const identity& id, bool server) {
   return ctx;
 }
 
+ssl::context make_web_tls_context(const identity& id) {
+  ssl::context ctx(ssl::context::tls_server);
+  if (SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION) != 1)
+    throw std::runtime_error("this OpenSSL cannot require TLS 1.2");
+  ctx.use_certificate(boost::asio::buffer(id.cert_pem), ssl::context::pem);
+  ctx.use_private_key(boost::asio::buffer(id.key_pem), ssl::context::pem);
+  ctx.set_verify_mode(ssl::verify_none);
+  return ctx;
+}
+
 std::string peer_fingerprint(SSL* ssl) {
   X509* cert = SSL_get1_peer_certificate(ssl);
   if (!cert) return {};

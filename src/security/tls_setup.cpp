@@ -8,6 +8,7 @@ tls_setup::tls_setup(const std::filesystem::path& config_dir, const std::string&
     : id_(load_or_create_identity(config_dir, name)),
       server_(make_tls_context(id_, true)),
       client_(make_tls_context(id_, false)),
+      web_(make_web_tls_context(id_)),
       known_(config_dir / "known_peers") {
   for (auto& p : pinned) pinned_.insert(normalize_fingerprint(std::move(p)));
 }

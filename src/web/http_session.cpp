@@ -34,11 +34,13 @@ std::string_view header(const request& req, http::field f) {
 
 }  // namespace
 
-http_session::http_session(tcp::socket socket, std::shared_ptr<server_state> state)
-    : stream_(std::move(socket)), executor_(stream_.get_executor()), state_(std::move(state)) {}
+template <class Stream>
+http_session<Stream>::http_session(Stream stream, std::shared_ptr<server_state> state)
+    : stream_(std::move(stream)), executor_(stream_.get_executor()), state_(std::move(state)) {}
 
-void http_session::start(tcp::socket socket, const std::shared_ptr<server_state>& state) {
-  auto s = std::make_shared<http_session>(std::move(socket), state);
+template <class Stream>
+void http_session<Stream>::start(Stream stream, const std::shared_ptr<server_state>& state) {
+  auto s = std::make_shared<http_session>(std::move(stream), state);
   net::co_spawn(s->executor_, [s] { return s->run(); }, [s](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -49,21 +51,32 @@ void http_session::start(tcp::socket socket, const std::shared_ptr<server_state>
   });
 }
 
-void http_session::stop() {
-  net::post(executor_, [self = shared_from_this()] {
+template <class Stream>
+void http_session<Stream>::stop() {
+  net::post(executor_, [self = this->shared_from_this()] {
     self->stopping_ = true;
-    if (!self->handed_over_) self->stream_.close();
+    if (!self->handed_over_) beast::get_lowest_layer(self->stream_).close();
   });
 }
 
-awaitable<void> http_session::run() {
-  if (!state_->clients.add(shared_from_this())) co_return;
+template <class Stream>
+awaitable<void> http_session<Stream>::run() {
+  if (!state_->clients.add(this->shared_from_this())) co_return;
   registration reg(state_->clients, this);
+  if constexpr (std::is_same_v<Stream, tls_stream>) {
+    // The TLS handshake counts against the time a request may take to arrive.
+    beast::get_lowest_layer(stream_).expires_after(state_->cfg.read_timeout);
+    auto [ec] = co_await stream_.async_handshake(net::ssl::stream_base::server, use_nothrow);
+    if (ec) {
+      beast::get_lowest_layer(stream_).close();  // a plain-HTTP client, or a browser that refused our certificate
+      co_return;
+    }
+  }
   while (!stopping_) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(header_limit);
     parser.body_limit(body_limit);
-    stream_.expires_after(state_->cfg.read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(state_->cfg.read_timeout);
     auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, use_nothrow);
     if (ec) break;  // closed, timed out, stopped, or not HTTP: nothing to answer
     const bool go_on = co_await serve(parser.release());
@@ -71,11 +84,12 @@ awaitable<void> http_session::run() {
   }
   if (handed_over_) co_return;
   error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.close();
+  beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+  beast::get_lowest_layer(stream_).close();
 }
 
-awaitable<bool> http_session::serve(request req) {
+template <class Stream>
+awaitable<bool> http_session<Stream>::serve(request req) {
   const auto path = target_path(req.target());
   const auto origin_it = req.find(http::field::origin);
   request_facts facts{header(req, http::field::host), std::nullopt, req.target(), header(req, http::field::cookie)};
@@ -86,24 +100,25 @@ awaitable<bool> http_session::serve(request req) {
     res = error_response(req, http::status::forbidden, true);
   } else if (websocket::is_upgrade(req) && path == "/ws") {
     handed_over_ = true;
-    ws_session::start(std::move(stream_), std::move(req), state_);
+    ws_session<Stream>::start(std::move(stream_), std::move(req), state_);
     co_return false;
   } else if (req.method() != http::verb::get) {
     res = error_response(req, http::status::method_not_allowed);
   } else if (const int peer = video_peer(path); peer >= 0) {
     handed_over_ = true;
-    mjpeg_stream::start(std::move(stream_), peer, state_);
+    mjpeg_stream<Stream>::start(std::move(stream_), peer, state_);
     co_return false;
   } else {
     res = respond(req, path);
   }
-  stream_.expires_after(state_->cfg.write_timeout);
+  beast::get_lowest_layer(stream_).expires_after(state_->cfg.write_timeout);
   const bool keep_alive = res->keep_alive();
   auto [ec, n] = co_await http::async_write(stream_, *res, use_nothrow);
   co_return !ec && keep_alive;
 }
 
-http::response<http::string_body> http_session::respond(const request& req, std::string_view path) {
+template <class Stream>
+http::response<http::string_body> http_session<Stream>::respond(const request& req, std::string_view path) {
   if (path == "/stats.json") return make_response(req, http::status::ok, "application/json", state_->app.stats_json());
   if (path == "/metrics") return make_response(req, http::status::ok, "text/plain; version=0.0.4", state_->app.metrics());
 
@@ -120,5 +135,8 @@ http::response<http::string_body> http_session::respond(const request& req, std:
   }
   return res;
 }
+
+template class http_session<plain_stream>;
+template class http_session<tls_stream>;
 
 }  // namespace chatnode::web

@@ -7,17 +7,17 @@
 
 namespace chatnode::web {
 
-mjpeg_stream::mjpeg_stream(beast::tcp_stream stream, int peer, std::shared_ptr<server_state> state)
-    // The tcp_stream's timer served the request read; from here on the
-    // watchdog bounds each write, so the plain socket is enough.
-    : socket_(stream.release_socket()),
-      executor_(socket_.get_executor()),
+template <class Stream>
+mjpeg_stream<Stream>::mjpeg_stream(Stream stream, int peer, std::shared_ptr<server_state> state)
+    : stream_(std::move(stream)),
+      executor_(stream_.get_executor()),
       peer_(peer),
       state_(std::move(state)),
       wake_(executor_, clock::time_point::max()),
       watchdog_(executor_) {}
 
-void mjpeg_stream::start(beast::tcp_stream stream, int peer, const std::shared_ptr<server_state>& state) {
+template <class Stream>
+void mjpeg_stream<Stream>::start(Stream stream, int peer, const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<mjpeg_stream>(std::move(stream), peer, state);
   net::co_spawn(s->executor_, [s] { return s->run(); }, [s](std::exception_ptr e) {
     if (!e) return;
@@ -29,17 +29,18 @@ void mjpeg_stream::start(beast::tcp_stream stream, int peer, const std::shared_p
   });
 }
 
-void mjpeg_stream::stop() {
-  net::post(executor_, [self = shared_from_this()] {
+template <class Stream>
+void mjpeg_stream<Stream>::stop() {
+  net::post(executor_, [self = this->shared_from_this()] {
     self->stopping_ = true;
-    error_code ignored;
-    self->socket_.close(ignored);
+    beast::get_lowest_layer(self->stream_).close();
   });
 }
 
-void mjpeg_stream::deliver_frame(int peer, const video::frame_ptr& frame) {
+template <class Stream>
+void mjpeg_stream<Stream>::deliver_frame(int peer, const video::frame_ptr& frame) {
   if (peer != peer_ || !mailbox_.put(peer, frame)) return;
-  net::post(executor_, [self = shared_from_this()] {
+  net::post(executor_, [self = this->shared_from_this()] {
     auto frames = self->mailbox_.take();
     if (frames.empty()) return;
     self->pending_ = std::move(frames.begin()->second);
@@ -47,18 +48,22 @@ void mjpeg_stream::deliver_frame(int peer, const video::frame_ptr& frame) {
   });
 }
 
-awaitable<void> mjpeg_stream::run() {
+template <class Stream>
+awaitable<void> mjpeg_stream<Stream>::run() {
+  // The request's read timer has served; from here on the watchdog bounds each write.
+  beast::get_lowest_layer(stream_).expires_never();
   using namespace net::experimental::awaitable_operators;
-  if (!state_->clients.add(shared_from_this())) co_return;
+  if (!state_->clients.add(this->shared_from_this())) co_return;
   registration reg(state_->clients, this);
 
   if (!stopping_) co_await (read_loop() || write_loop() || watchdog_.run());
   error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(stream_).close();
 }
 
-std::string mjpeg_stream::response_head() {
+template <class Stream>
+std::string mjpeg_stream<Stream>::response_head() {
   http::fields f;
   add_security_headers(f);
   f.set(http::field::content_type, "multipart/x-mixed-replace; boundary=" + std::string(mjpeg_boundary));
@@ -70,24 +75,27 @@ std::string mjpeg_stream::response_head() {
   return head + "\r\n";
 }
 
+template <class Stream>
 template <class Buffers>
-awaitable<bool> mjpeg_stream::write(const Buffers& buffers) {
+awaitable<bool> mjpeg_stream<Stream>::write(const Buffers& buffers) {
   watchdog_.expires_at(clock::now() + state_->cfg.write_timeout);
-  auto [ec, n] = co_await net::async_write(socket_, buffers, use_nothrow);
+  auto [ec, n] = co_await net::async_write(stream_, buffers, use_nothrow);
   watchdog_.expires_at(clock::time_point::max());
   co_return !ec;
 }
 
-awaitable<void> mjpeg_stream::read_loop() {
+template <class Stream>
+awaitable<void> mjpeg_stream<Stream>::read_loop() {
   // A viewer sends nothing after its request; this read ends when it leaves.
   std::array<char, 512> sink;
   for (;;) {
-    auto [ec, n] = co_await socket_.async_read_some(net::buffer(sink), use_nothrow);
+    auto [ec, n] = co_await stream_.async_read_some(net::buffer(sink), use_nothrow);
     if (ec) co_return;
   }
 }
 
-awaitable<void> mjpeg_stream::write_loop() {
+template <class Stream>
+awaitable<void> mjpeg_stream<Stream>::write_loop() {
   const auto head = response_head();
   const bool head_sent = co_await write(net::buffer(head));
   if (!head_sent) co_return;
@@ -109,5 +117,8 @@ awaitable<void> mjpeg_stream::write_loop() {
     if (!written) co_return;
   }
 }
+
+template class mjpeg_stream<plain_stream>;
+template class mjpeg_stream<tls_stream>;
 
 }  // namespace chatnode::web

@@ -123,7 +123,7 @@ bool host_allowed(const guard_config& cfg, std::string_view host_header) {
   }
   if (port.empty()) {
     // Browsers leave out the scheme's default port, and only that one.
-    if (cfg.port != 80 || colon != std::string::npos) return false;
+    if (cfg.port != (cfg.https ? 443 : 80) || colon != std::string::npos) return false;
   } else if (port != std::to_string(cfg.port)) {
     return false;
   }
@@ -131,7 +131,7 @@ bool host_allowed(const guard_config& cfg, std::string_view host_header) {
 }
 
 bool origin_allowed(const guard_config& cfg, std::string_view origin) {
-  constexpr std::string_view scheme = "http://";
+  const std::string_view scheme = cfg.https ? "https://" : "http://";
   const auto o = lower(trim(origin));
   if (o.size() <= scheme.size() || o.compare(0, scheme.size(), scheme) != 0) return false;
   const auto rest = std::string_view(o).substr(scheme.size());
@@ -196,7 +196,8 @@ bool token_in_url(const guard_config& cfg, std::string_view target) {
 }
 
 std::string token_cookie_header(const guard_config& cfg) {
-  return std::string(token_cookie) + "=" + percent_encode(cfg.token) + "; Path=/; HttpOnly; SameSite=Strict";
+  return std::string(token_cookie) + "=" + percent_encode(cfg.token) + "; Path=/; HttpOnly; SameSite=Strict" +
+         (cfg.https ? "; Secure" : "");
 }
 
 std::string_view target_path(std::string_view target) {

@@ -30,6 +30,7 @@ web_server::web_server(net::io_context& ioc, const host_port& where, backend& b,
   if (addr.is_unspecified())
     for (const auto& a : own_addresses()) own.push_back(a.address);
   state_->guard = make_guard_config(addr, endpoint_.port(), names, own, state_->cfg.token);
+  state_->guard.https = state_->cfg.tls != nullptr;
 }
 
 web_server::~web_server() { stop(); }
@@ -40,7 +41,10 @@ void web_server::start() {
   auto serve = [s = state_](tcp::socket socket) {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // small events must not wait behind Nagle
-    http_session::start(std::move(socket), s);
+    if (s->cfg.tls)
+      http_session<tls_stream>::start(tls_stream(std::move(socket), *s->cfg.tls), s);
+    else
+      http_session<plain_stream>::start(plain_stream(std::move(socket)), s);
   };
   // The callback's reference keeps the state, and so the listener, alive while the loop runs.
   net::co_spawn(state_->accept_strand, state_->listener->accept_loop(std::move(serve)), [s = state_](std::exception_ptr e) {

@@ -10,7 +10,8 @@
 
 namespace chatnode::web {
 
-ws_session::ws_session(beast::tcp_stream stream, std::shared_ptr<server_state> state)
+template <class Stream>
+ws_session<Stream>::ws_session(Stream stream, std::shared_ptr<server_state> state)
     : ws_(std::move(stream)),
       executor_(ws_.get_executor()),
       state_(std::move(state)),
@@ -18,7 +19,8 @@ ws_session::ws_session(beast::tcp_stream stream, std::shared_ptr<server_state> s
       wake_(executor_, clock::time_point::max()),
       watchdog_(executor_) {}
 
-void ws_session::start(beast::tcp_stream stream, request req, const std::shared_ptr<server_state>& state) {
+template <class Stream>
+void ws_session<Stream>::start(Stream stream, request req, const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<ws_session>(std::move(stream), state);
   net::co_spawn(s->executor_, [s, req = std::move(req)]() mutable { return s->run(std::move(req)); },
                 [s](std::exception_ptr e) {
@@ -31,10 +33,11 @@ void ws_session::start(beast::tcp_stream stream, request req, const std::shared_
                 });
 }
 
-awaitable<void> ws_session::run(request req) {
+template <class Stream>
+awaitable<void> ws_session<Stream>::run(request req) {
   using namespace net::experimental::awaitable_operators;
   // Registered before the handshake, so stop() can cut a stalled one short.
-  if (!state_->clients.add(shared_from_this())) co_return;
+  if (!state_->clients.add(this->shared_from_this())) co_return;
   registration reg(state_->clients, this);
 
   // Beast's WebSocket timeouts (handshake, idle pings) replace the tcp_stream's,
@@ -57,8 +60,9 @@ awaitable<void> ws_session::run(request req) {
   beast::get_lowest_layer(ws_).close();
 }
 
-void ws_session::stop() {
-  net::post(executor_, [self = shared_from_this()] {
+template <class Stream>
+void ws_session<Stream>::stop() {
+  net::post(executor_, [self = this->shared_from_this()] {
     if (!self->open_) {
       // Still in the handshake: nobody to say goodbye to.
       self->close_ = websocket::close_reason(websocket::close_code::going_away);
@@ -69,8 +73,9 @@ void ws_session::stop() {
   });
 }
 
-void ws_session::deliver(const std::shared_ptr<const std::string>& event) {
-  net::post(executor_, [self = shared_from_this(), event] {
+template <class Stream>
+void ws_session<Stream>::deliver(const std::shared_ptr<const std::string>& event) {
+  net::post(executor_, [self = this->shared_from_this(), event] {
     if (!self->open_ || self->close_) return;
     if (!self->outbox_.push_event(event)) {
       // The page stopped reading: it would only fall further behind.
@@ -81,9 +86,10 @@ void ws_session::deliver(const std::shared_ptr<const std::string>& event) {
   });
 }
 
-void ws_session::deliver_frame(int peer, const video::frame_ptr& frame) {
+template <class Stream>
+void ws_session<Stream>::deliver_frame(int peer, const video::frame_ptr& frame) {
   if (!mailbox_.put(peer, frame)) return;  // a take() is already on its way
-  net::post(executor_, [self = shared_from_this()] {
+  net::post(executor_, [self = this->shared_from_this()] {
     auto frames = self->mailbox_.take();
     if (!self->open_ || self->close_) return;
     for (auto& [p, f] : frames) self->outbox_.offer_frame(p, std::move(f));
@@ -91,7 +97,8 @@ void ws_session::deliver_frame(int peer, const video::frame_ptr& frame) {
   });
 }
 
-void ws_session::request_close(websocket::close_code code, std::string_view reason) {
+template <class Stream>
+void ws_session<Stream>::request_close(websocket::close_code code, std::string_view reason) {
   if (close_) return;
   close_ = websocket::close_reason(code, beast::string_view(reason.data(), reason.size()));
   outbox_.drop_frames();
@@ -100,9 +107,11 @@ void ws_session::request_close(websocket::close_code code, std::string_view reas
   wake_writer();
 }
 
-void ws_session::update_deadline() { watchdog_.expires_at(std::min(write_deadline_, close_deadline_)); }
+template <class Stream>
+void ws_session<Stream>::update_deadline() { watchdog_.expires_at(std::min(write_deadline_, close_deadline_)); }
 
-awaitable<void> ws_session::read_loop() {
+template <class Stream>
+awaitable<void> ws_session<Stream>::read_loop() {
   for (;;) {
     read_buffer_.clear();
     auto [ec, n] = co_await ws_.async_read(read_buffer_, use_nothrow);
@@ -119,7 +128,8 @@ awaitable<void> ws_session::read_loop() {
   }
 }
 
-awaitable<void> ws_session::write_loop() {
+template <class Stream>
+awaitable<void> ws_session<Stream>::write_loop() {
   for (;;) {
     if (close_) {
       // Whatever the outcome, this connection is over.
@@ -144,7 +154,8 @@ awaitable<void> ws_session::write_loop() {
   }
 }
 
-void ws_session::handle_message(std::string_view json) {
+template <class Stream>
+void ws_session<Stream>::handle_message(std::string_view json) {
   error_code ec;
   auto value = boost::json::parse(json, ec);
   const auto* msg = ec ? nullptr : value.if_object();
@@ -178,11 +189,15 @@ void ws_session::handle_message(std::string_view json) {
   reply_error("unknown message type");
 }
 
-void ws_session::reply_error(std::string_view text) {
+template <class Stream>
+void ws_session<Stream>::reply_error(std::string_view text) {
   boost::json::object o{{"type", "error"}, {"text", text}};
   if (!outbox_.push_event(std::make_shared<const std::string>(boost::json::serialize(o))))
     return request_close(websocket::close_code::policy_error, "too slow: events not read");
   wake_writer();
 }
+
+template class ws_session<plain_stream>;
+template class ws_session<tls_stream>;
 
 }  // namespace chatnode::web

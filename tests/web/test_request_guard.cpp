@@ -91,6 +91,19 @@ TEST_CASE("Origin must be http:// and an allowed Host, nothing more", "[guard]")
     CHECK_FALSE(origin_allowed(cfg, o));
 }
 
+TEST_CASE("over TLS the Origin must be https://, port 443 may be left out, and the cookie is Secure", "[guard]") {
+  auto cfg = loopback("t");
+  cfg.https = true;
+  CHECK(origin_allowed(cfg, "https://127.0.0.1:8080"));
+  CHECK_FALSE(origin_allowed(cfg, "http://127.0.0.1:8080"));
+  CHECK(token_cookie_header(cfg).ends_with("; Secure"));
+  CHECK(token_cookie_header(loopback("t")).find("Secure") == std::string::npos);
+  auto on_443 = make_guard_config(ip::make_address("127.0.0.1"), 443, {}, {}, "");
+  on_443.https = true;
+  CHECK(host_allowed(on_443, "localhost"));
+  CHECK_FALSE(host_allowed(cfg, "localhost"));
+}
+
 TEST_CASE("a request passes with our Host and no Origin or our Origin, not with a foreign Origin", "[guard]") {
   const auto cfg = loopback();
   CHECK(check_request(cfg, {"127.0.0.1:8080", std::nullopt, "/", ""}) == verdict::allowed);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 #include "web_fixture.hpp"
 
 using namespace web_test;
@@ -271,6 +272,23 @@ TEST_CASE("off loopback the page needs the token the node prints", "[web][node][
   CHECK(io.run(http_request(port, http::verb::get, "/stats.json")).result() == http::status::forbidden);
   CHECK(io.run(http_request(port, http::verb::get, "/stats.json?token=0123")).result() == http::status::forbidden);
   CHECK(io.run(http_request(port, http::verb::get, "/stats.json?token=" + token)).result() == http::status::ok);
+}
+
+TEST_CASE("with --tls the node serves its page over HTTPS, with the identity it prints", "[web][node][tls]") {
+  test_support::temp_dir dir;
+  auto alice = start_listener("alice", {"--no-video", "--tls", "--config-dir", dir.path.string(), "--web", "127.0.0.1:0"});
+  const auto line = alice.process->wait_for(stream::err, "web page at https://127.0.0.1:");
+  INFO(alice.process->transcript(stream::err));
+  REQUIRE(line);
+  std::smatch m;
+  REQUIRE(std::regex_search(*line, m, std::regex("https://127\\.0\\.0\\.1:([0-9]+)/")));
+  const auto port = static_cast<std::uint16_t>(std::stoi(m[1]));
+  const auto identity = alice.process->wait_for(stream::err, "TLS 1.3: this node is sha256:");
+  REQUIRE(identity);
+  client_io io;
+  const auto got = io.run(https_get(port, "/stats.json"));
+  CHECK(got.res.result() == http::status::ok);
+  CHECK(identity->find(got.fingerprint) != std::string::npos);
 }
 
 TEST_CASE("a web port in use is reported at start and the node exits 1", "[web][node]") {

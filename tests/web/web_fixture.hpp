@@ -148,6 +148,20 @@ awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port
 awaitable<ws_message> ws_read(ws_stream& ws);
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary = false);
 
+/// Over HTTPS: a client that accepts any certificate and reports which it was shown.
+using tls_ws_stream = websocket::stream<web::tls_stream>;
+struct https_response {
+  response res;
+  std::string fingerprint;  ///< of the certificate the server presented
+};
+/// One GET over HTTPS on a new connection.
+awaitable<https_response> https_get(std::uint16_t port, std::string target);
+/// The TLS and WebSocket handshakes on `ws` (made on a context from tls_client_context()).
+awaitable<websocket::response_type> wss_connect(tls_ws_stream& ws, std::uint16_t port, std::string origin);
+awaitable<ws_message> wss_read(tls_ws_stream& ws);
+/// A client context for the tests' HTTPS: no verification (the tests compare fingerprints instead).
+net::ssl::context& tls_client_context();
+
 /// An MJPEG viewer of /video/N.mjpg: reads the response head, then one part at a time.
 struct mjpeg_viewer {
   explicit mjpeg_viewer(net::io_context& ctx) : socket(ctx) {}

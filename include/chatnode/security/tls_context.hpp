@@ -12,8 +12,11 @@
 
 namespace chatnode::security {
 
-/// A context presenting `id`, for the accepting (`server`) or the connecting side.
+/// A context presenting `id`, for the accepting (`server`) or the connecting
+/// side of the chat link, where both sides present a certificate.
 boost::asio::ssl::context make_tls_context(const identity& id, bool server);
+/// A context for the web page over HTTPS: it presents `id` and asks browsers for nothing.
+boost::asio::ssl::context make_web_tls_context(const identity& id);
 
 /// The fingerprint of the certificate the peer presented on `ssl`; empty when none.
 std::string peer_fingerprint(SSL* ssl);

@@ -23,6 +23,8 @@ class tls_setup {
   const identity& id() const { return id_; }
   boost::asio::ssl::context& server_context() { return server_; }
   boost::asio::ssl::context& client_context() { return client_; }
+  /// For the web page over HTTPS (--web with --tls): same identity, no client certificate.
+  boost::asio::ssl::context& web_context() { return web_; }
   /// How peers are checked, for the line printed at start.
   std::string describe_trust() const;
 
@@ -35,7 +37,7 @@ class tls_setup {
 
  private:
   identity id_;
-  boost::asio::ssl::context server_, client_;
+  boost::asio::ssl::context server_, client_, web_;
   std::set<std::string> pinned_;
   known_peers known_;
 };

@@ -12,13 +12,14 @@ namespace chatnode::web {
 
 struct server_state;
 
-class http_session : public client, public std::enable_shared_from_this<http_session> {
+template <class Stream>
+class http_session : public client, public std::enable_shared_from_this<http_session<Stream>> {
  public:
-  /// `socket` must be bound to a strand of its own.
-  http_session(tcp::socket socket, std::shared_ptr<server_state> state);
+  /// `stream`'s socket must be bound to a strand of its own.
+  http_session(Stream stream, std::shared_ptr<server_state> state);
 
-  /// Spawns a session on the socket's strand.
-  static void start(tcp::socket socket, const std::shared_ptr<server_state>& state);
+  /// Spawns a session on the stream's strand.
+  static void start(Stream stream, const std::shared_ptr<server_state>& state);
 
   /// Serves the connection to its end; completes when it is closed or handed over.
   awaitable<void> run();
@@ -29,12 +30,15 @@ class http_session : public client, public std::enable_shared_from_this<http_ses
   awaitable<bool> serve(request req);
   http::response<http::string_body> respond(const request& req, std::string_view path);
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   net::any_io_executor executor_;  ///< the connection's strand, still known after stream_ is handed over
   beast::flat_buffer buffer_;
   std::shared_ptr<server_state> state_;
   bool stopping_ = false;
   bool handed_over_ = false;  ///< stream_ was moved into a ws_session or mjpeg_stream
 };
+
+extern template class http_session<plain_stream>;
+extern template class http_session<tls_stream>;
 
 }  // namespace chatnode::web

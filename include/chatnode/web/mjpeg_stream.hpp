@@ -21,13 +21,14 @@ struct server_state;
 /// The multipart boundary; never appears in a JPEG part's headers.
 inline constexpr std::string_view mjpeg_boundary = "chatnodeframe";
 
-class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_stream> {
+template <class Stream>
+class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_stream<Stream>> {
  public:
   /// `stream` has just received the request for peer `peer`'s video.
-  mjpeg_stream(beast::tcp_stream stream, int peer, std::shared_ptr<server_state> state);
+  mjpeg_stream(Stream stream, int peer, std::shared_ptr<server_state> state);
 
-  /// Spawns a stream on the tcp_stream's strand.
-  static void start(beast::tcp_stream stream, int peer, const std::shared_ptr<server_state>& state);
+  /// Spawns a stream on the stream's strand.
+  static void start(Stream stream, int peer, const std::shared_ptr<server_state>& state);
 
   awaitable<void> run();
   void stop() override;
@@ -43,7 +44,7 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   template <class Buffers>
   awaitable<bool> write(const Buffers& buffers);
 
-  tcp::socket socket_;
+  Stream stream_;
   net::any_io_executor executor_;
   int peer_;
   std::shared_ptr<server_state> state_;
@@ -53,5 +54,8 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   watchdog watchdog_;
   bool stopping_ = false;
 };
+
+extern template class mjpeg_stream<plain_stream>;
+extern template class mjpeg_stream<tls_stream>;
 
 }  // namespace chatnode::web

@@ -25,6 +25,7 @@ struct guard_config {
   std::uint16_t port = 0;          ///< the bound port, required in Host (omittable only when 80)
   std::vector<std::string> hosts;  ///< allowed host parts, lower case, IPv6 in brackets
   std::string token;               ///< empty: no token needed
+  bool https = false;              ///< served over TLS: origins are https://, the default port 443, cookies Secure
 };
 
 /// The hosts a server bound to `bound` answers to: the address itself unless it
@@ -37,7 +38,7 @@ guard_config make_guard_config(const boost::asio::ip::address& bound, std::uint1
 
 /// "host:port" as a browser sends it in Host, compared case-insensitively.
 bool host_allowed(const guard_config& cfg, std::string_view host_header);
-/// An Origin header value: must be "http://" followed by an allowed Host.
+/// An Origin header value: must be "http://" (with https, "https://") followed by an allowed Host.
 bool origin_allowed(const guard_config& cfg, std::string_view origin);
 
 /// The value of `name` in the query part of a request target, percent-decoded.
@@ -68,7 +69,7 @@ verdict check_request(const guard_config& cfg, const request_facts& r);
 bool token_in_url(const guard_config& cfg, std::string_view target);
 
 /// The Set-Cookie value that stores the token (percent-encoded, so any token
-/// fits a cookie): Path=/; HttpOnly; SameSite=Strict.
+/// fits a cookie): Path=/; HttpOnly; SameSite=Strict, and Secure over TLS.
 std::string token_cookie_header(const guard_config& cfg);
 
 /// The path of a request target: up to '?' or '#'.

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/ssl/context.hpp>
+
 #include "chatnode/endpoint.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/video/encoded_frame.hpp"
@@ -25,6 +27,8 @@ namespace chatnode::web {
 struct web_config {
   std::string token;                    ///< required in the URL (?token=...) or a cookie when non-empty
   std::vector<std::string> host_names;  ///< names the node answers to in Host (besides literal loopback/own-IP with the bound port)
+  /// Serve HTTPS with this context (it must outlive the server); null: plain HTTP.
+  net::ssl::context* tls = nullptr;
 
   // Limits; the defaults suit a browser on a LAN, tests shorten them.
   std::size_t event_budget = ws_outbox::default_event_budget;  ///< bytes of events waiting per page before it is closed
