@@ -143,9 +143,10 @@ int node::run() {
   std::string addresses;
   for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a.describe();
   console_.info("this is " + opts_.name + (addresses.empty() ? "" : " at " + addresses));
-  if (!opts_.secret.empty())
+  // With TLS the secret is proved inside it, and everything is encrypted.
+  if (!opts_.secret.empty() && !tls_)
     console_.info("only peers that know the secret may join, but nothing is encrypted: anyone on the network path "
-                  "can still read what is said (docs/SECURITY.md)");
+                  "can still read what is said (use --tls as well; docs/SECURITY.md)");
 
   if (tls_) {
     console_.info("TLS 1.3: this node is " + tls_->id().fingerprint + (tls_->id().created ? " (a new identity, in " : " (from ") +

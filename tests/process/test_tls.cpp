@@ -197,3 +197,24 @@ TEST_CASE("a capture of a TLS session on loopback holds none of the chat text", 
   CHECK(tls.find("secret papers") == std::string::npos);
   CHECK(tls.find("alice") == std::string::npos);  // names travel inside TLS too
 }
+
+TEST_CASE("with --tls and a secret, the secret is proved inside TLS: the right one chats, a wrong one is refused",
+          "[process][tls][secret]") {
+  temp_dir dir;
+  auto alice = start_listener("alice", tls_options(dir.path / "alice"), {"CHAT_NODE_SECRET=tls and a secret"});
+  // No warning that nothing is encrypted: it is.
+  auto bob = start_connector(alice.port, "bob", tls_options(dir.path / "bob"), {"CHAT_NODE_SECRET=tls and a secret"});
+  require_joined(*bob, "alice");
+  alice.process->write_stdin("secret and sealed\n");
+  CHECK(bob->wait_for_line(stream::out, says("alice", "secret and sealed")));
+  for (const auto& l : alice.process->lines(stream::err)) CHECK(l.find("nothing is encrypted") == std::string::npos);
+
+  auto wrong = start_connector(alice.port, "carol", tls_options(dir.path / "carol"), {"CHAT_NODE_SECRET=a guess"});
+  INFO(wrong->transcript(stream::err));
+  CHECK(wrong->wait_for(stream::err, "refused by 127.0.0.1:" + std::to_string(alice.port) + ": wrong secret"));
+  CHECK(wrong->wait_exit() == 1);
+  CHECK(alice.process->wait_for_line(stream::err, [](const std::string& l) {
+    return l.find("refused 127.0.0.1:") != std::string::npos && l.ends_with(": wrong secret");
+  }));
+  for (const auto& l : wrong->lines(stream::out)) CHECK(l.find("alice") == std::string::npos);
+}
