@@ -46,7 +46,7 @@ TEST_CASE("with TLS the WebSocket runs over TLS and wants an https:// Origin", "
   const auto origin = "https://127.0.0.1:" + std::to_string(s.server.port());
   tls_ws_stream ws(io.ctx, tls_client_context());
   REQUIRE(io.run(wss_connect(ws, s.server.port(), origin)).result() == http::status::switching_protocols);
-  const auto first = io.run(wss_read(ws));
+  const auto first = io.run(ws_read(ws));
   REQUIRE_FALSE(first.ec);
   CHECK(boost::json::parse(first.data).at("type") == "state");
 

@@ -104,25 +104,6 @@ awaitable<websocket::response_type> wss_connect(tls_ws_stream& ws, std::uint16_t
   co_return res;
 }
 
-awaitable<ws_message> wss_read(tls_ws_stream& ws) {
-  beast::flat_buffer buffer;
-  ws_message m;
-  auto [ec, n] = co_await ws.async_read(buffer, use_nothrow);
-  m.ec = ec;
-  m.data = beast::buffers_to_string(buffer.data());
-  co_return m;
-}
-
-awaitable<ws_message> ws_read(ws_stream& ws) {
-  beast::flat_buffer buffer;
-  ws_message m;
-  auto [ec, n] = co_await ws.async_read(buffer, use_nothrow);
-  m.ec = ec;
-  m.binary = ws.got_binary();
-  m.data = beast::buffers_to_string(buffer.data());
-  co_return m;
-}
-
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary) {
   ws.binary(binary);
   auto [ec, n] = co_await ws.async_write(net::buffer(data), use_nothrow);

@@ -145,7 +145,17 @@ awaitable<response> http_request(std::uint16_t port, http::verb method, std::str
 /// The WebSocket handshake on `ws`; returns the server's response (101 on success, else the refusal).
 awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host,
                                                std::string target, std::optional<std::string> origin);
-awaitable<ws_message> ws_read(ws_stream& ws);
+/// The next message on a WebSocket, plain or over TLS.
+template <class WebSocket>
+awaitable<ws_message> ws_read(WebSocket& ws) {
+  beast::flat_buffer buffer;
+  ws_message m;
+  auto [ec, n] = co_await ws.async_read(buffer, use_nothrow);
+  m.ec = ec;
+  m.binary = ws.got_binary();
+  m.data = beast::buffers_to_string(buffer.data());
+  co_return m;
+}
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary = false);
 
 /// Over HTTPS: a client that accepts any certificate and reports which it was shown.
@@ -158,7 +168,6 @@ struct https_response {
 awaitable<https_response> https_get(std::uint16_t port, std::string target);
 /// The TLS and WebSocket handshakes on `ws` (made on a context from tls_client_context()).
 awaitable<websocket::response_type> wss_connect(tls_ws_stream& ws, std::uint16_t port, std::string origin);
-awaitable<ws_message> wss_read(tls_ws_stream& ws);
 /// A client context for the tests' HTTPS: no verification (the tests compare fingerprints instead).
 net::ssl::context& tls_client_context();
 
