@@ -65,6 +65,7 @@ awaitable<void> legacy_session::run() {
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   if (close_reason_.empty()) close_reason_ = "closed";
+  events_.on_leaving(*this);
   events_.on_closed(*this, true, close_reason_, {});
 }
 

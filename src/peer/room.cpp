@@ -49,6 +49,11 @@ void room::deliver_locked(outgoing_text t, const participant* except) {
       continue;
     }
     delivered = true;
+    if (m.leaving) {
+      // Handed to on_closed with the link's undelivered text, so a peer that comes back gets it.
+      if (!m.resume_key.empty()) m.late.push_back(t);
+      continue;
+    }
     // A new link whose replaced one has not handed over yet: its text waits in absent_, in order.
     if (!m.resume_key.empty() && absent_.contains(m.resume_key)) continue;
     s->send_text(t);
@@ -130,12 +135,12 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
       const auto old = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& m) { return m.resume_key == key; });
       if (old != sessions_.end()) {
         replaced = old->peer.lock();
+        auto late = std::move(old->late);
         sessions_.erase(old);
         // Null when that session ended just now: its own on_closed then parks its text as usual.
-        if (replaced) {
-          replaced_[replaced.get()] = key;
-          log_forgotten(absent_.park(key, s->peer_hello().name, {}));
-        }
+        if (replaced) replaced_[replaced.get()] = key;
+        // The entry that collects text for the peer until the handover (taken at once when there is none).
+        log_forgotten(absent_.park(key, s->peer_hello().name, std::move(late)));
       }
     }
     if (sessions_.size() >= max_peers_) {
@@ -145,7 +150,7 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
       s->stop(protocol::bye_reason::room_full, "the room is full", false);
       return;
     }
-    sessions_.push_back({s, key});
+    sessions_.push_back({s, key, false, {}});
     if (!replaced) resent = resume_locked(*s, key);
     if (stop_future_) s->stop(stop_future_->reason, stop_future_->text, stop_future_->flush);
   }
@@ -205,6 +210,12 @@ void room::on_video(participant& s, video::received_frame f) {
   if (decoder_) decoder_->submit(stream, std::move(name), s.stats(), std::move(f));
 }
 
+void room::on_leaving(participant& s) {
+  std::lock_guard lock(mutex_);
+  for (auto& m : sessions_)
+    if (m.peer.lock().get() == &s) m.leaving = true;
+}
+
 void room::on_closed(participant& s, bool joined, const std::string& reason, std::vector<outgoing_text> undelivered) {
   std::vector<int> streams{s.peer_id()};
   bool was_in_room = false;
@@ -220,7 +231,12 @@ void room::on_closed(participant& s, bool joined, const std::string& reason, std
     });
     std::erase_if(sessions_, [&](auto& m) {
       auto p = m.peer.lock();
-      was_in_room = was_in_room || p.get() == &s;
+      if (p.get() == &s) {
+        was_in_room = true;
+        // What was said after the link began to end is newer than all it had.
+        undelivered.insert(undelivered.end(), std::make_move_iterator(m.late.begin()),
+                           std::make_move_iterator(m.late.end()));
+      }
       return !p || p.get() == &s;
     });
     if (const auto r = replaced_.find(&s); r != replaced_.end()) {

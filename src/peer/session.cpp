@@ -48,6 +48,10 @@ awaitable<void> session::run() {
   link_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   link_.socket().close(ignored);
   if (close_reason_.empty()) close_reason_ = "closed";
+  // No text may be posted to us once we have taken what was undelivered: the
+  // room stops sending to us, then the texts it posted before are let in.
+  events_.on_leaving(*this);
+  co_await net::post(executor_, net::use_awaitable);
   events_.on_closed(*this, joined_, close_reason_, outbox_.take_undelivered());
 }
 

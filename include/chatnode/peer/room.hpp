@@ -72,6 +72,7 @@ class room final : public session_events {
   void on_joined(const std::shared_ptr<participant>& p) override;
   bool on_text(participant& p, protocol::text_message m) override;
   void on_video(participant& p, video::received_frame f) override;
+  void on_leaving(participant& p) override;
   void on_closed(participant& p, bool joined, const std::string& reason,
                  std::vector<outgoing_text> undelivered) override;
 
@@ -79,6 +80,8 @@ class room final : public session_events {
   struct member {
     std::weak_ptr<participant> peer;
     std::string resume_key;  ///< empty when the peer's protocol cannot resume
+    bool leaving = false;    ///< its link is ending: text for it goes to `late`, not to it
+    std::vector<outgoing_text> late;
   };
 
   /// A text with the next sequence number, encoded once for every peer.

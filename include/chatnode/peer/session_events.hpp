@@ -22,6 +22,9 @@ class session_events {
   /// False when the text was already delivered over an earlier link from the same peer.
   virtual bool on_text(participant& p, protocol::text_message m) = 0;
   virtual void on_video(participant& p, video::received_frame f) = 0;
+  /// The connection is ending: text said from now on is kept for the peer
+  /// instead of being sent to this participant (see on_closed's `undelivered`).
+  virtual void on_leaving(participant& p) = 0;
   /// The connection is gone; `joined` tells whether on_joined was called.
   /// `undelivered` is the text the peer never acknowledged, oldest first.
   virtual void on_closed(participant& p, bool joined, const std::string& reason,
