@@ -56,7 +56,8 @@ awaitable<void> mjpeg_stream<Stream>::run() {
   if (!state_->clients.add(this->shared_from_this())) co_return;
   registration reg(state_->clients, this);
 
-  if (!stopping_) co_await (read_loop() || write_loop() || watchdog_.run());
+  if (!stopping_)
+    co_await (read_loop() || write_loop() || watchdog_.run_then([this] { beast::get_lowest_layer(stream_).close(); }));
   error_code ignored;
   beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
   beast::get_lowest_layer(stream_).close();

@@ -56,7 +56,7 @@ awaitable<void> ws_session<Stream>::run(request req) {
   if (!outbox_.push_event(std::make_shared<const std::string>(state_->app.state_json())))
     request_close(websocket::close_code::internal_error, "state too large");
 
-  co_await (read_loop() || write_loop() || watchdog_.run());
+  co_await (read_loop() || write_loop() || watchdog_.run_then([this] { beast::get_lowest_layer(ws_).close(); }));
   beast::get_lowest_layer(ws_).close();
 }
 

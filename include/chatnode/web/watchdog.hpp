@@ -38,6 +38,15 @@ class watchdog {
 
   /// Completes when the deadline has passed, or when cancelled.
   awaitable<void> run();
+  /// As run(), then `close()` (the connection's socket). Closing ends every
+  /// operation on it at once, whether or not a composed operation honours the
+  /// cancellation that `||` sends it, so a peer that reads nothing cannot keep
+  /// the race waiting on its write.
+  template <class Close>
+  awaitable<void> run_then(Close close) {
+    co_await run();
+    close();
+  }
 
  private:
   net::steady_timer timer_;
