@@ -22,7 +22,9 @@ std::string as_string(const protocol::bytes& b) { return {b.begin(), b.end()}; }
 
 std::string greeting(const std::string& name) {
   protocol::hello h;
-  h.node_id = 42;
+  // A node id of its own per name: one id is one node, and a second connection
+  // with it would replace the first (a reconnecting peer).
+  h.node_id = std::hash<std::string>{}(name);
   h.name = name;
   h.capabilities = protocol::cap_text;
   return as_string(protocol::encode_greeting(h));
