@@ -23,6 +23,7 @@ class connection_rate_limit {
   /// Whether a connection from `from` may go on now; takes a token when it may.
   bool admit(const net::ip::address& from, clock::time_point now);
   std::size_t tracked() const { return buckets_.size(); }
+  double per_second() const { return rate_; }
 
  private:
   struct bucket {
