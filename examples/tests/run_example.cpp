@@ -8,7 +8,7 @@ namespace examples_test {
 
 example_run run_example(const std::string& program, const std::vector<std::string>& args) {
   using test_support::child_process;
-  std::vector<std::string> argv{std::string(EXAMPLES_BIN_DIR) + "/" + program};
+  std::vector<std::string> argv{test_support::examples_dir() + "/" + program};
   argv.insert(argv.end(), args.begin(), args.end());
 
   child_process p(argv);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stream_checks.hpp"
+#include "support/paths.hpp"
 
 namespace {
 
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 std::vector<fs::path> inputs(const char* target) {
   std::vector<fs::path> files;
   for (const char* kind : {"corpus", "regressions"}) {
-    const fs::path dir = fs::path(CHATNODE_FUZZ_DIR) / kind / target;
+    const fs::path dir = fs::path(test_support::source_dir()) / "tests/fuzz" / kind / target;
     if (!fs::is_directory(dir)) continue;
     for (const auto& e : fs::directory_iterator(dir))
       if (e.is_regular_file()) files.push_back(e.path());

@@ -25,7 +25,7 @@ constexpr int frames_wanted = 10;
 
 /// The Python teaching video peer, run with Debian's python3 (which has python3-opencv).
 std::unique_ptr<child_process> start_lecture_peer(std::vector<std::string> args) {
-  std::vector<std::string> argv{"/usr/bin/python3", CHATNODE_LEGACY_DIR "/lecture_peer.py", "--frames",
+  std::vector<std::string> argv{"/usr/bin/python3", test_support::source_dir() + "/tests/legacy/lecture_peer.py", "--frames",
                                 std::to_string(frames_sent), "--receive", std::to_string(frames_wanted)};
   argv.insert(argv.end(), args.begin(), args.end());
   return std::make_unique<child_process>(argv);

@@ -192,11 +192,6 @@ std::string child_process::transcript(stream s) const {
   return all;
 }
 
-std::string chat_node_binary() {
-  if (const char* p = std::getenv("CHAT_NODE_BIN"); p && *p) return p;
-  return CHAT_NODE_BIN;
-}
-
 listening_node start_listener(const std::string& name, std::vector<std::string> extra,
                               std::vector<std::string> env) {
   std::vector<std::string> argv{chat_node_binary(), "--listen", "127.0.0.1:0", "--name", name};

@@ -12,6 +12,8 @@
 
 #include <sys/types.h>
 
+#include "support/paths.hpp"
+
 namespace test_support {
 
 using namespace std::chrono_literals;
@@ -81,7 +83,5 @@ listening_node start_listener(const std::string& name, std::vector<std::string> 
 /// Starts `chat_node --connect 127.0.0.1:PORT --name NAME extra...`.
 std::unique_ptr<child_process> start_connector(unsigned short port, const std::string& name,
                                                std::vector<std::string> extra = {}, std::vector<std::string> env = {});
-/// Path of the chat_node binary under test.
-std::string chat_node_binary();
 
 }  // namespace test_support

@@ -6,10 +6,11 @@
 #include <iterator>
 
 #include "chatnode/web/assets.hpp"
+#include "support/paths.hpp"
 
 TEST_CASE("every file under web/ is embedded unchanged, with its content type", "[assets]") {
   int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(CHATNODE_WEB_DIR)) {
+  for (const auto& entry : std::filesystem::directory_iterator(test_support::source_dir() + "/web")) {
     const auto name = entry.path().filename().string();
     if (!entry.is_regular_file() || name.starts_with(".")) continue;
     std::ifstream in(entry.path(), std::ios::binary);

@@ -1,3 +1,8 @@
+// The members of the http_session template, included by http_session_plain.cpp and
+// http_session_tls.cpp, which instantiate it for one stream each: the two
+// heaviest halves of the web layer then compile side by side.
+#pragma once
+
 #include "chatnode/web/http_session.hpp"
 
 #include <charconv>
@@ -135,8 +140,5 @@ http::response<http::string_body> http_session<Stream>::respond(const request& r
   }
   return res;
 }
-
-template class http_session<plain_stream>;
-template class http_session<tls_stream>;
 
 }  // namespace chatnode::web

@@ -1,3 +1,8 @@
+// The members of the mjpeg_stream template, included by mjpeg_stream_plain.cpp and
+// mjpeg_stream_tls.cpp, which instantiate it for one stream each: the two
+// heaviest halves of the web layer then compile side by side.
+#pragma once
+
 #include "chatnode/web/mjpeg_stream.hpp"
 
 #include <array>
@@ -118,8 +123,5 @@ awaitable<void> mjpeg_stream<Stream>::write_loop() {
     if (!written) co_return;
   }
 }
-
-template class mjpeg_stream<plain_stream>;
-template class mjpeg_stream<tls_stream>;
 
 }  // namespace chatnode::web

@@ -1,3 +1,8 @@
+// The members of the ws_session template, included by ws_session_plain.cpp and
+// ws_session_tls.cpp, which instantiate it for one stream each: the two
+// heaviest halves of the web layer then compile side by side.
+#pragma once
+
 #include "chatnode/web/ws_session.hpp"
 
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -196,8 +201,5 @@ void ws_session<Stream>::reply_error(std::string_view text) {
     return request_close(websocket::close_code::policy_error, "too slow: events not read");
   wake_writer();
 }
-
-template class ws_session<plain_stream>;
-template class ws_session<tls_stream>;
 
 }  // namespace chatnode::web
