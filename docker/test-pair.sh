@@ -10,6 +10,9 @@
 #
 #   --binary PATH          chat_node for the namespace pair (default: build/release/chat_node)
 #   --docker-timeout SEC   give the Docker pair up after SEC seconds, and say so (default: 900)
+#   --docker-prebuilt      the Docker image from --binary instead of compiling it again in
+#                          the image: docker/Dockerfile's runtime stage, unchanged, on a stage
+#                          that holds that binary (for a binary built on this Debian bookworm)
 #
 # Namespace pair: the nodes run in two network namespaces joined by a veth pair
 # (10.203.0.1/30 and .2/30), as compose's network joins the containers; each
@@ -31,12 +34,14 @@ source tools/stage.sh
 mode=both
 binary=build/release/chat_node
 docker_timeout=900
+prebuilt=no
 while [ $# -gt 0 ]; do
   case "$1" in
     --netns-only) mode=netns; shift ;;
     --docker-only) mode=docker; shift ;;
     --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
     --docker-timeout) docker_timeout="${2:?--docker-timeout needs seconds}"; shift 2 ;;
+    --docker-prebuilt) prebuilt=yes; shift ;;
     -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "test-pair: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -287,6 +292,25 @@ build() {
   return "$rc"
 }
 
+# The runtime stage of docker/Dockerfile (from its last FROM), unchanged, on a
+# stage whose /out holds --binary, stripped, and the packages it needs, found
+# by the same script the Dockerfile's build stage runs.
+prebuilt_image() {
+  [ -x "$binary" ] || { log "no $binary"; return 1; }
+  local ctx="$tmp/context"
+  mkdir -p "$ctx/out" "$ctx/docker"
+  install -s "$binary" "$ctx/out/chat_node"
+  docker/runtime-packages.sh "$ctx/out/chat_node" >"$ctx/out/runtime-packages"
+  cp docker/healthcheck.sh "$ctx/docker/"
+  {
+    sed -n '/^ARG BASE_IMAGE=/p' docker/Dockerfile
+    echo 'FROM ${BASE_IMAGE} AS build'
+    echo 'COPY out /out'
+    awk '/^FROM / { n = NR } { line[NR] = $0 } END { for (i = n; i <= NR; i++) print line[i] }' docker/Dockerfile
+  } >"$ctx/Dockerfile"
+  (cd "$ctx" && build "$tmp/runtime-image.log" -f Dockerfile -t "$image")
+}
+
 free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -324,10 +348,15 @@ docker_pair() {
     stage "Docker pair: base image $base_image (debootstrap, import)" make_base_image
   fi
 
-  defer "docker rmi $build_image >/dev/null 2>&1"
-  stage "Docker pair: build stage" build "$tmp/build-stage.log" -f docker/Dockerfile --target build -t "$build_image"
-  defer "docker rmi $image >/dev/null 2>&1"
-  stage "Docker pair: runtime image" build "$tmp/runtime-image.log" -f docker/Dockerfile -t "$image"
+  if [ "$prebuilt" = yes ]; then
+    defer "docker rmi $image >/dev/null 2>&1"
+    stage "Docker pair: runtime image from $binary" prebuilt_image
+  else
+    defer "docker rmi $build_image >/dev/null 2>&1"
+    stage "Docker pair: build stage" build "$tmp/build-stage.log" -f docker/Dockerfile --target build -t "$build_image"
+    defer "docker rmi $image >/dev/null 2>&1"
+    stage "Docker pair: runtime image" build "$tmp/runtime-image.log" -f docker/Dockerfile -t "$image"
+  fi
   docker image ls "$image" --format "image {{.Repository}}:{{.Tag}}: {{.Size}}"
 
   local token_a token_b
@@ -405,7 +434,9 @@ case "$mode" in
     # The Docker pair in a child bounded by timeout(1); the child cleans up
     # after itself when it is stopped.
     rc=0
-    timeout --kill-after=90 "$docker_timeout" "$self" --docker-only || rc=$?
+    docker_args=(--docker-only --binary "$binary")
+    [ "$prebuilt" = no ] || docker_args+=(--docker-prebuilt)
+    timeout --kill-after=90 "$docker_timeout" "$self" "${docker_args[@]}" || rc=$?
     case "$rc" in
       0) log "Docker pair: passed" ;;
       3) log "Docker pair: SKIPPED, no Docker engine could be started here (the namespace pair ran)" ;;
