@@ -1,8 +1,16 @@
 #include "chatnode/peer/outbox.hpp"
 
+#include "chatnode/clock.hpp"
+
 namespace chatnode::peer {
 
 void outbox::push_control(protocol::bytes frame) { control_.push_back(std::move(frame)); }
+
+void outbox::set_pong(std::uint64_t t1_us, std::uint64_t t2_us) {
+  pong_pending_ = true;
+  pong_t1_ = t1_us;
+  pong_t2_ = t2_us;
+}
 
 void outbox::set_ack(std::uint64_t seq) {
   ack_pending_ = true;
@@ -29,7 +37,7 @@ void outbox::drop_pending_video() {
 }
 
 bool outbox::has_pending() const {
-  return !control_.empty() || ack_pending_ || !text_queue_.empty() || current_video_ || pending_video_;
+  return !control_.empty() || pong_pending_ || ack_pending_ || !text_queue_.empty() || current_video_ || pending_video_;
 }
 
 void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
@@ -39,13 +47,21 @@ void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
     control_.pop_front();
     out.emplace_back(boost::asio::buffer(inflight_control_.back()));
   }
+  if (pong_pending_ && out.size() < max_buffers_per_write) {
+    inflight_pong_ = protocol::encode(protocol::pong{pong_t1_, pong_t2_, wall_us()});
+    pong_pending_ = false;
+    out.emplace_back(boost::asio::buffer(inflight_pong_));
+  }
   if (ack_pending_ && out.size() < max_buffers_per_write) {
     inflight_ack_ = protocol::encode(protocol::ack{ack_seq_});
     ack_pending_ = false;
     out.emplace_back(boost::asio::buffer(inflight_ack_));
   }
+  std::size_t text_bytes = 0;
   while (!text_queue_.empty() && out.size() < max_buffers_per_write) {
     auto& t = text_queue_.front();
+    if (text_bytes > 0 && text_bytes + t.frame->size() > max_text_bytes_per_write) break;
+    text_bytes += t.frame->size();
     inflight_text_.push_back(t.frame);
     out.emplace_back(boost::asio::buffer(*t.frame));
     unacked_.push_back(std::move(t));
@@ -68,6 +84,7 @@ void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
 void outbox::written() {
   inflight_control_.clear();
   inflight_ack_.clear();
+  inflight_pong_.clear();
   inflight_text_.clear();
   if (inflight_chunk_) {
     inflight_chunk_ = false;

@@ -89,10 +89,14 @@ void session::stop(protocol::bye_reason reason, std::string text, bool flush) {
 
 void session::abandon(std::string reason) {
   net::post(executor_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
-    self->note_close(std::move(reason));
-    error_code ignored;
-    self->link_.socket().close(ignored);  // every pending operation ends, and with them run()
+    self->close_link(std::move(reason));
   });
+}
+
+void session::close_link(std::string reason) {
+  note_close(std::move(reason));
+  error_code ignored;
+  link_.socket().close(ignored);  // every pending operation ends, and with them run()
 }
 
 std::string session::resume_key() const {
@@ -238,8 +242,7 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
     case frame_type::ping: {
       auto p = protocol::decode_ping(payload);
       if (!p) return protocol_failure(p.error(), "ping"), false;
-      const auto now = wall_us();
-      outbox_.push_control(protocol::encode(protocol::pong{p->t1_us, now, now}));
+      outbox_.set_pong(p->t1_us, wall_us());
       wake_writer();
       return true;
     }
@@ -271,7 +274,18 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
 }
 
 void session::on_pong(const protocol::pong& p) {
-  const auto t4 = static_cast<std::int64_t>(wall_us());
+  // Only the answer to one of our recent pings counts, once, and only with the
+  // peer's times within a day of ours and in order: the peer chooses t2 and t3,
+  // and must not be able to set the round trip or the clock offset to anything
+  // (or make the arithmetic below overflow).
+  constexpr std::uint64_t day_us = 86'400'000'000ull;
+  const auto t4u = wall_us();
+  const auto near = [&](std::uint64_t t) { return (t >= p.t1_us ? t - p.t1_us : p.t1_us - t) <= day_us; };
+  const auto sent = std::find(pings_unanswered_.begin(), pings_unanswered_.end(), p.t1_us);
+  if (p.t1_us == 0 || sent == pings_unanswered_.end()) return;
+  *sent = 0;
+  if (t4u < p.t1_us || !near(t4u) || !near(p.t2_us) || !near(p.t3_us) || p.t3_us < p.t2_us) return;
+  const auto t4 = static_cast<std::int64_t>(t4u);
   const auto t1 = static_cast<std::int64_t>(p.t1_us), t2 = static_cast<std::int64_t>(p.t2_us),
              t3 = static_cast<std::int64_t>(p.t3_us);
   const auto rtt = std::max<std::int64_t>(0, (t4 - t1) - (t3 - t2));
@@ -296,7 +310,9 @@ awaitable<void> session::write_loop() {
       if (stop) co_return;
       continue;
     }
+    write_deadline_ = clock::now() + cfg_.write_timeout;
     const auto ec = co_await write_batch(link_, outbox_, buffers, *stats_);
+    write_deadline_ = clock::time_point::max();
     if (ec) {
       const bool stop = co_await cancelled();
       if (!stop) note_close(ec.message());
@@ -305,7 +321,9 @@ awaitable<void> session::write_loop() {
   }
 
   const auto bye = protocol::encode(bye_);
+  write_deadline_ = clock::now() + cfg_.write_timeout;
   auto [ec, n] = co_await link_.write(net::buffer(bye));
+  write_deadline_ = clock::time_point::max();
   if (ec) co_return;
   bye_exchanged_ = true;
   for_cause_ = bye_.reason != protocol::bye_reason::normal && bye_.reason != protocol::bye_reason::shutting_down;
@@ -328,19 +346,36 @@ awaitable<void> session::heartbeat_loop() {
       note_close("peer silent for " + std::to_string(cfg_.peer_timeout.count()) + " ms");
       co_return;
     }
+    // The stop watch: a peer that reads nothing (while its pings keep the
+    // silence timer happy) cannot hold a write, or a stop, open for longer.
+    if (now >= write_deadline_) {
+      close_link("a write did not finish within " + std::to_string(cfg_.write_timeout.count()) +
+                 " ms: the peer is not reading");
+      co_return;
+    }
+    if (stopping_ && now >= stop_deadline_ + cfg_.linger_timeout) {
+      close_link(close_reason_.empty() ? "stopped: the peer did not take our bye in time" : close_reason_);
+      co_return;
+    }
     if (stopping_ && !force_close_ && now >= stop_deadline_) {
       force_close_ = true;
       wake_writer();
     }
     if (joined_ && !stopping_ && now >= next_ping_) {
-      outbox_.push_control(protocol::encode(protocol::ping{wall_us()}));
+      const auto t1 = wall_us();
+      pings_unanswered_[pings_sent_++ % pings_unanswered_.size()] = t1;
+      outbox_.push_control(protocol::encode(protocol::ping{t1}));
       wake_writer();
       next_ping_ = now + cfg_.ping_interval;
     }
 
+    // A write's deadline is seen at the next wake at the latest: within a ping
+    // interval while joined (while stopping, the stop's own bound is nearer).
     auto next = joined_ ? last_rx_ + cfg_.peer_timeout : started_ + cfg_.handshake_timeout;
     if (joined_ && !stopping_) next = std::min(next, next_ping_);
     if (stopping_ && !force_close_) next = std::min(next, stop_deadline_);
+    if (stopping_) next = std::min(next, stop_deadline_ + cfg_.linger_timeout);
+    next = std::min(next, write_deadline_);
     heartbeat_.expires_at(next);
     co_await heartbeat_.async_wait(use_nothrow);
     const bool stop = co_await cancelled();

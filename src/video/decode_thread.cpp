@@ -60,9 +60,12 @@ void decode_thread::decode(int peer, job& j) {
     st.frames_undecodable.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  const auto offset = st.clock_offset_us.load(std::memory_order_relaxed);
-  const auto captured_here = static_cast<std::int64_t>(j.frame.header.capture_us) - offset;
-  st.latency_us.add(static_cast<std::int64_t>(wall_us()) - captured_here);
+  // The capture time is the peer's to choose, so the arithmetic is modular (no
+  // signed overflow whatever it says), and a latency outside a second early to
+  // an hour late tells nothing about the link: it is not counted.
+  const auto offset = static_cast<std::uint64_t>(st.clock_offset_us.load(std::memory_order_relaxed));
+  const auto latency = static_cast<std::int64_t>(wall_us() - (j.frame.header.capture_us - offset));
+  if (latency > -1'000'000 && latency < 3'600'000'000) st.latency_us.add(latency);
   st.frames_decoded.fetch_add(1, std::memory_order_relaxed);
   st.width = image_.cols;
   st.height = image_.rows;

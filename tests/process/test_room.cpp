@@ -24,14 +24,6 @@ using stream = child_process::stream;
 
 namespace {
 
-/// A field of /proc/PID/status in KiB ("VmRSS", "VmHWM"), 0 when absent.
-long memory_kib(pid_t pid, const std::string& field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.starts_with(field + ":")) return std::stol(line.substr(field.size() + 1));
-  return 0;
-}
-
 /// Saved frames per stream ("peerN-SEQ.jpg" files, grouped by N).
 std::map<int, std::vector<std::filesystem::path>> saved_streams(const std::filesystem::path& dir) {
   std::map<int, std::vector<std::filesystem::path>> out;

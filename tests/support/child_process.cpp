@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <regex>
 #include <stdexcept>
@@ -190,6 +191,13 @@ std::string child_process::transcript(stream s) const {
   std::string all;
   for (const auto& l : lines(s)) all += l + "\n";
   return all;
+}
+
+long memory_kib(pid_t pid, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with(field + ":")) return std::stol(line.substr(field.size() + 1));
+  return 0;
 }
 
 listening_node start_listener(const std::string& name, std::vector<std::string> extra,

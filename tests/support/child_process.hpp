@@ -71,6 +71,9 @@ class child_process {
   std::optional<int> exit_code_;
 };
 
+/// A field of /proc/PID/status in KiB ("VmRSS", "VmHWM"), 0 when absent.
+long memory_kib(pid_t pid, const std::string& field);
+
 /// A chat_node listening on 127.0.0.1:0, with the port it printed.
 struct listening_node {
   std::unique_ptr<child_process> process;

@@ -58,6 +58,10 @@ std::string describe(std::span<const std::uint8_t> frame) {
       const auto p = proto::decode_ping(payload);
       return p ? "ping " + std::to_string(p->t1_us) : "bad ping";
     }
+    case proto::frame_type::pong: {
+      const auto p = proto::decode_pong(payload);
+      return p ? "pong " + std::to_string(p->t1_us) : "bad pong";
+    }
     case proto::frame_type::bye: return "bye";
     case proto::frame_type::ack: {
       const auto a = proto::decode_ack(payload);
@@ -413,4 +417,47 @@ TEST_CASE("A lost link hands over every unacknowledged text, sent or not, oldest
   CHECK(seqs == std::vector<std::uint64_t>{2, 3, 4});
   CHECK(ob.all_acked());
   CHECK(ob.text_bytes() == 0);
+}
+
+TEST_CASE("However fast the peer pings, one pong waits: the answer to its newest ping", "[outbox]") {
+  outbox ob;
+  ob.push_control(proto::encode(proto::ping{7}));
+  for (std::uint64_t t1 = 1; t1 <= 100000; ++t1) ob.set_pong(t1, 5);
+  ob.set_ack(2);
+  CHECK(send_batch(ob) == batch{"ping 7", "pong 100000", "ack 2"});
+  CHECK_FALSE(ob.has_pending());
+  ob.set_pong(100001, 6);
+  CHECK(send_batch(ob) == batch{"pong 100001"});
+}
+
+TEST_CASE("A pong is stamped when it goes out, not when the ping came", "[outbox]") {
+  outbox ob;
+  ob.set_pong(10, 20);
+  std::vector<boost::asio::const_buffer> buffers;
+  ob.prepare(buffers);
+  const auto wire = copy_out(buffers);
+  const auto pong = proto::decode_pong(std::span<const std::uint8_t>(wire).subspan(proto::header_size));
+  REQUIRE(pong.has_value());
+  CHECK(pong->t1_us == 10);
+  CHECK(pong->t2_us == 20);
+  CHECK(pong->t3_us >= 20);  // the wall clock now, long after the made-up t2
+  ob.written();
+}
+
+TEST_CASE("One write carries at most max_text_bytes_per_write of text, in order, none lost", "[outbox]") {
+  outbox ob;
+  const std::string body(60000, 'x');
+  const auto size = text_frame_size(body);
+  const std::size_t per_write = outbox::max_text_bytes_per_write / size;
+  REQUIRE(per_write >= 1);
+  const std::size_t count = 3 * per_write + 1;
+  for (std::uint64_t seq = 1; seq <= count; ++seq) REQUIRE(ob.push_text(make_text(seq, body)));
+  std::uint64_t next = 1;
+  for (int turn = 0; turn < 10 && ob.has_pending(); ++turn) {
+    const auto b = send_batch(ob);
+    CHECK(b.size() <= per_write);
+    CHECK(b.size() * size <= outbox::max_text_bytes_per_write);
+    for (const auto& label : b) CHECK(label == "text " + std::to_string(next++));
+  }
+  CHECK(next == count + 1);
 }

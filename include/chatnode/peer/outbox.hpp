@@ -1,11 +1,14 @@
 // What one session still has to send, in the order it goes out. Pure state, no
 // I/O: the session's write loop asks for the next batch and reports completion.
 //
-// Two lanes, both bounded: text is a FIFO bounded in bytes and never dropped
-// (overflowing it means the peer is a slow consumer); video is one slot where a
-// newer frame replaces an unsent older one. A batch carries control frames,
-// then every queued text, then at most one video chunk, so text never waits
-// behind more than one chunk.
+// Every lane is bounded, and none grows with what the peer sends: control frames
+// are our own (the greeting, one ping per interval, bye); the answer to the
+// peer's ping and our acknowledgement are one slot each, newest wins; text is a
+// FIFO bounded in bytes and never dropped (overflowing it means the peer is a
+// slow consumer); video is one slot where a newer frame replaces an unsent
+// older one. A batch carries control frames, the pong, the ack, then queued
+// text up to max_text_bytes_per_write, then at most one video chunk, so text
+// never waits behind more than one chunk.
 #pragma once
 
 #include <cstdint>
@@ -27,11 +30,18 @@ class outbox {
   static constexpr std::size_t default_text_budget = 8u << 20;
   /// Caps the gather list of one write (well under IOV_MAX).
   static constexpr std::size_t max_buffers_per_write = 256;
+  /// Text bytes one write carries at most (the longest text the protocol allows is far below it), so
+  /// that a write takes a bounded time and its deadline can be short.
+  static constexpr std::size_t max_text_bytes_per_write = 256 * 1024;
 
   explicit outbox(std::size_t text_budget = default_text_budget) : text_budget_(text_budget) {}
 
-  /// Hello, ping, pong, bye: sent before anything else, in order.
+  /// Our own control frames (greeting, ping): sent before anything else, in order.
   void push_control(protocol::bytes frame);
+  /// The answer to the peer's ping `t1_us`, received at `t2_us`; only the newest
+  /// is sent, stamped as it goes out (a peer pinging faster than we write
+  /// cannot make the queue grow).
+  void set_pong(std::uint64_t t1_us, std::uint64_t t2_us);
   /// Acknowledgement of the peer's text; only the newest value is sent.
   void set_ack(std::uint64_t seq);
   /// False when the text budget would be exceeded; nothing is queued then.
@@ -67,6 +77,8 @@ class outbox {
   std::deque<protocol::bytes> control_;
   bool ack_pending_ = false;
   std::uint64_t ack_seq_ = 0;
+  bool pong_pending_ = false;
+  std::uint64_t pong_t1_ = 0, pong_t2_ = 0;
   std::deque<outgoing_text> text_queue_;
   std::deque<outgoing_text> unacked_;
   std::size_t text_bytes_ = 0;
@@ -79,6 +91,7 @@ class outbox {
   // What the batch from prepare() refers to, kept alive until written().
   std::vector<protocol::bytes> inflight_control_;
   protocol::bytes inflight_ack_;
+  protocol::bytes inflight_pong_;
   std::vector<std::shared_ptr<const protocol::bytes>> inflight_text_;
   bool inflight_chunk_ = false;
 };

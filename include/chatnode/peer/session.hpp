@@ -4,6 +4,7 @@
 // through the public member functions, which post to that strand.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -29,6 +30,10 @@ struct session_config {
   std::chrono::milliseconds peer_timeout{10000};   ///< silence after which the peer is gone
   std::chrono::milliseconds flush_timeout{3000};   ///< how long a graceful stop waits for acks
   std::chrono::milliseconds linger_timeout{2000};  ///< after bye, how long to wait for the peer's close
+  /// A write not done by then ends the link: the peer has stopped reading. One
+  /// write carries at most outbox::max_text_bytes_per_write of text and one
+  /// video chunk, under 300 KiB: 20 s is a link slower than about 120 kbit/s.
+  std::chrono::milliseconds write_timeout{20000};
   std::size_t text_budget = outbox::default_text_budget;
   /// Names the peer across connections (a --connect node's target address);
   /// empty: the peer's node id does.
@@ -71,6 +76,8 @@ class session final : public participant, public std::enable_shared_from_this<se
   void on_pong(const protocol::pong& p);
   void do_stop(protocol::bye_reason reason, std::string text, bool flush);
   void note_close(std::string reason);
+  /// Closes the socket, which ends every pending operation, a stuck write too.
+  void close_link(std::string reason);
   void wake_writer() { wake_.cancel(); }
 
   link link_;
@@ -91,6 +98,11 @@ class session final : public participant, public std::enable_shared_from_this<se
   clock::time_point started_ = clock::now();
   clock::time_point last_rx_ = clock::now();
   clock::time_point next_ping_ = clock::now();
+  clock::time_point write_deadline_ = clock::time_point::max();  ///< of the write in flight
+  /// Our last pings' times, 0 once answered: a pong may answer any of them (a
+  /// round trip may be longer than the ping interval), and only once.
+  std::array<std::uint64_t, 4> pings_unanswered_{};
+  std::uint64_t pings_sent_ = 0;
 
   bool stopping_ = false;
   bool force_close_ = false;  ///< stop without waiting for acks (error, or flush deadline passed)
