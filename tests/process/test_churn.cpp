@@ -17,8 +17,6 @@ namespace protocol = chatnode::protocol;
 
 namespace {
 
-std::string as_string(const protocol::bytes& b) { return {b.begin(), b.end()}; }
-
 /// Open file descriptors of a process.
 std::size_t open_descriptors(pid_t pid) {
   const auto dir = std::filesystem::path("/proc") / std::to_string(pid) / "fd";

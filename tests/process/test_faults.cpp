@@ -18,8 +18,6 @@ namespace protocol = chatnode::protocol;
 
 namespace {
 
-std::string as_string(const protocol::bytes& b) { return {b.begin(), b.end()}; }
-
 std::string greeting(const std::string& name) {
   protocol::hello h;
   // A node id of its own per name: one id is one node, and a second connection

@@ -21,8 +21,6 @@ namespace protocol = chatnode::protocol;
 
 namespace {
 
-std::string as_string(const protocol::bytes& b) { return {b.begin(), b.end()}; }
-
 /// A raw client that has said hello as `name` with `capabilities`, and is in alice's room.
 raw_client join(listening_node& alice, const std::string& name, std::uint32_t capabilities) {
   protocol::hello h;

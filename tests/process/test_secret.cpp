@@ -28,7 +28,6 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
-std::string as_string(const protocol::bytes& b) { return {b.begin(), b.end()}; }
 
 bool printed(const child_process& p, stream s, const std::string& needle) {
   const auto& lines = p.lines(s);

@@ -12,6 +12,8 @@
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/messages.hpp"
 
+#include "protocol/parser_fixture.hpp"
+
 namespace proto = chatnode::protocol;
 using proto::bytes;
 using proto::errc;
@@ -19,7 +21,7 @@ using proto::frame_type;
 
 namespace {
 
-const std::string name_utf8 = "Zo\xC3\xAB \xF0\x9F\x98\x80";  // "Zoë 😀"
+using parser_test::name_utf8;
 
 std::uint32_t load_be32(const std::uint8_t* p) {
   return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];

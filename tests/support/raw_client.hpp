@@ -4,11 +4,16 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace test_support {
+
+/// Encoded protocol bytes as the string raw_client sends.
+inline std::string as_string(const std::vector<std::uint8_t>& b) { return {b.begin(), b.end()}; }
 
 class raw_client {
  public:

@@ -19,6 +19,8 @@
 #include "chatnode/video/jpeg_codec.hpp"
 #include "chatnode/video/test_pattern.hpp"
 
+#include "video/fixed_time.hpp"
+
 namespace video = chatnode::video;
 using video::errc;
 
@@ -26,7 +28,7 @@ namespace {
 
 using bytes = std::vector<std::uint8_t>;
 
-const std::chrono::system_clock::time_point fixed_time{std::chrono::seconds(1'700'000'000)};
+using video_test::fixed_time;
 
 cv::Mat pattern_frame(int width, int height, std::uint64_t frame = 42) {
   cv::Mat out;

@@ -14,13 +14,15 @@
 #include "chatnode/protocol/messages.hpp"
 #include "chatnode/video/encoded_frame.hpp"
 
+#include "protocol/parser_fixture.hpp"
+
 namespace proto = chatnode::protocol;
 using proto::bytes;
 using proto::frame_type;
 
 namespace {
 
-const std::string name_utf8 = "Zo\xC3\xAB \xF0\x9F\x98\x80";  // "Zoë 😀"
+using parser_test::name_utf8;
 
 /// Every frame in `stream` (preamble, hello, then anything), copied out.
 std::vector<std::pair<std::uint8_t, bytes>> parse_all(const bytes& stream) {

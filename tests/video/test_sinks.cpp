@@ -28,6 +28,8 @@ extern "C" {
 #include "chatnode/video/display_window.hpp"
 #include "chatnode/video/frame_saver.hpp"
 
+#include "support/temp_dir.hpp"
+
 namespace fs = std::filesystem;
 using chatnode::video::avi_recorder;
 using chatnode::video::decoded_frame;
@@ -45,17 +47,6 @@ using bytes = std::vector<std::uint8_t>;
 constexpr double fps = 15;
 constexpr std::uint64_t epoch_us = 1'700'000'000'000'000;  // a plausible wall clock
 
-/// A directory of its own under the system temp dir, removed with everything in it.
-struct temp_dir {
-  static inline int made = 0;
-  fs::path path = fs::temp_directory_path() /
-                  ("chatnode-sinks-" + std::to_string(::getpid()) + "-" + std::to_string(++made));
-  temp_dir() { fs::create_directories(path); }
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 /// Sets (or with nullptr unsets) an environment variable until the end of the scope.
 class env_override {
@@ -162,7 +153,7 @@ std::set<std::string> names_in(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("avi_recorder stores each peer's JPEGs unchanged, one file per peer", "[sinks][avi]") {
-  temp_dir dir;
+  test_support::temp_dir dir;
   const fs::path out = dir.path / "out.avi";
   std::vector<std::string> errors;
   std::vector<decoded_frame> sent1, sent2;
@@ -208,7 +199,7 @@ TEST_CASE("avi_recorder stores each peer's JPEGs unchanged, one file per peer", 
 }
 
 TEST_CASE("avi_recorder places frames by capture time, so the file plays at capture speed", "[sinks][avi]") {
-  temp_dir dir;
+  test_support::temp_dir dir;
   const fs::path out = dir.path / "timed.avi";
   std::vector<std::string> errors;
   {
@@ -226,7 +217,7 @@ TEST_CASE("avi_recorder places frames by capture time, so the file plays at capt
 }
 
 TEST_CASE("avi_recorder finishes the files still open when it is destroyed", "[sinks][avi]") {
-  temp_dir dir;
+  test_support::temp_dir dir;
   const fs::path out = dir.path / "open.avi";
   {
     avi_recorder recorder(out.string(), fps);
@@ -236,7 +227,7 @@ TEST_CASE("avi_recorder finishes the files still open when it is destroyed", "[s
 }
 
 TEST_CASE("avi_recorder reports a file it cannot create and carries on without throwing", "[sinks][avi]") {
-  temp_dir dir;
+  test_support::temp_dir dir;
   const fs::path out = dir.path / "missing" / "out.avi";
   std::vector<std::string> errors;
   avi_recorder recorder(out.string(), fps, [&](std::string e) { errors.push_back(std::move(e)); });
@@ -259,7 +250,7 @@ TEST_CASE("avi_recorder reports a write error once and stops that peer's recordi
 }
 
 TEST_CASE("frame_saver writes each JPEG unchanged, named by peer number and sequence only", "[sinks][saver]") {
-  temp_dir dir;
+  test_support::temp_dir dir;
   const fs::path target = dir.path / "new" / "frames";
   std::vector<std::string> errors;
   frame_saver saver(target, [&](std::string e) { errors.push_back(std::move(e)); });
@@ -281,7 +272,7 @@ TEST_CASE("frame_saver writes each JPEG unchanged, named by peer number and sequ
 }
 
 TEST_CASE("frame_saver reports a failure once, not per frame", "[sinks][saver]") {
-  temp_dir dir;
+  test_support::temp_dir dir;
   const fs::path file = dir.path / "a-file";
   std::ofstream(file) << "not a directory";
   std::vector<std::string> errors;

@@ -18,35 +18,20 @@
 #include "chatnode/video/frame_source.hpp"
 #include "chatnode/video/test_pattern.hpp"
 
+#include "support/temp_dir.hpp"
+#include "video/fixed_time.hpp"
+
 namespace fs = std::filesystem;
 namespace video = chatnode::video;
 
 namespace {
 
-const std::chrono::system_clock::time_point fixed_time{std::chrono::seconds(1'700'000'000)};
+using video_test::fixed_time;
 
 bool identical(const cv::Mat& a, const cv::Mat& b) {
   return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
 }
 
-/// A fresh directory under the system's temporary one, removed with everything in it.
-class temp_dir {
- public:
-  temp_dir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("chatnode-test-sources-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
 
 constexpr int clip_frames = 12;
 const cv::Size clip_size(160, 120);
@@ -123,8 +108,8 @@ TEST_CASE("The test-pattern source delivers a new frame on every grab", "[video]
 }
 
 TEST_CASE("A video file delivers its frames and starts over at its end", "[video][sources]") {
-  temp_dir dir;
-  const auto path = dir / "clip.avi";
+  test_support::temp_dir dir;
+  const auto path = dir.path / "clip.avi";
   write_clip(path);
 
   std::string error;
@@ -151,21 +136,21 @@ TEST_CASE("A video file delivers its frames and starts over at its end", "[video
 }
 
 TEST_CASE("A missing or non-video file is refused with an error naming it", "[video][sources]") {
-  temp_dir dir;
+  test_support::temp_dir dir;
   std::string error;
 
-  const auto missing = dir / "missing.avi";
+  const auto missing = dir.path / "missing.avi";
   CHECK_FALSE(video::open_video_file(missing.string(), error));
   CHECK(error.find(missing.string()) != std::string::npos);
 
-  const auto text = dir / "not-a-video.avi";
+  const auto text = dir.path / "not-a-video.avi";
   std::ofstream(text) << "this is plain text, not a video\n";
   error.clear();
   CHECK_FALSE(video::open_video_file(text.string(), error));
   CHECK(error.find(text.string()) != std::string::npos);
 
   error.clear();
-  CHECK_FALSE(video::open_video_file((dir / "").string(), error));
+  CHECK_FALSE(video::open_video_file((dir.path / "").string(), error));
   CHECK_FALSE(error.empty());
 }
 

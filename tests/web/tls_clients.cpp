@@ -43,4 +43,6 @@ awaitable<websocket::response_type> wss_connect(tls_ws_stream& ws, std::uint16_t
   co_return res;
 }
 
+awaitable<ws_message> ws_read(tls_ws_stream& ws) { return detail::read_message(ws); }
+
 }  // namespace web_test

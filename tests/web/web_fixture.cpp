@@ -66,6 +66,8 @@ awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port
   co_return res;
 }
 
+awaitable<ws_message> ws_read(ws_stream& ws) { return detail::read_message(ws); }
+
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary) {
   ws.binary(binary);
   auto [ec, n] = co_await ws.async_write(net::buffer(data), use_nothrow);

@@ -145,9 +145,9 @@ awaitable<response> http_request(std::uint16_t port, http::verb method, std::str
 /// The WebSocket handshake on `ws`; returns the server's response (101 on success, else the refusal).
 awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host,
                                                std::string target, std::optional<std::string> origin);
-/// The next message on a WebSocket, plain or over TLS.
+namespace detail {
 template <class WebSocket>
-awaitable<ws_message> ws_read(WebSocket& ws) {
+awaitable<ws_message> read_message(WebSocket& ws) {
   beast::flat_buffer buffer;
   ws_message m;
   auto [ec, n] = co_await ws.async_read(buffer, use_nothrow);
@@ -156,10 +156,17 @@ awaitable<ws_message> ws_read(WebSocket& ws) {
   m.data = beast::buffers_to_string(buffer.data());
   co_return m;
 }
+}  // namespace detail
+
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary = false);
 
 /// Over HTTPS: a client that accepts any certificate and reports which it was shown.
 using tls_ws_stream = websocket::stream<web::tls_stream>;
+
+/// The next message on a WebSocket, plain or over TLS. Not templates, so that
+/// Beast's read operations compile once, here, not in every test file.
+awaitable<ws_message> ws_read(ws_stream& ws);
+awaitable<ws_message> ws_read(tls_ws_stream& ws);
 struct https_response {
   response res;
   std::string fingerprint;  ///< of the certificate the server presented
