@@ -181,8 +181,10 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   o.display = vm.count("display") > 0;
 
   if (!vm.count("name")) o.name = default_name();
-  if (o.name.empty() || o.name.size() > protocol::max_name_bytes || !protocol::is_valid_utf8(o.name))
-    throw usage_error("--name must be 1 to " + std::to_string(protocol::max_name_bytes) + " bytes of UTF-8");
+  if (o.name.empty() || o.name.size() > protocol::max_name_bytes || !protocol::is_valid_utf8(o.name) ||
+      protocol::has_control_characters(o.name))
+    throw usage_error("--name must be 1 to " + std::to_string(protocol::max_name_bytes) +
+                      " bytes of UTF-8 without control characters");
   o.capture.origin = o.name;
   return o;
 }

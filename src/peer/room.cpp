@@ -34,7 +34,7 @@ std::pair<protocol::text_message, outgoing_text> room::make_text_locked(const st
   m.origin = origin;
   m.body = std::move(body);
   outgoing_text t{m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m)),
-                  std::make_shared<const std::string>(m.origin + ": " + m.body + "\n")};
+                  std::make_shared<const std::string>(term::message_block(term::sanitize_line(m.origin) + ": ", m.body))};
   return {std::move(m), std::move(t)};
 }
 

@@ -31,6 +31,7 @@ class category final : public boost::system::error_category {
       case errc::not_authenticated: return "the peer did not authenticate";
       case errc::bad_auth_frame: return "malformed or out-of-order auth frame";
       case errc::wrong_secret: return "wrong secret";
+      case errc::bad_name: return "a name holds a control character";
     }
     return "unknown protocol error";
   }

@@ -1,6 +1,7 @@
 #include "chatnode/protocol/messages.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <boost/endian/conversion.hpp>
 
@@ -68,7 +69,12 @@ class reader {
   bool ok_ = true;
 };
 
-bool valid_name(const std::string& s) { return s.size() <= max_name_bytes && is_valid_utf8(s); }
+/// A name's error, if it has one: over the limit or not UTF-8, or a control character in it.
+std::optional<errc> name_error(const std::string& s) {
+  if (s.size() > max_name_bytes || !is_valid_utf8(s)) return errc::bad_utf8;
+  if (has_control_characters(s)) return errc::bad_name;
+  return std::nullopt;
+}
 
 std::string clip_name(const std::string& s) {
   // Names are validated at the command line; this only guards the one-byte length field.
@@ -154,7 +160,7 @@ boost::system::result<hello> decode_hello(std::span<const std::uint8_t> payload)
   h.capabilities = r.u32();
   h.name = r.str8();
   if (!r.done()) return errc::bad_length;
-  if (!valid_name(h.name)) return errc::bad_utf8;
+  if (const auto e = name_error(h.name)) return *e;
   return h;
 }
 
@@ -168,7 +174,8 @@ boost::system::result<text_message> decode_text(std::span<const std::uint8_t> pa
   if (!r.ok()) return errc::bad_length;
   if (body.size() > max_text_bytes) return errc::frame_too_large;
   m.body.assign(reinterpret_cast<const char*>(body.data()), body.size());
-  if (!valid_name(m.origin) || !is_valid_utf8(m.body)) return errc::bad_utf8;
+  if (const auto e = name_error(m.origin)) return *e;
+  if (!is_valid_utf8(m.body)) return errc::bad_utf8;
   return m;
 }
 
@@ -184,7 +191,7 @@ boost::system::result<video_chunk> decode_video_chunk(std::span<const std::uint8
   c.header.origin = r.str8();
   c.data = r.rest();
   if (!r.ok()) return errc::bad_length;
-  if (!valid_name(c.header.origin)) return errc::bad_utf8;
+  if (const auto e = name_error(c.header.origin)) return *e;
   const auto& h = c.header;
   if (c.data.empty() || c.data.size() > video_chunk_bytes || h.total_bytes == 0 ||
       h.total_bytes > max_video_frame_bytes || h.offset > h.total_bytes ||

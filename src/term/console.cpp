@@ -19,46 +19,14 @@ std::string clock_prefix(std::chrono::system_clock::time_point when) {
 
 }  // namespace
 
-std::string sanitize_for_terminal(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\t' || c == '\n') {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      out.push_back('^');
-      out.push_back(static_cast<char>(c + 0x40));
-    } else if (c == 0x7F) {
-      out.append("^?");
-    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
-      // C1 control in UTF-8 (U+0080..U+009F), e.g. U+009B, a one-character CSI.
-      out.append("^[");
-      out.push_back(static_cast<char>(static_cast<unsigned char>(s[i + 1]) - 0x40));
-      ++i;
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
-}
-
 void console::chat_line(std::string_view name, std::string_view text, std::chrono::system_clock::time_point when) {
-  std::string line = clock_prefix(when) + " " + sanitize_for_terminal(name) + ": ";
-  const std::string indent(line.size(), ' ');
-  const auto body = sanitize_for_terminal(text);
-  for (char c : body) {
-    line.push_back(c);
-    if (c == '\n') line.append(indent);
-  }
-  line.push_back('\n');
+  const auto block = message_block(clock_prefix(when) + " " + sanitize_line(name) + ": ", text);
   std::lock_guard lock(mutex_);
-  write_locked(out_, line);
+  write_locked(out_, block);
 }
 
 void console::event(std::string_view text) {
-  auto line = clock_prefix(std::chrono::system_clock::now()) + " * " + sanitize_for_terminal(text) + "\n";
+  auto line = clock_prefix(std::chrono::system_clock::now()) + " * " + sanitize_line(text) + "\n";
   std::lock_guard lock(mutex_);
   write_locked(out_, line);
 }
@@ -92,7 +60,7 @@ void console::set_status(std::string line) {
       out += "\x1b" "7" "\x1b[1;" + std::to_string(rows - 1) + "r" "\x1b" "8";
       region_rows_ = rows;
     }
-    out += "\x1b" "7" "\x1b[" + std::to_string(rows) + ";1H\x1b[2K" + sanitize_for_terminal(line) + "\x1b" "8";
+    out += "\x1b" "7" "\x1b[" + std::to_string(rows) + ";1H\x1b[2K" + sanitize_line(line) + "\x1b" "8";
   }
   std::fputs(out.c_str(), err_);
   std::fflush(err_);

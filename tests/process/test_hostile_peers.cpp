@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -123,4 +125,52 @@ TEST_CASE("a pong for a ping never sent, and frames stamped at the ends of time,
   CHECK(row[2] == "-");   // mallory never answered one of alice's pings
   CHECK(row[12] == "-");  // neither frame's age is one a link can have
   CHECK_FALSE(alice.process->wait_exit(0ms).has_value());
+}
+
+TEST_CASE("a name holding a control character is refused with its reason, and the room carries on",
+          "[process][hostile]") {
+  auto alice = start_listener("alice", {"--no-video"});
+  auto bob = start_connector(alice.port, "bob", {"--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+  // A newline would forge a line on alice's terminal, or a line of known_peers
+  // on a --tls node; ESC and the C1 CSI (U+009B) would drive the terminal.
+  const std::vector<std::string> names{"x\ny", "m\n[12:00:00] admin", "tab\there", "\x1b[2Jclear", "csi\xc2\x9b" "2J"};
+  for (const auto& name : names) {
+    protocol::hello h;
+    h.node_id = std::hash<std::string>{}(name);
+    h.name = name;
+    h.capabilities = protocol::cap_text;
+    raw_client mallory(alice.port);
+    mallory.send(as_string(protocol::encode_greeting(h)));
+    CHECK(mallory.read_until_closed(default_wait).closed);
+  }
+  CHECK(alice.process->wait_for_count(stream::err, [](const std::string& l) {
+    return l.find("a name holds a control character") != std::string::npos;
+  }, names.size()) == names.size());
+  bob->write_stdin("still here\n");
+  CHECK(alice.process->wait_for(stream::out, "] bob: still here"));
+  for (const auto& l : alice.process->lines(stream::out)) CHECK(l.rfind("[12:00:00] admin", 0) != 0);
+}
+
+TEST_CASE("a raw-text peer gets each message as one block: no control character, no line of its own",
+          "[process][hostile]") {
+  auto alice = start_listener("alice", {"--no-video"});
+  raw_client reader(alice.port);
+  reader.send("hello from nc\n");  // what makes the node take it for a raw-text peer
+  REQUIRE(alice.process->wait_for(stream::out, "hello from nc"));
+  auto mallory = join(alice, "mallory", protocol::cap_text);
+  protocol::text_message m;
+  m.seq = 1;
+  m.sent_us = 1'700'000'000'000'000;
+  m.origin = "mallory";
+  m.body = "\x1b]0;owned\x07hi\n[12:00:00] admin: approve the transfer";
+  mallory.send(as_string(protocol::encode(m)));
+
+  const auto got = reader.read_until("approve the transfer", default_wait);
+  REQUIRE(got.bytes.find("approve the transfer") != std::string::npos);
+  CHECK(got.bytes.find('\x1b') == std::string::npos);
+  CHECK(got.bytes.find('\x07') == std::string::npos);
+  CHECK(got.bytes.find("mallory: ^[]0;owned^Ghi\n         [12:00:00] admin: approve the transfer") !=
+        std::string::npos);
+  CHECK(got.bytes.find("\n[12:00:00] admin") == std::string::npos);
 }

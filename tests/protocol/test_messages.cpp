@@ -311,6 +311,27 @@ TEST_CASE("Invalid UTF-8 in a name, origin or text is rejected as bad_utf8", "[p
   }
 }
 
+TEST_CASE("A control character in a name or origin is rejected as bad_name; in a text it is kept",
+          "[protocol][messages]") {
+  const std::string bad[] = {"x\ny", "tab\there", "cr\r", "\x1b[2J", "del\x7f", "csi\xC2\x9B" "2J", "\xC2\x80"};
+  for (const auto& s : bad) {
+    INFO("bytes of length " << s.size());
+    proto::hello h;
+    h.name = s;
+    CHECK(error_of(proto::decode_hello(hello_payload(proto::encode_greeting(h)))) == errc::bad_name);
+    const auto origin_bad = proto::encode(proto::text_message{1, 2, s, "fine"});
+    CHECK(error_of(proto::decode_text(payload_of(origin_bad, frame_type::text))) == errc::bad_name);
+    CHECK(error_of(proto::decode_video_chunk(video_payload(10, 0, 10, s))) == errc::bad_name);
+    // A message may have several lines: the places it goes show them safely.
+    const auto body = proto::encode(proto::text_message{1, 2, "alice", "fine " + s});
+    CHECK(proto::decode_text(payload_of(body, frame_type::text)).has_value());
+  }
+  // Not controls: U+00A0 and U+00BF share the lead byte C2 with C1.
+  proto::hello h;
+  h.name = "nb\xC2\xA0sp \xC2\xBF " + name_utf8;
+  CHECK(proto::decode_hello(hello_payload(proto::encode_greeting(h))).has_value());
+}
+
 TEST_CASE("A hello name longer than max_name_bytes is rejected", "[protocol][messages]") {
   bytes p;
   append_be(p, proto::protocol_version, 2);

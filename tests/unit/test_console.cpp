@@ -1,4 +1,4 @@
-// term::console and sanitize_for_terminal: what reaches the terminal, and where.
+// term::console and terminal_text: what reaches the terminal, and where.
 #include <catch2/catch.hpp>
 
 #include <poll.h>
@@ -15,7 +15,9 @@
 #include "chatnode/term/console.hpp"
 
 using chatnode::term::console;
+using chatnode::term::message_block;
 using chatnode::term::sanitize_for_terminal;
+using chatnode::term::sanitize_line;
 
 namespace {
 
@@ -90,6 +92,17 @@ TEST_CASE("Tabs and newlines are kept", "[term][console]") {
   CHECK(sanitize_for_terminal("a\tb\nc") == "a\tb\nc");
 }
 
+TEST_CASE("On one line, tabs and newlines are in caret notation too", "[term][console]") {
+  CHECK(sanitize_line("a\tb\nc\x1b") == "a^Ib^Jc^[");
+  CHECK(sanitize_line("caf\xC3\xA9") == "caf\xC3\xA9");
+}
+
+TEST_CASE("A message block indents its later lines under its head, so none passes for a line of its own",
+          "[term][console]") {
+  CHECK(message_block("bob: ", "hi\n[12:00:00] admin: approve\x07") == "bob: hi\n     [12:00:00] admin: approve^G\n");
+  CHECK(message_block("bob: ", "") == "bob: \n");
+}
+
 TEST_CASE("Printable ASCII and ordinary UTF-8 pass through unchanged", "[term][console]") {
   const std::string ok = "plain ASCII ~!@# caf\xC3\xA9 \xE2\x82\xAC \xE4\xB8\x96\xE7\x95\x8C \xF0\x9F\x98\x80";
   CHECK(sanitize_for_terminal(ok) == ok);
@@ -130,6 +143,20 @@ TEST_CASE("Names and text are sanitised before they reach the terminal", "[term]
   const auto s = out.contents();
   CHECK(s == "[01:02:03] ev^[[2Jil: ^[]0;pwned^G ^[[1A\n");
   CHECK(s.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("A newline in a name cannot start a line of its own", "[term][console]") {
+  captured_file out, err;
+  console c(out.get(), err.get());
+  c.chat_line("m\n[12:00:00] admin", "approve the transfer", local_time(1, 2, 3));
+  CHECK(out.contents() == "[01:02:03] m^J[12:00:00] admin: approve the transfer\n");
+}
+
+TEST_CASE("An event stays on one line whatever its text holds", "[term][console]") {
+  captured_file out, err;
+  console c(out.get(), err.get());
+  c.event("bob left: bye\n[12:00:00] admin: approve");
+  CHECK(matches(out.contents(), R"(\[\d\d:\d\d:\d\d\] \* bob left: bye\^J\[12:00:00\] admin: approve\n)"));
 }
 
 TEST_CASE("An event line has a star after the time", "[term][console]") {

@@ -111,12 +111,14 @@ TEST_CASE("A name of up to max_name_bytes bytes of UTF-8 is accepted", "[options
   CHECK(e->name == emoji);
 }
 
-TEST_CASE("A name that is too long, empty or not UTF-8 is a usage error", "[options]") {
+TEST_CASE("A name that is too long, empty, not UTF-8 or holds a control character is a usage error", "[options]") {
   CHECK_THROWS_AS(parse({"--listen", "1", "--name", std::string(chatnode::protocol::max_name_bytes + 1, 'n')}),
                   usage_error);
   CHECK_THROWS_AS(parse({"--listen", "1", "--name", "bad\xFF"}), usage_error);
   CHECK_THROWS_AS(parse({"--listen", "1", "--name", "\xC3"}), usage_error);
   CHECK_THROWS_AS(parse({"--listen", "1", "--name", ""}), usage_error);
+  CHECK_THROWS_WITH(parse({"--listen", "1", "--name", "two\nlines"}), Catch::Matchers::Contains("control characters"));
+  CHECK_THROWS_AS(parse({"--listen", "1", "--name", "tab\there"}), usage_error);
 }
 
 TEST_CASE("The option --help prints the usage and returns nothing", "[options]") {

@@ -167,31 +167,23 @@ TEST_CASE("text from the page reaches the peer's terminal and every page, as tex
   CHECK(bob->wait_exit() == 0);
 }
 
-TEST_CASE("a peer name with terminal escapes and HTML is shown harmlessly on the terminal and the page",
-          "[web][node]") {
+TEST_CASE("a peer name with HTML reaches the page as data", "[web][node]") {
   auto alice = start_listener("alice", {"--no-video", "--web", "127.0.0.1:0"});
   const auto port = web_port(*alice.process);
   client_io io;
   ws_stream page(io.ctx);
   open_page(io, page, port);
 
-  // Retitles an xterm, rings the bell and clears the screen, if obeyed; an element with a script, if parsed.
-  const std::string name = "\x1b]0;pwned\x07\x1b[2J<img src=x onerror=alert(1)>";
+  // An element with a script, if parsed. (Names with control characters, such
+  // as terminal escapes, are refused at the hello: tests/process/test_hostile_peers.cpp.)
+  const std::string name = "<img src=x onerror=alert(1)> & \"q\"";
   auto bob = start_connector(alice.port, name, {"--no-video"});
   const auto join = read_event(io, page, of_type("join"));
   REQUIRE(join);
   // The page gets the name as data: a JSON string, which it renders with textContent.
   CHECK(join->at("name").as_string() == name);
-
   bob->write_stdin("hello from a strange name\n");
-  const std::string shown = "^[]0;pwned^G^[[2J<img src=x onerror=alert(1)>";
-  CHECK(alice.process->wait_for(stream::out, "* " + shown + " (127.0.0.1:"));
-  CHECK(alice.process->wait_for(stream::out, "] " + shown + ": hello from a strange name"));
-  for (const auto& l : alice.process->lines(stream::out)) {
-    CHECK(l.find('\x1b') == std::string::npos);
-    CHECK(l.find('\x07') == std::string::npos);
-  }
-  for (const auto& l : alice.process->lines(stream::err)) CHECK(l.find('\x1b') == std::string::npos);
+  CHECK(alice.process->wait_for(stream::out, "] " + name + ": hello from a strange name"));
 }
 
 TEST_CASE("the page's connect form connects the node to another", "[web][node]") {

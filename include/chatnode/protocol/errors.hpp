@@ -27,6 +27,7 @@ enum class errc {
   not_authenticated,    ///< we have a secret and the peer sent something else than the auth exchange
   bad_auth_frame,       ///< an auth frame of the wrong type, order or size
   wrong_secret,         ///< the peer's proof does not match our secret
+  bad_name,             ///< a name (hello, or a text's or frame's origin) holds a control character
 };
 
 const boost::system::error_category& error_category();

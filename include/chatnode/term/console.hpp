@@ -7,11 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace chatnode::term {
+#include "chatnode/term/terminal_text.hpp"
 
-/// Replaces control characters (C0, DEL, C1) with caret notation, so text from
-/// the network can never move the cursor, retitle the terminal or hide itself.
-std::string sanitize_for_terminal(std::string_view s);
+namespace chatnode::term {
 
 /// "1 message", "3 messages": a count for a sentence.
 std::string count_of(std::size_t n, std::string_view noun);
@@ -23,7 +21,7 @@ class console {
   /// "[HH:MM:SS] name: text"; later lines of a multi-line message are indented.
   void chat_line(std::string_view name, std::string_view text,
                  std::chrono::system_clock::time_point when = std::chrono::system_clock::now());
-  /// "[HH:MM:SS] * text": joins, leaves, notices that belong to the conversation.
+  /// "[HH:MM:SS] * text", on one line: joins, leaves, notices that belong to the conversation.
   void event(std::string_view text);
   /// Lines as they are (sanitized) on stdout: tables, help.
   void print(std::string_view text);
