@@ -98,6 +98,7 @@ class bench_node {
     node_->quit();
     thread_.join();
     node_.reset();
+    console_.drain(std::chrono::seconds(10));  // its writer must be done with the files before they close
     std::fclose(out_);
     std::fclose(err_);
   }

@@ -48,9 +48,13 @@ host_port parse_connect_address(std::string_view text) {
   return hp;
 }
 
+net::ip::address unmapped(const net::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
+  return a;
+}
+
 std::string format_endpoint(const tcp::endpoint& ep) {
-  auto addr = ep.address();
-  if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = net::ip::make_address_v4(net::ip::v4_mapped, addr.to_v6());
+  const auto addr = unmapped(ep.address());
   if (addr.is_v6()) return "[" + addr.to_string() + "]:" + std::to_string(ep.port());
   return addr.to_string() + ":" + std::to_string(ep.port());
 }

@@ -68,7 +68,7 @@ node::node(options opts, term::console& console, node_hooks hooks)
       strand_(net::make_strand(ioc_)),
       tls_(opts_.tls ? std::make_unique<security::tls_setup>(opts_.config_dir.empty() ? security::default_config_dir()
                                                                                       : std::filesystem::path(opts_.config_dir),
-                                                             opts_.name, opts_.peer_fingerprints)
+                                                             opts_.name, opts_.peer_fingerprints, opts_.known_only)
                      : nullptr),
       source_(hooks_.source ? std::move(hooks_.source) : open_source(opts_, console_)),
       decoder_(opts_.source == options::video_source::none
@@ -93,7 +93,7 @@ node::node(options opts, term::console& console, node_hooks hooks)
 }
 
 void node::open_web() {
-  web::node_bridge::identity id{opts_.name, "", {}};
+  web::node_bridge::identity id{opts_.name, "", {}, opts_.source != options::video_source::none};
   if (listener_) {
     id.listening = format_endpoint(listener_->local_endpoint());
     id.addresses.push_back("chat on " + id.listening);

@@ -129,9 +129,8 @@ peer::session_config node::tls_session_config(const std::optional<outgoing>& out
 
 bool node::admit(const tcp::socket& socket) {
   error_code ec;
-  auto from = socket.remote_endpoint(ec).address();
+  const auto from = unmapped(socket.remote_endpoint(ec).address());
   if (ec) return false;  // already gone
-  if (from.is_v6() && from.to_v6().is_v4_mapped()) from = net::ip::make_address_v4(net::ip::v4_mapped, from.to_v6());
   // Programs on this machine are trusted, as on the web page: local tools and tests connect in bursts.
   if (from.is_loopback()) return true;
   const auto now = std::chrono::steady_clock::now();
@@ -141,7 +140,8 @@ bool node::admit(const tcp::socket& socket) {
     last_refusal_logged_ = now;
     console_.info("refused a connection from " + from.to_string() + ": more than " +
                   std::to_string(static_cast<int>(rate_limit_.per_second())) +
-                  " new connections a second from one address (further refusals this second are not logged)");
+                  " new connections a second from one source, an IPv4 address or an IPv6 /64"
+                  " (further refusals this second are not logged)");
   }
   return false;
 }

@@ -53,6 +53,8 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       ("peer-fingerprint", po::value(&o.peer_fingerprints)->value_name("sha256:HEX"),
        "with --tls, accept only a peer presenting this fingerprint (repeatable); without it, a peer is trusted "
        "on first use and held to that fingerprint after")
+      ("known-only", "with --tls, admit only peers already in known_peers: no trust on first use (a stranger who "
+       "gives a known peer's name first would otherwise be pinned to it)")
       ("config-dir", po::value(&o.config_dir)->value_name("DIR"),
        "where the identity and known peers are kept (default: $XDG_CONFIG_HOME/chat_node or ~/.config/chat_node)")
       ("secret", po::value(&secret)->value_name("SECRET"),
@@ -127,6 +129,10 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   }
   o.tls = vm.count("tls") > 0;
   if (!o.tls && !o.peer_fingerprints.empty()) throw usage_error("--peer-fingerprint is for --tls");
+  o.known_only = vm.count("known-only") > 0;
+  if (!o.tls && o.known_only) throw usage_error("--known-only is for --tls");
+  if (o.known_only && !o.peer_fingerprints.empty())
+    throw usage_error("--known-only and --peer-fingerprint are two rules: give one");
   for (auto& fp : o.peer_fingerprints)
     if (!security::is_fingerprint(fp))
       throw usage_error("--peer-fingerprint must be sha256: and 64 hex digits, as a --tls node prints it, not '" + fp + "'");

@@ -22,6 +22,8 @@ host_port parse_connect_address(std::string_view text);
 
 /// "192.0.2.1:9999", "[2001:db8::1]:9999"; IPv4-mapped IPv6 addresses print as IPv4.
 std::string format_endpoint(const tcp::endpoint& ep);
+/// An IPv4-mapped IPv6 address (a dual-stack socket's view) as the IPv4 address it is.
+net::ip::address unmapped(const net::ip::address& a);
 /// The peer of a connected socket, or "unknown peer".
 std::string describe_remote(const tcp::socket& s);
 /// "host:port" with brackets around IPv6 literals.

@@ -49,6 +49,7 @@ struct options {
 
   bool tls = false;                            ///< the chat link over TLS 1.3, both sides with certificates
   std::vector<std::string> peer_fingerprints;  ///< --peer-fingerprint: only these peers (else trust on first use)
+  bool known_only = false;                     ///< --known-only: no trust on first use, only peers in known_peers
   std::string config_dir;                      ///< identity and known peers; empty: the default directory
 
   /// --secret or $CHAT_NODE_SECRET: admit only peers that prove they know it

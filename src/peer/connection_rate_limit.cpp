@@ -2,7 +2,17 @@
 
 #include <algorithm>
 
+#include "chatnode/endpoint.hpp"
+
 namespace chatnode::peer {
+
+net::ip::address source_key(const net::ip::address& a) {
+  const auto u = unmapped(a);
+  if (u.is_v4()) return u;
+  auto bytes = u.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return net::ip::address_v6(bytes);
+}
 
 double connection_rate_limit::refilled(const bucket& b, clock::time_point now) const {
   const std::chrono::duration<double> idle = now - b.last;
@@ -10,12 +20,11 @@ double connection_rate_limit::refilled(const bucket& b, clock::time_point now) c
 }
 
 bool connection_rate_limit::admit(const net::ip::address& from, clock::time_point now) {
-  if (buckets_.size() >= max_addresses && !buckets_.contains(from))
+  const auto key = source_key(from);
+  if (buckets_.size() >= max_addresses && !buckets_.contains(key))
     std::erase_if(buckets_, [&](const auto& e) { return refilled(e.second, now) >= burst_; });
-  // Still full of busy addresses: a flood from many sources; let the handshake deadline deal with it.
-  if (buckets_.size() >= max_addresses && !buckets_.contains(from)) return true;
-  auto [it, fresh] = buckets_.try_emplace(from, bucket{burst_, now});
-  auto& b = it->second;
+  const bool untracked = buckets_.size() >= max_addresses && !buckets_.contains(key);
+  auto& b = untracked ? untracked_ : buckets_.try_emplace(key, bucket{burst_, now}).first->second;
   b.tokens = refilled(b, now);
   b.last = now;
   if (b.tokens < 1) return false;

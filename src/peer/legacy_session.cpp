@@ -173,9 +173,11 @@ awaitable<void> legacy_session::read_loop() {
       const std::string_view text(static_cast<const char*>(data.data()), data.size());
       // The teaching text chat sends each message without a newline and reads
       // it back as one recv(): bytes that stop short of a newline, with nothing
-      // more waiting, are a whole message too.
+      // more waiting, are a whole message too; unless they stop inside a
+      // character, whose other bytes TCP has yet to deliver.
       error_code ignored;
-      const bool message_ends = text.back() != '\n' && socket_.available(ignored) == 0;
+      const bool message_ends = text.back() != '\n' && socket_.available(ignored) == 0 &&
+                                protocol::incomplete_utf8_tail(text) == 0;
       const bool go_on = take_text(text, message_ends);
       read_buffer_.consume(data.size());
       if (!go_on) co_return;

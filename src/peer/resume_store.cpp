@@ -5,11 +5,13 @@
 namespace chatnode::peer {
 
 std::vector<std::string> resume_store::park(const std::string& key, const std::string& name,
-                               std::vector<outgoing_text> undelivered) {
+                                            std::vector<outgoing_text> undelivered,
+                                            std::chrono::steady_clock::duration stayed) {
   auto [it, fresh] = peers_.try_emplace(key);
   auto& p = it->second;
   p.name = name;
   p.since = ++parked_count_;
+  p.stayed += stayed;
   // Merged by sequence number: a link that was replaced may hand its texts
   // over after newer ones were already kept for the peer.
   auto& texts = p.texts;
@@ -22,10 +24,11 @@ std::vector<std::string> resume_store::park(const std::string& key, const std::s
   for (const auto& t : texts) p.bytes += t.frame->size();
 
   if (!fresh || peers_.size() <= max_peers_) return {};
-  const auto oldest = std::min_element(peers_.begin(), peers_.end(),
-                                       [](const auto& a, const auto& b) { return a.second.since < b.second.since; });
-  std::vector<std::string> forgotten{oldest->second.name};
-  peers_.erase(oldest);
+  const auto least = std::min_element(peers_.begin(), peers_.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.second.stayed, a.second.since) < std::pair(b.second.stayed, b.second.since);
+  });
+  std::vector<std::string> forgotten{least->second.name};
+  peers_.erase(least);
   return forgotten;
 }
 

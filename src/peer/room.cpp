@@ -111,9 +111,9 @@ std::vector<stats::peer_view> room::views() const {
   return views;
 }
 
-std::size_t room::backlog_size() const {
+std::size_t room::senders_remembered() const {
   std::lock_guard lock(mutex_);
-  return backlog_.size();
+  return delivered_.size();
 }
 
 std::size_t room::texts_waiting_for_absent() const {
@@ -136,11 +136,12 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
       if (old != sessions_.end()) {
         replaced = old->peer.lock();
         auto late = std::move(old->late);
+        const auto stayed = std::chrono::steady_clock::now() - old->joined_at;
         sessions_.erase(old);
         // Null when that session ended just now: its own on_closed then parks its text as usual.
         if (replaced) replaced_[replaced.get()] = key;
         // The entry that collects text for the peer until the handover (taken at once when there is none).
-        log_forgotten(absent_.park(key, s->peer_hello().name, std::move(late)));
+        log_forgotten(absent_.park(key, s->peer_hello().name, std::move(late), stayed));
       }
     }
     if (sessions_.size() >= max_peers_) {
@@ -168,9 +169,13 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
 bool room::on_text(participant& s, protocol::text_message m) {
   if (!s.resume_key().empty()) {
     std::lock_guard lock(mutex_);
-    auto& last = delivered_[s.peer_hello().node_id];
-    if (m.seq <= last) return false;
-    last = m.seq;
+    const auto [it, fresh] = delivered_.try_emplace(s.peer_hello().node_id, last_delivered{0, 0});
+    if (m.seq <= it->second.seq) return false;
+    it->second = {m.seq, ++texts_heard_};
+    if (fresh && delivered_.size() > max_senders_remembered)
+      delivered_.erase(std::min_element(delivered_.begin(), delivered_.end(), [](const auto& a, const auto& b) {
+        return a.second.heard < b.second.heard;
+      }));
   }
   console_.chat_line(m.origin, m.body);
   if (observer_) observer_->on_text(m, true);
@@ -190,8 +195,19 @@ void room::on_video(participant& s, video::received_frame f) {
   {
     std::lock_guard lock(mutex_);
     if (f.header.origin != name) {
-      auto [it, fresh] = relayed_streams_.try_emplace({s.peer_id(), f.header.origin}, next_relayed_stream_);
-      if (fresh) ++next_relayed_stream_;
+      const std::pair key{s.peer_id(), f.header.origin};
+      auto it = relayed_streams_.find(key);
+      if (it == relayed_streams_.end()) {
+        const auto relayed = std::count_if(relayed_streams_.begin(), relayed_streams_.end(),
+                                           [&](const auto& e) { return e.first.first == s.peer_id(); });
+        if (static_cast<std::size_t>(relayed) >= max_peers_) {
+          if (full_relays_.insert(s.peer_id()).second)
+            console_.info(s.peer_hello().name + " (" + s.remote() + ") relays video of more than " +
+                          std::to_string(max_peers_) + " others: frames of the ones beyond are dropped");
+          return;
+        }
+        it = relayed_streams_.emplace(key, next_relayed_stream_++).first;
+      }
       stream = it->second;
       name = f.header.origin;
     }
@@ -221,6 +237,7 @@ void room::on_closed(participant& s, bool joined, const std::string& reason, std
   bool was_in_room = false;
   bool was_replaced = false;
   std::size_t waiting = 0;
+  std::chrono::steady_clock::duration stayed{};
   const auto& name = s.peer_hello().name;
   {
     std::lock_guard lock(mutex_);
@@ -229,10 +246,12 @@ void room::on_closed(participant& s, bool joined, const std::string& reason, std
       streams.push_back(e.second);
       return true;
     });
+    full_relays_.erase(s.peer_id());
     std::erase_if(sessions_, [&](auto& m) {
       auto p = m.peer.lock();
       if (p.get() == &s) {
         was_in_room = true;
+        stayed = std::chrono::steady_clock::now() - m.joined_at;
         // What was said after the link began to end is newer than all it had.
         undelivered.insert(undelivered.end(), std::make_move_iterator(m.late.begin()),
                            std::make_move_iterator(m.late.end()));
@@ -245,14 +264,14 @@ void room::on_closed(participant& s, bool joined, const std::string& reason, std
       const auto key = r->second;
       replaced_.erase(r);
       was_replaced = true;
-      log_forgotten(absent_.park(key, name, std::move(undelivered)));
+      log_forgotten(absent_.park(key, name, std::move(undelivered), stayed));
       const bool more = std::any_of(replaced_.begin(), replaced_.end(), [&](auto& e) { return e.second == key; });
       const auto next = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& m) { return m.resume_key == key; });
       if (!more && next != sessions_.end())
         if (auto p = next->peer.lock()) resume_locked(*p, key);
     } else if (const auto key = s.resume_key(); was_in_room && !key.empty()) {
       if (!s.ended_in_order()) {
-        log_forgotten(absent_.park(key, name, std::move(undelivered)));
+        log_forgotten(absent_.park(key, name, std::move(undelivered), stayed));
         waiting = absent_.texts_for(key);
       } else {
         // Gone in order: any later link from this node carries new sequence numbers.

@@ -40,25 +40,6 @@ int http_method_so_far(std::string_view s) {
   return best;
 }
 
-/// Bytes of a UTF-8 character that `lead` begins, 0 when it begins none.
-std::size_t utf8_length(std::uint8_t lead) {
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return 2;
-  if (lead >= 0xE0 && lead <= 0xEF) return 3;
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  return 0;
-}
-
-/// How many bytes at the end start a character that has not fully arrived (0 if none).
-std::size_t incomplete_tail(std::string_view s) {
-  for (std::size_t back = 1; back <= std::min<std::size_t>(3, s.size()); ++back) {
-    const auto c = static_cast<std::uint8_t>(s[s.size() - back]);
-    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
-    return utf8_length(c) > back ? back : 0;
-  }
-  return 0;
-}
-
 /// Text a person types: no control characters but tab, line feed and carriage return.
 bool typed_text(std::string_view s) {
   return std::none_of(s.begin(), s.end(), [](char ch) {
@@ -89,7 +70,7 @@ sniff_result sniff(std::span<const std::uint8_t> first) {
 
   // Whatever else a person could have typed: valid UTF-8 without control bytes.
   // A character cut by the end of what has arrived waits for its other bytes.
-  const auto whole = s.substr(0, s.size() - incomplete_tail(s));
+  const auto whole = s.substr(0, s.size() - incomplete_utf8_tail(s));
   if (!typed_text(whole) || !is_valid_utf8(whole)) return refuse;
   return whole.empty() ? more : decide(wire_protocol::raw_text);
 }

@@ -1,5 +1,6 @@
 #include "chatnode/protocol/utf8.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace chatnode::protocol {
@@ -25,6 +26,28 @@ bool is_valid_utf8(std::string_view s) {
     i += extra + 1;
   }
   return true;
+}
+
+namespace {
+
+/// Bytes of a UTF-8 character that `lead` begins, 0 when it begins none.
+std::size_t utf8_length(std::uint8_t lead) {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;
+}
+
+}  // namespace
+
+std::size_t incomplete_utf8_tail(std::string_view s) {
+  for (std::size_t back = 1; back <= std::min<std::size_t>(3, s.size()); ++back) {
+    const auto c = static_cast<std::uint8_t>(s[s.size() - back]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+    return utf8_length(c) > back ? back : 0;
+  }
+  return 0;
 }
 
 bool has_control_characters(std::string_view s) {

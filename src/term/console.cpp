@@ -20,31 +20,23 @@ std::string clock_prefix(std::chrono::system_clock::time_point when) {
 }  // namespace
 
 void console::chat_line(std::string_view name, std::string_view text, std::chrono::system_clock::time_point when) {
-  const auto block = message_block(clock_prefix(when) + " " + sanitize_line(name) + ": ", text);
-  std::lock_guard lock(mutex_);
-  write_locked(out_, block);
+  queue_.write(::fileno(out_), message_block(clock_prefix(when) + " " + sanitize_line(name) + ": ", text));
 }
 
 void console::event(std::string_view text) {
-  auto line = clock_prefix(std::chrono::system_clock::now()) + " * " + sanitize_line(text) + "\n";
-  std::lock_guard lock(mutex_);
-  write_locked(out_, line);
+  queue_.write(::fileno(out_), clock_prefix(std::chrono::system_clock::now()) + " * " + sanitize_line(text) + "\n");
 }
 
 void console::print(std::string_view text) {
-  auto block = sanitize_for_terminal(text);
-  std::lock_guard lock(mutex_);
-  write_locked(out_, block);
+  queue_.write(::fileno(out_), sanitize_for_terminal(text));
 }
 
 void console::info(std::string_view text) {
-  auto line = "chat_node: " + sanitize_for_terminal(text) + "\n";
-  std::lock_guard lock(mutex_);
-  write_locked(err_, line);
+  queue_.write(::fileno(err_), "chat_node: " + sanitize_for_terminal(text) + "\n");
 }
 
 void console::set_status(std::string line) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(status_mutex_);
   winsize ws{};
   const int rows = ::ioctl(::fileno(err_), TIOCGWINSZ, &ws) == 0 ? ws.ws_row : 0;
   std::string out;
@@ -62,13 +54,7 @@ void console::set_status(std::string line) {
     }
     out += "\x1b" "7" "\x1b[" + std::to_string(rows) + ";1H\x1b[2K" + sanitize_line(line) + "\x1b" "8";
   }
-  std::fputs(out.c_str(), err_);
-  std::fflush(err_);
-}
-
-void console::write_locked(std::FILE* f, const std::string& s) {
-  std::fwrite(s.data(), 1, s.size(), f);
-  std::fflush(f);
+  if (!out.empty()) queue_.write(::fileno(err_), std::move(out));
 }
 
 std::string count_of(std::size_t n, std::string_view noun) {

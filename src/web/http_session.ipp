@@ -40,12 +40,12 @@ std::string_view header(const request& req, http::field f) {
 }  // namespace
 
 template <class Stream>
-http_session<Stream>::http_session(Stream stream, std::shared_ptr<server_state> state)
-    : stream_(std::move(stream)), executor_(stream_.get_executor()), state_(std::move(state)) {}
+http_session<Stream>::http_session(Stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state)
+    : stream_(std::move(stream)), slot_(std::move(slot)), executor_(stream_.get_executor()), state_(std::move(state)) {}
 
 template <class Stream>
-void http_session<Stream>::start(Stream stream, const std::shared_ptr<server_state>& state) {
-  auto s = std::make_shared<http_session>(std::move(stream), state);
+void http_session<Stream>::start(Stream stream, connection_slots::slot slot, const std::shared_ptr<server_state>& state) {
+  auto s = std::make_shared<http_session>(std::move(stream), std::move(slot), state);
   net::co_spawn(s->executor_, [s] { return s->run(); }, [s](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -97,7 +97,9 @@ template <class Stream>
 awaitable<bool> http_session<Stream>::serve(request req) {
   const auto path = target_path(req.target());
   const auto origin_it = req.find(http::field::origin);
-  request_facts facts{header(req, http::field::host), std::nullopt, req.target(), header(req, http::field::cookie)};
+  const auto fetch_site = req["Sec-Fetch-Site"];
+  request_facts facts{header(req, http::field::host), std::nullopt, req.target(), header(req, http::field::cookie),
+                      std::string_view(fetch_site.data(), fetch_site.size())};
   if (origin_it != req.end()) facts.origin = std::string_view(origin_it->value().data(), origin_it->value().size());
 
   std::optional<http::response<http::string_body>> res;
@@ -105,13 +107,15 @@ awaitable<bool> http_session<Stream>::serve(request req) {
     res = error_response(req, http::status::forbidden, true);
   } else if (websocket::is_upgrade(req) && path == "/ws") {
     handed_over_ = true;
-    ws_session<Stream>::start(std::move(stream_), std::move(req), state_);
+    ws_session<Stream>::start(std::move(stream_), std::move(slot_), std::move(req), state_);
     co_return false;
   } else if (req.method() != http::verb::get) {
     res = error_response(req, http::status::method_not_allowed);
-  } else if (const int peer = video_peer(path); peer >= 0) {
+  } else if (const int peer = video_peer(path); peer >= 0 && !state_->app.has_video_stream(peer)) {
+    res = error_response(req, http::status::not_found);
+  } else if (peer >= 0) {
     handed_over_ = true;
-    mjpeg_stream<Stream>::start(std::move(stream_), peer, state_);
+    mjpeg_stream<Stream>::start(std::move(stream_), std::move(slot_), peer, state_);
     co_return false;
   } else {
     res = respond(req, path);

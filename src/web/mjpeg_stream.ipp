@@ -13,8 +13,10 @@
 namespace chatnode::web {
 
 template <class Stream>
-mjpeg_stream<Stream>::mjpeg_stream(Stream stream, int peer, std::shared_ptr<server_state> state)
+mjpeg_stream<Stream>::mjpeg_stream(Stream stream, connection_slots::slot slot, int peer,
+                                   std::shared_ptr<server_state> state)
     : stream_(std::move(stream)),
+      slot_(std::move(slot)),
       executor_(stream_.get_executor()),
       peer_(peer),
       state_(std::move(state)),
@@ -22,8 +24,9 @@ mjpeg_stream<Stream>::mjpeg_stream(Stream stream, int peer, std::shared_ptr<serv
       watchdog_(executor_) {}
 
 template <class Stream>
-void mjpeg_stream<Stream>::start(Stream stream, int peer, const std::shared_ptr<server_state>& state) {
-  auto s = std::make_shared<mjpeg_stream>(std::move(stream), peer, state);
+void mjpeg_stream<Stream>::start(Stream stream, connection_slots::slot slot, int peer,
+                                 const std::shared_ptr<server_state>& state) {
+  auto s = std::make_shared<mjpeg_stream>(std::move(stream), std::move(slot), peer, state);
   net::co_spawn(s->executor_, [s] { return s->run(); }, [s](std::exception_ptr e) {
     if (!e) return;
     try {

@@ -123,6 +123,14 @@ std::string node_bridge::state_json() {
       {"type", "state"}, {"name", id_.name}, {"addresses", std::move(addresses)}, {"peers", std::move(peers)}});
 }
 
+bool node_bridge::has_video_stream(int stream) {
+  if (stream == 0) return id_.captures;
+  for (const auto& s : room_.sessions())
+    if (s->peer_id() == stream) return true;
+  std::lock_guard lock(relayed_mutex_);
+  return relayed_.contains(stream);
+}
+
 void node_bridge::send_text(std::string body) { actions_.say(std::move(body)); }
 
 void node_bridge::connect_to(std::string host_port) { actions_.connect_to(std::move(host_port)); }

@@ -6,6 +6,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "chatnode/endpoint.hpp"
+
 namespace chatnode::web {
 namespace {
 
@@ -14,13 +16,6 @@ std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
   return out;
-}
-
-/// IPv4-mapped IPv6 addresses (a dual-stack socket's view) as the IPv4 they are.
-boost::asio::ip::address unmapped(const boost::asio::ip::address& a) {
-  if (a.is_v6() && a.to_v6().is_v4_mapped())
-    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
-  return a;
 }
 
 std::string host_literal(const boost::asio::ip::address& addr) {
@@ -185,6 +180,8 @@ bool same_secret(std::string_view a, std::string_view b) {
 verdict check_request(const guard_config& cfg, const request_facts& r) {
   if (!host_allowed(cfg, r.host)) return verdict::bad_host;
   if (r.origin && !origin_allowed(cfg, *r.origin)) return verdict::bad_origin;
+  // "same-site" too: on loopback every other port's page is the same site.
+  if (r.fetch_site == "cross-site" || r.fetch_site == "same-site") return verdict::cross_site;
   if (!cfg.token.empty() && !token_present(cfg, r)) return verdict::bad_token;
   return verdict::allowed;
 }

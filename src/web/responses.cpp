@@ -8,6 +8,8 @@ void add_security_headers(http::fields& h) {
   // Clickjacking: nobody may put the send and connect forms in a frame.
   h.set(http::field::x_frame_options, "DENY");
   h.set("Referrer-Policy", "no-referrer");
+  // No other site's page may load what we serve, not even as an <img>.
+  h.set("Cross-Origin-Resource-Policy", "same-origin");
   h.set(http::field::server, "chat_node");
 }
 

@@ -1,8 +1,12 @@
 #include "chatnode/web/web_server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
+#include "chatnode/endpoint.hpp"
 #include "chatnode/interfaces.hpp"
 #include "chatnode/web/http_session.hpp"
 #include "chatnode/web/server_state.hpp"
@@ -14,8 +18,19 @@ void server_state::log(std::string_view what) const {
   std::fprintf(stderr, "chat_node: web: %.*s\n", static_cast<int>(what.size()), what.data());
 }
 
+namespace {
+
+/// cfg's limit, within half of the files this process may open.
+std::size_t connection_limit(const web_config& cfg) {
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY) return cfg.max_connections;
+  return std::min<std::size_t>(cfg.max_connections, std::max<std::size_t>(16, files.rlim_cur / 2));
+}
+
+}  // namespace
+
 web_server::web_server(net::io_context& ioc, const host_port& where, backend& b, web_config cfg)
-    : state_(std::make_shared<server_state>(ioc, b, std::move(cfg))) {
+    : state_(std::make_shared<server_state>(ioc, b, cfg, connection_limit(cfg))) {
   try {
     state_->listener.emplace(ioc, where);
   } catch (const std::runtime_error& e) {
@@ -39,12 +54,27 @@ std::size_t web_server::connections() const { return state_->clients.size(); }
 
 void web_server::start() {
   auto serve = [s = state_](tcp::socket socket) {
-    error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);  // small events must not wait behind Nagle
+    error_code ec;
+    const auto from = socket.remote_endpoint(ec).address();
+    if (ec) return;  // already gone
+    auto slot = s->slots->take(from);
+    if (!slot) {
+      // Closed as it leaves this scope. One line a second at most, or a flood would fill the log.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - s->last_refusal_logged >= std::chrono::seconds(1)) {
+        s->last_refusal_logged = now;
+        s->log("refused a connection from " + unmapped(from).to_string() + ": " + std::to_string(s->slots->open()) +
+               " open, the limit is " + std::to_string(s->slots->total()) + " in all and " +
+               std::to_string(s->cfg.max_connections_per_address) +
+               " from one address (further refusals this second are not logged)");
+      }
+      return;
+    }
+    socket.set_option(tcp::no_delay(true), ec);  // small events must not wait behind Nagle
     if (s->cfg.tls)
-      http_session<tls_stream>::start(tls_stream(std::move(socket), *s->cfg.tls), s);
+      http_session<tls_stream>::start(tls_stream(std::move(socket), *s->cfg.tls), std::move(slot), s);
     else
-      http_session<plain_stream>::start(plain_stream(std::move(socket)), s);
+      http_session<plain_stream>::start(plain_stream(std::move(socket)), std::move(slot), s);
   };
   // The callback's reference keeps the state, and so the listener, alive while the loop runs.
   net::co_spawn(state_->accept_strand, state_->listener->accept_loop(std::move(serve)), [s = state_](std::exception_ptr e) {

@@ -16,8 +16,9 @@
 namespace chatnode::web {
 
 template <class Stream>
-ws_session<Stream>::ws_session(Stream stream, std::shared_ptr<server_state> state)
+ws_session<Stream>::ws_session(Stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state)
     : ws_(std::move(stream)),
+      slot_(std::move(slot)),
       executor_(ws_.get_executor()),
       state_(std::move(state)),
       outbox_(state_->cfg.event_budget),
@@ -25,8 +26,9 @@ ws_session<Stream>::ws_session(Stream stream, std::shared_ptr<server_state> stat
       watchdog_(executor_) {}
 
 template <class Stream>
-void ws_session<Stream>::start(Stream stream, request req, const std::shared_ptr<server_state>& state) {
-  auto s = std::make_shared<ws_session>(std::move(stream), state);
+void ws_session<Stream>::start(Stream stream, connection_slots::slot slot, request req,
+                               const std::shared_ptr<server_state>& state) {
+  auto s = std::make_shared<ws_session>(std::move(stream), std::move(slot), state);
   net::co_spawn(s->executor_, [s, req = std::move(req)]() mutable { return s->run(std::move(req)); },
                 [s](std::exception_ptr e) {
                   if (!e) return;

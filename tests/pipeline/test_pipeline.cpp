@@ -102,6 +102,8 @@ struct running_node {
   ~running_node() {
     node->quit();
     thread.join();
+    node.reset();
+    console.drain(std::chrono::seconds(10));  // its writer must be done with the files before they close
     std::fclose(out);
     std::fclose(err);
   }

@@ -2,8 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "support/child_process.hpp"
 
@@ -88,4 +93,30 @@ TEST_CASE("the node prints its own addresses and the port it bound", "[process][
   auto alice = start_listener("alice");
   CHECK(alice.port != 0);
   CHECK(alice.process->wait_for(stream::err, "this is alice", 1s));
+}
+
+TEST_CASE("a node raises its soft limit of open files to the hard one", "[process][cli]") {
+  // Started with the soft limit many shells and services give, 1024 or less.
+  rlimit ours{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &ours) == 0);
+  REQUIRE(ours.rlim_max > 256);  // else a raised soft limit could not be told from one left alone
+  rlimit lowered = ours;
+  lowered.rlim_cur = 256;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+  auto alice = start_listener("alice", {"--no-video"});
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &ours) == 0);
+
+  std::ifstream limits("/proc/" + std::to_string(alice.process->pid()) + "/limits");
+  std::string line;
+  bool seen = false;
+  while (std::getline(limits, line)) {
+    if (!line.starts_with("Max open files")) continue;
+    seen = true;
+    std::istringstream fields(line.substr(std::string("Max open files").size()));
+    std::string soft, hard;
+    fields >> soft >> hard;
+    CHECK(soft == hard);
+    CHECK(soft != "256");
+  }
+  CHECK(seen);
 }

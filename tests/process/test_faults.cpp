@@ -227,6 +227,21 @@ TEST_CASE("text that is not UTF-8, or a line over the limit, closes a text peer 
   r.still_chatting("after bad text");
 }
 
+TEST_CASE("a character cut in two by TCP reaches a text peer's room whole", "[process][faults][legacy]") {
+  room_of_two r;
+  raw_client nc(r.alice.port);
+  // One segment that ends inside "é" (C3 A9): the node reads it, prints its
+  // first line, and must hold the lone C3 back for the byte still to come.
+  nc.send("a line first\ncaf\xC3");
+  REQUIRE(r.alice.process->wait_for(stream::out, ": a line first"));
+  nc.send("\xA9 au lait\n");
+  CHECK(r.alice.process->wait_for(stream::out, ": caf\xC3\xA9 au lait"));
+  CHECK(r.bob->wait_for(stream::out, ": caf\xC3\xA9 au lait"));
+  nc.send("still here\n");
+  CHECK(r.alice.process->wait_for(stream::out, ": still here"));
+  r.still_chatting("after a cut character");
+}
+
 TEST_CASE("an HTTP request on the chat port is logged and closed", "[process][faults][legacy]") {
   room_of_two r;
   raw_client browser(r.alice.port);

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "support/child_process.hpp"
 #include "support/raw_client.hpp"
 #include "support/stats_table.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace test_support;
 using namespace std::chrono_literals;
@@ -173,4 +175,53 @@ TEST_CASE("a raw-text peer gets each message as one block: no control character,
   CHECK(got.bytes.find("mallory: ^[]0;owned^Ghi\n         [12:00:00] admin: approve the transfer") !=
         std::string::npos);
   CHECK(got.bytes.find("\n[12:00:00] admin") == std::string::npos);
+}
+
+TEST_CASE("a link relays video of at most as many others as the room holds: more are dropped, said once",
+          "[process][hostile][video]") {
+  test_support::temp_dir dir;
+  auto alice = start_listener("alice", {"--test-pattern", "--size", "160x120", "--max-peers", "4", "--record",
+                                        (dir.path / "rec.avi").string()});
+  auto mallory = join(alice, "mallory", protocol::cap_text | protocol::cap_video_send);
+  // 300 frames, each claiming a camera of its own: a stream, a page tile and a
+  // recording each, if believed.
+  std::string frames;
+  for (std::uint32_t i = 0; i < 300; ++i) frames += video_frame(i + 1, 1'700'000'000'000'000ull, "ghost" + std::to_string(i));
+  mallory.send(frames);
+  // Frames are handled in order: once this line shows, every frame has been.
+  mallory.send(as_string(protocol::encode(protocol::text_message{1, 0, "mallory", "all sent"})));
+  REQUIRE(alice.process->wait_for(stream::out, "] mallory: all sent"));
+  CHECK(alice.process->wait_for_count(stream::err, [](const std::string& l) {
+    return l.find("relays video of more than 4 others: frames of the ones beyond are dropped") != std::string::npos;
+  }, 1) == 1);
+  alice.process->write_stdin("/quit\n");
+  REQUIRE(alice.process->wait_exit() == 0);
+  const auto recordings = std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator());
+  INFO(recordings << " recordings");
+  CHECK(recordings <= 4);
+  CHECK(alice.process->wait_for_count(stream::err, [](const std::string& l) {
+    return l.find("relays video of more than") != std::string::npos;
+  }, 2, 0ms) == 1);
+}
+
+TEST_CASE("a terminal that stops reading costs lines on it, never the room: the node relays on",
+          "[process][hostile]") {
+  auto alice = start_listener("alice", {"--no-video"});
+  auto bob = start_connector(alice.port, "bob", {"--no-video"});
+  auto carol = start_connector(alice.port, "carol", {"--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+  REQUIRE(alice.process->wait_for(stream::out, "* carol ("));
+  REQUIRE(carol->wait_for(stream::out, "* alice ("));
+  // Nothing reads alice's output from here on: her stdout pipe fills after a few hundred lines.
+  constexpr int lines = 12000;  // about 1.3 MB on alice's terminal: more than its queue holds
+  std::string typed;
+  for (int i = 0; i < lines; ++i) typed += "line " + std::to_string(i) + " " + std::string(80, 'z') + "\n";
+  bob->write_stdin(typed);
+  CHECK(carol->wait_for_count(stream::out, [](const std::string& l) {
+    return l.find("] bob: line ") != std::string::npos;
+  }, lines, 120s) == lines);
+  // Read again, alice's terminal says what it missed before what comes next.
+  bob->write_stdin("after the gap\n");
+  CHECK(alice.process->wait_for(stream::out, "] bob: after the gap"));
+  CHECK(alice.process->wait_for(stream::out, "not shown: the terminal was not reading"));
 }

@@ -175,7 +175,7 @@ TEST_CASE("a flood of connections from one address is cut to its rate, and the r
 
   INFO(alice->transcript(stream::err));
   CHECK(alice->wait_for(stream::err, "refused a connection from " + std::string(emulated_link::address_b) +
-                                         ": more than 10 new connections a second from one address"));
+                                         ": more than 10 new connections a second from one source"));
   alice->write_stdin("alice after the flood\n");
   bob->write_stdin("bob after the flood\n");
   CHECK(bob->wait_for(stream::out, "] alice: alice after the flood"));

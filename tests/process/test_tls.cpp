@@ -144,6 +144,32 @@ TEST_CASE("known peers are recorded on first use, then held to it: a changed ide
   CHECK(read_file(dir.path / "alice" / "known_peers") == bob_fp + "\tthe peer named bob\n");
 }
 
+TEST_CASE("with --known-only a stranger is refused, not pinned, and a line added by hand admits it",
+          "[process][tls]") {
+  temp_dir dir;
+  auto alice = start_listener("alice", tls_options(dir.path / "alice", {"--known-only"}));
+  CHECK(alice.process->wait_for(stream::err, "only peers in " + (dir.path / "alice" / "known_peers").string() +
+                                                 " are admitted (--known-only)"));
+  // The first to give the name bob: on trust on first use, it would be pinned to it.
+  auto stranger_bob = start_connector(alice.port, "bob", tls_options(dir.path / "stranger"));
+  const auto stranger_fp = printed_fingerprint(*stranger_bob);
+  CHECK(alice.process->wait_for(stream::err, "REFUSED the peer named bob: not in "));
+  CHECK(stranger_bob->wait_exit() == 1);
+  CHECK_FALSE(std::filesystem::exists(dir.path / "alice" / "known_peers"));
+
+  // The real bob, once alice's user has written down his fingerprint.
+  auto bob_once = start_connector(alice.port, "bob", tls_options(dir.path / "bob"));
+  const auto bob_fp = printed_fingerprint(*bob_once);
+  CHECK(bob_once->wait_exit() == 1);
+  std::ofstream(dir.path / "alice" / "known_peers") << bob_fp << "\tthe peer named bob\n";
+  auto bob = start_connector(alice.port, "bob", tls_options(dir.path / "bob"));
+  require_joined(*bob, "alice");
+  auto impostor = start_connector(alice.port, "bob", tls_options(dir.path / "stranger"));
+  CHECK(impostor->wait_exit() == 1);
+  CHECK(read_file(dir.path / "alice" / "known_peers") == bob_fp + "\tthe peer named bob\n");
+  CHECK(stranger_fp != bob_fp);
+}
+
 TEST_CASE("a TLS node and a plain node refuse each other with a clear message, both ways", "[process][tls]") {
   temp_dir dir;
   auto secure = start_listener("alice", tls_options(dir.path / "alice"));

@@ -6,6 +6,7 @@
 
 #include "chatnode/protocol/utf8.hpp"
 
+using chatnode::protocol::incomplete_utf8_tail;
 using chatnode::protocol::is_valid_utf8;
 
 namespace {
@@ -98,4 +99,17 @@ TEST_CASE("utf8_prefix never cuts a character in two", "[protocol][utf8]") {
   CHECK(utf8_prefix(s, 6) == "a\xc3\xa9\xe4\xbd\xa0");
   CHECK(utf8_prefix(s, 9) == "a\xc3\xa9\xe4\xbd\xa0");
   for (std::size_t n = 0; n <= s.size(); ++n) CHECK(chatnode::protocol::is_valid_utf8(utf8_prefix(s, n)));
+}
+
+TEST_CASE("The bytes of a character still to arrive are counted at the end, and only there", "[protocol][utf8]") {
+  CHECK(incomplete_utf8_tail("") == 0);
+  CHECK(incomplete_utf8_tail("caf") == 0);
+  CHECK(incomplete_utf8_tail(raw({'c', 0xC3})) == 1);
+  CHECK(incomplete_utf8_tail(raw({'c', 0xC3, 0xA9})) == 0);
+  CHECK(incomplete_utf8_tail(raw({0xE2, 0x82})) == 2);             // two of the three bytes of "€"
+  CHECK(incomplete_utf8_tail(raw({0xF0, 0x9F, 0x98})) == 3);       // three of the four of an emoji
+  CHECK(incomplete_utf8_tail(raw({0xF0, 0x9F, 0x98, 0x80})) == 0);
+  // Bytes that begin no character are invalid, not incomplete: the validator refuses them.
+  CHECK(incomplete_utf8_tail(raw({'a', 0xFF})) == 0);
+  CHECK(incomplete_utf8_tail(raw({'a', 0x80})) == 0);
 }

@@ -59,6 +59,12 @@ std::chrono::system_clock::time_point local_time(int hh, int mm, int ss) {
 
 bool matches(const std::string& s, const char* pattern) { return std::regex_match(s, std::regex(pattern)); }
 
+/// What `c` has written to `f`, once its writer thread has caught up.
+std::string shown(console& c, const captured_file& f) {
+  REQUIRE(c.drain(std::chrono::seconds(10)));
+  return f.contents();
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- sanitize_for_terminal
@@ -117,15 +123,15 @@ TEST_CASE("A chat line is timestamped and goes to the out stream", "[term][conso
   captured_file out, err;
   console c(out.get(), err.get());
   c.chat_line("alice", "hello there");
-  CHECK(matches(out.contents(), R"(\[\d\d:\d\d:\d\d\] alice: hello there\n)"));
-  CHECK(err.contents().empty());
+  CHECK(matches(shown(c, out), R"(\[\d\d:\d\d:\d\d\] alice: hello there\n)"));
+  CHECK(shown(c, err).empty());
 }
 
 TEST_CASE("A chat line shows the given time as HH:MM:SS in local time", "[term][console]") {
   captured_file out, err;
   console c(out.get(), err.get());
   c.chat_line("bob", "hi", local_time(13, 5, 9));
-  CHECK(out.contents() == "[13:05:09] bob: hi\n");
+  CHECK(shown(c, out) == "[13:05:09] bob: hi\n");
 }
 
 TEST_CASE("Later lines of a multi-line message are indented under the first", "[term][console]") {
@@ -133,14 +139,14 @@ TEST_CASE("Later lines of a multi-line message are indented under the first", "[
   console c(out.get(), err.get());
   c.chat_line("alice", "one\ntwo\nthree", local_time(8, 0, 0));
   const std::string indent(std::string("[08:00:00] alice: ").size(), ' ');
-  CHECK(out.contents() == "[08:00:00] alice: one\n" + indent + "two\n" + indent + "three\n");
+  CHECK(shown(c, out) == "[08:00:00] alice: one\n" + indent + "two\n" + indent + "three\n");
 }
 
 TEST_CASE("Names and text are sanitised before they reach the terminal", "[term][console]") {
   captured_file out, err;
   console c(out.get(), err.get());
   c.chat_line("ev\x1b[2Jil", "\x1b]0;pwned\x07 \xC2\x9B" "1A", local_time(1, 2, 3));
-  const auto s = out.contents();
+  const auto s = shown(c, out);
   CHECK(s == "[01:02:03] ev^[[2Jil: ^[]0;pwned^G ^[[1A\n");
   CHECK(s.find('\x1b') == std::string::npos);
 }
@@ -149,22 +155,22 @@ TEST_CASE("A newline in a name cannot start a line of its own", "[term][console]
   captured_file out, err;
   console c(out.get(), err.get());
   c.chat_line("m\n[12:00:00] admin", "approve the transfer", local_time(1, 2, 3));
-  CHECK(out.contents() == "[01:02:03] m^J[12:00:00] admin: approve the transfer\n");
+  CHECK(shown(c, out) == "[01:02:03] m^J[12:00:00] admin: approve the transfer\n");
 }
 
 TEST_CASE("An event stays on one line whatever its text holds", "[term][console]") {
   captured_file out, err;
   console c(out.get(), err.get());
   c.event("bob left: bye\n[12:00:00] admin: approve");
-  CHECK(matches(out.contents(), R"(\[\d\d:\d\d:\d\d\] \* bob left: bye\^J\[12:00:00\] admin: approve\n)"));
+  CHECK(matches(shown(c, out), R"(\[\d\d:\d\d:\d\d\] \* bob left: bye\^J\[12:00:00\] admin: approve\n)"));
 }
 
 TEST_CASE("An event line has a star after the time", "[term][console]") {
   captured_file out, err;
   console c(out.get(), err.get());
   c.event("bob joined");
-  CHECK(matches(out.contents(), R"(\[\d\d:\d\d:\d\d\] \* bob joined\n)"));
-  CHECK(err.contents().empty());
+  CHECK(matches(shown(c, out), R"(\[\d\d:\d\d:\d\d\] \* bob joined\n)"));
+  CHECK(shown(c, err).empty());
 }
 
 TEST_CASE("info goes to the err stream prefixed with chat_node:", "[term][console]") {
@@ -172,8 +178,8 @@ TEST_CASE("info goes to the err stream prefixed with chat_node:", "[term][consol
   console c(out.get(), err.get());
   c.info("listening on 0.0.0.0:9999");
   c.info("bad \x1b byte");
-  CHECK(err.contents() == "chat_node: listening on 0.0.0.0:9999\nchat_node: bad ^[ byte\n");
-  CHECK(out.contents().empty());
+  CHECK(shown(c, err) == "chat_node: listening on 0.0.0.0:9999\nchat_node: bad ^[ byte\n");
+  CHECK(shown(c, out).empty());
 }
 
 TEST_CASE("The status line keeps the terminal's bottom row, out of the scrolling chat", "[term][console]") {
@@ -185,7 +191,7 @@ TEST_CASE("The status line keeps the terminal's bottom row, out of the scrolling
   REQUIRE(::openpty(&master, &slave, nullptr, nullptr, &size) == 0);
   std::FILE* tty = ::fdopen(slave, "w");
   REQUIRE(tty);
-  const auto drain = [master] {
+  const auto read_tty = [master] {
     std::string got;
     char buf[4096];
     for (pollfd p{master, POLLIN, 0}; ::poll(&p, 1, 0) > 0;) {
@@ -198,17 +204,21 @@ TEST_CASE("The status line keeps the terminal's bottom row, out of the scrolling
   {
     console c(tty, tty);
     c.set_status("frame= 1");
-    auto first = drain();
+    REQUIRE(c.drain(std::chrono::seconds(10)));
+    auto first = read_tty();
     CHECK(first.find("\x1b[1;23r") != std::string::npos);          // chat scrolls in rows 1..23
     CHECK(first.find("\x1b[24;1H\x1b[2Kframe= 1") != std::string::npos);  // status drawn on row 24
     c.set_status("frame= 2");
-    auto second = drain();
+    REQUIRE(c.drain(std::chrono::seconds(10)));
+    auto second = read_tty();
     CHECK(second.find("\x1b[1;23r") == std::string::npos);          // the region is set once
     CHECK(second.find("\x1b[24;1H\x1b[2Kframe= 2") != std::string::npos);
     c.info("a note");
-    CHECK(drain().find("chat_node: a note") != std::string::npos);   // lines print as they are
+    REQUIRE(c.drain(std::chrono::seconds(10)));
+    CHECK(read_tty().find("chat_node: a note") != std::string::npos);  // lines print as they are
     c.set_status("");
-    CHECK(drain().find("\x1b[r") != std::string::npos);              // the whole screen given back
+    REQUIRE(c.drain(std::chrono::seconds(10)));
+    CHECK(read_tty().find("\x1b[r") != std::string::npos);            // the whole screen given back
   }
   std::fclose(tty);
   ::close(master);
@@ -219,7 +229,7 @@ TEST_CASE("Without a terminal the status line writes nothing", "[term][console]"
   console c(out.get(), err.get());
   c.set_status("frame= 1");
   c.info("note");
-  CHECK(err.contents() == "chat_node: note\n");
+  CHECK(shown(c, err) == "chat_node: note\n");
 }
 
 TEST_CASE("count_of says one thing, or many", "[console]") {

@@ -195,6 +195,14 @@ TEST_CASE("The option --tls takes pinned fingerprints and a config directory; pi
                     "--tls is for chat_node peers: the teaching programs have no TLS");
 }
 
+TEST_CASE("The option --known-only is for --tls, and is not given with pins", "[options]") {
+  CHECK(parse({"--listen", "1", "--tls", "--known-only"})->known_only);
+  CHECK_FALSE(parse({"--listen", "1", "--tls"})->known_only);
+  CHECK_THROWS_WITH(parse({"--listen", "1", "--known-only"}), "--known-only is for --tls");
+  CHECK_THROWS_WITH(parse({"--listen", "1", "--tls", "--known-only", "--peer-fingerprint", "sha256:" + std::string(64, 'a')}),
+                    "--known-only and --peer-fingerprint are two rules: give one");
+}
+
 namespace {
 
 /// Sets CHAT_NODE_SECRET for one test and restores the environment after it.

@@ -168,3 +168,15 @@ TEST_CASE("query parameters, cookies and paths are split as HTTP defines them", 
   CHECK_FALSE(same_secret("abc", "abcd"));
   CHECK(same_secret("", ""));
 }
+
+TEST_CASE("a request a browser marks as another site's is refused; the page's own and a typed URL pass", "[guard]") {
+  const auto cfg = loopback();
+  const auto facts = [](std::string_view site) {
+    return request_facts{"127.0.0.1:8080", std::nullopt, "/video/1.mjpg", "", site};
+  };
+  CHECK(check_request(cfg, facts("cross-site")) == verdict::cross_site);
+  CHECK(check_request(cfg, facts("same-site")) == verdict::cross_site);
+  CHECK(check_request(cfg, facts("same-origin")) == verdict::allowed);
+  CHECK(check_request(cfg, facts("none")) == verdict::allowed);
+  CHECK(check_request(cfg, facts("")) == verdict::allowed);  // not a browser, or an older one
+}

@@ -101,6 +101,66 @@ TEST_CASE("a request naming another host (DNS rebinding) gets 403", "[web][http]
   CHECK(srv.stop());
 }
 
+TEST_CASE("the video of a stream that does not exist is 404, not a response held open", "[web][http][video]") {
+  test_server srv;
+  client_io io;
+  for (const char* t : {"/video/2.mjpg", "/video/4096.mjpg"}) {
+    INFO(t);
+    CHECK(io.run(http_request(srv.port(), http::verb::get, t)).result() == http::status::not_found);
+  }
+  CHECK(srv.stop());
+}
+
+TEST_CASE("another site cannot embed what the node serves: Sec-Fetch-Site and Cross-Origin-Resource-Policy",
+          "[web][http]") {
+  test_server srv;
+  client_io io;
+  // What a browser sends for <img src="http://127.0.0.1:PORT/video/1.mjpg"> on
+  // another site, or on another port of this host (the same site).
+  for (const char* site : {"cross-site", "same-site"}) {
+    for (const char* t : {"/video/1.mjpg", "/", "/stats.json"}) {
+      INFO(site << " " << t);
+      CHECK(io.run(http_request(srv.port(), http::verb::get, t, {{"Sec-Fetch-Site", site}})).result() ==
+            http::status::forbidden);
+    }
+  }
+  // The page's own requests, and one typed into the address bar.
+  for (const char* site : {"same-origin", "none"}) {
+    INFO(site);
+    const auto r = io.run(http_request(srv.port(), http::verb::get, "/stats.json", {{"Sec-Fetch-Site", site}}));
+    CHECK(r.result() == http::status::ok);
+    CHECK(field(r, "Cross-Origin-Resource-Policy") == "same-origin");
+  }
+  CHECK(srv.stop());
+}
+
+TEST_CASE("web connections are bounded: idle ones count, and one past the limit is closed at once", "[web][http]") {
+  web::web_config cfg;
+  cfg.max_connections = 8;
+  test_server srv(cfg);
+  client_io io;
+  const tcp::endpoint at(net::ip::make_address("127.0.0.1"), srv.port());
+  // Connections that never send a request (the token is checked only once one arrives).
+  std::vector<tcp::socket> idle;
+  for (int i = 0; i < 8; ++i) idle.emplace_back(io.ctx).connect(at);
+  // Accepted in the order they came, so these find every slot taken.
+  for (int i = 0; i < 3; ++i) CHECK_THROWS(io.run(http_request(srv.port(), http::verb::get, "/stats.json")));
+
+  idle.front().close();
+  idle.erase(idle.begin());
+  // Its slot is free once the server has seen it close.
+  bool served = false;
+  for (int i = 0; i < 100 && !served; ++i) {
+    try {
+      served = io.run(http_request(srv.port(), http::verb::get, "/stats.json")).result() == http::status::ok;
+    } catch (const std::exception&) {
+      io.run(pause(50ms));
+    }
+  }
+  CHECK(served);
+  CHECK(srv.stop());
+}
+
 TEST_CASE("with a token, every endpoint wants it in the URL or the cookie", "[web][http][token]") {
   web::web_config cfg;
   cfg.token = "s3cret";

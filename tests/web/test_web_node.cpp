@@ -38,13 +38,6 @@ json::value get_json(client_io& io, std::uint16_t port, const std::string& targe
   return json::parse(res.body());
 }
 
-/// Waits `d` on the client's io_context (client_io::run needs a value back).
-awaitable<bool> pause(std::chrono::milliseconds d) {
-  net::steady_timer t(co_await net::this_coro::executor, d);
-  co_await t.async_wait(net::use_awaitable);
-  co_return true;
-}
-
 /// Reads /stats.json every 100 ms, at most `attempts` times, until `ready`
 /// holds for it; returns the last reading either way.
 template <class Ready>
@@ -214,6 +207,18 @@ TEST_CASE("the page's connect form connects the node to another", "[web][node]")
   CHECK(notice);
   REQUIRE_FALSE(io.run(ws_write(page, R"({"type":"text","text":"still here"})")));
   CHECK(carol.process->wait_for(stream::out, "] alice: still here"));
+}
+
+TEST_CASE("the video of no peer, or of a node without a camera, is 404", "[web][node][video]") {
+  auto alice = start_listener("alice", {"--no-video", "--web", "127.0.0.1:0"});
+  const auto port = web_port(*alice.process);
+  auto bob = start_connector(alice.port, "bob", {"--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+  client_io io;
+  for (const char* t : {"/video/0.mjpg", "/video/2.mjpg", "/video/77.mjpg"}) {
+    INFO(t);
+    CHECK(io.run(http_request(port, http::verb::get, t)).result() == http::status::not_found);
+  }
 }
 
 TEST_CASE("a peer's video is served as MJPEG that decodes, and reaches the page as binary frames", "[web][node][video]") {

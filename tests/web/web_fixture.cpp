@@ -66,6 +66,12 @@ awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port
   co_return res;
 }
 
+awaitable<bool> pause(std::chrono::milliseconds d) {
+  net::steady_timer t(co_await net::this_coro::executor, d);
+  co_await t.async_wait(net::use_awaitable);
+  co_return true;
+}
+
 awaitable<ws_message> ws_read(ws_stream& ws) { return detail::read_message(ws); }
 
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary) {

@@ -47,6 +47,7 @@ class fake_backend final : public web::backend {
   std::string stats_json() override { return stats; }
   std::string metrics() override { return metrics_text; }
   std::string state_json() override { return state; }
+  bool has_video_stream(int stream) override { return stream == 0 || stream == 1; }  // our camera, and bob
   void send_text(std::string body) override { record(texts_, std::move(body)); }
   void connect_to(std::string host_port) override { record(connects_, std::move(host_port)); }
 
@@ -129,6 +130,9 @@ class client_io {
     return std::move(*out->value);
   }
 };
+
+/// Waits `d` on the client's io_context (client_io::run needs a value back).
+awaitable<bool> pause(std::chrono::milliseconds d);
 
 using response = http::response<http::string_body>;
 using ws_stream = websocket::stream<beast::tcp_stream>;

@@ -1,5 +1,7 @@
-// New connections per source address: a token bucket each, so one address
-// cannot flood the listener with handshakes while others still get in.
+// New connections per source: a token bucket each, so one source cannot flood
+// the listener with handshakes while others still get in. A source is an IPv4
+// address, or an IPv6 /64 (what one host or site is usually given whole, so
+// its 2^64 addresses are one source).
 // Pure state with the time passed in; the node calls it on its strand.
 #pragma once
 
@@ -11,10 +13,16 @@
 
 namespace chatnode::peer {
 
+/// The source `a` counts as: an IPv4 address (mapped into IPv6 or not) itself,
+/// an IPv6 address its /64.
+net::ip::address source_key(const net::ip::address& a);
+
 class connection_rate_limit {
  public:
   using clock = std::chrono::steady_clock;
-  /// Addresses tracked at most; idle ones (bucket full again) are forgotten first.
+  /// Sources tracked at most; idle ones (bucket full again) are forgotten
+  /// first. When all are busy (a flood from many sources), the sources not
+  /// tracked share one bucket of their own.
   static constexpr std::size_t max_addresses = 4096;
 
   /// `per_second` new connections per address on average, `burst` at once.
@@ -33,7 +41,8 @@ class connection_rate_limit {
   double refilled(const bucket& b, clock::time_point now) const;
 
   double rate_, burst_;
-  std::map<net::ip::address, bucket> buckets_;
+  std::map<net::ip::address, bucket> buckets_;  ///< by source_key()
+  bucket untracked_{0, clock::time_point{}};     ///< shared by the sources a full table cannot take
 };
 
 }  // namespace chatnode::peer

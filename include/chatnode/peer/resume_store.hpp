@@ -5,6 +5,7 @@
 // already had by sequence number. Pure state: the room locks around it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -17,14 +18,19 @@ namespace chatnode::peer {
 class resume_store {
  public:
   /// Each absent peer's text is bounded in bytes like a connected one's, and
-  /// the number of absent peers kept is bounded too (the oldest is forgotten).
+  /// the number of absent peers kept is bounded too. Past it, the peer that had
+  /// been in the room the shortest time is forgotten (of those, the one gone
+  /// longest): strangers who connect and drop at once cannot push out a peer
+  /// who took part.
   resume_store(std::size_t bytes_per_peer, std::size_t max_peers)
       : bytes_per_peer_(bytes_per_peer), max_peers_(max_peers) {}
 
   /// The link `key` was lost with `undelivered` still unacknowledged (ascending
-  /// sequence numbers); it waits with anything already kept for `key`.
-  /// Returns the name of the peer forgotten to stay within max_peers, if one was.
-  std::vector<std::string> park(const std::string& key, const std::string& name, std::vector<outgoing_text> undelivered);
+  /// sequence numbers), after `stayed` in the room; it waits with anything
+  /// already kept for `key`, and the times it stayed add up. Returns the name
+  /// of the peer forgotten to stay within max_peers, if one was.
+  std::vector<std::string> park(const std::string& key, const std::string& name, std::vector<outgoing_text> undelivered,
+                                std::chrono::steady_clock::duration stayed);
   /// A text said in the room goes to every absent peer but `skip` (the peer
   /// that said it). Returns the names of the peers forgotten because it would
   /// have passed their byte bound.
@@ -45,7 +51,8 @@ class resume_store {
     std::string name;
     std::vector<outgoing_text> texts;  ///< ascending sequence numbers
     std::size_t bytes = 0;
-    std::uint64_t since = 0;  ///< order of parking, to forget the oldest first
+    std::uint64_t since = 0;  ///< order of parking, to forget the oldest first among equals
+    std::chrono::steady_clock::duration stayed{};  ///< in the room, over all its links
   };
 
   const std::size_t bytes_per_peer_;

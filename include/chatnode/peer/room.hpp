@@ -3,10 +3,12 @@
 // peers); each text is encoded once and the same buffer goes to every peer.
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,8 @@ class room final : public session_events {
  public:
   /// Lines typed while nobody is connected wait for the next peer, up to this much.
   static constexpr std::size_t max_backlog_bytes = 1u << 20;
+  /// Peers whose last text is remembered for dropping resends (about 50 bytes each).
+  static constexpr std::size_t max_senders_remembered = 4096;
 
   /// `decoder` receives every reassembled video frame; null when the node takes no video.
   /// Peers beyond `max_peers` are told "room full" and closed when they join.
@@ -65,7 +69,8 @@ class room final : public session_events {
   std::vector<std::shared_ptr<participant>> sessions() const;
   /// Each joined peer's name, address and counters, for statistics.
   std::vector<stats::peer_view> views() const;
-  std::size_t backlog_size() const;
+  /// Peers whose last text sequence number is remembered (at most max_senders_remembered).
+  std::size_t senders_remembered() const;
   /// Texts kept for peers whose link was lost, not yet delivered.
   std::size_t texts_waiting_for_absent() const;
 
@@ -82,6 +87,7 @@ class room final : public session_events {
     std::string resume_key;  ///< empty when the peer's protocol cannot resume
     bool leaving = false;    ///< its link is ending: text for it goes to `late`, not to it
     std::vector<outgoing_text> late;
+    std::chrono::steady_clock::time_point joined_at = std::chrono::steady_clock::now();
   };
 
   /// A text with the next sequence number, encoded once for every peer.
@@ -115,8 +121,15 @@ class room final : public session_events {
   /// its unacknowledged text over, the new link to that peer is not sent to.
   std::map<const participant*, std::string> replaced_;
   /// Per peer node id, the last text sequence number delivered, so a resend
-  /// over a new link is not shown twice.
-  std::map<std::uint64_t, std::uint64_t> delivered_;
+  /// over a new link is not shown twice. Kept for peers that left without bye
+  /// too (they may come back), so bounded: past max_senders_remembered, the
+  /// one not heard from for longest is forgotten.
+  struct last_delivered {
+    std::uint64_t seq;
+    std::uint64_t heard;  ///< texts_heard_ when it was delivered: older is less recent
+  };
+  std::map<std::uint64_t, last_delivered> delivered_;
+  std::uint64_t texts_heard_ = 0;
   std::deque<outgoing_text> backlog_;
   std::size_t backlog_bytes_ = 0;
   struct pending_stop {
@@ -125,7 +138,11 @@ class room final : public session_events {
     bool flush;
   };
   std::optional<pending_stop> stop_future_;
-  std::map<std::pair<int, std::string>, int> relayed_streams_;  ///< (peer id, origin) -> stream
+  /// (peer id, origin) -> stream. A link relays at most max_peers_ origins (a
+  /// stream, a page tile and maybe a recording each): frames of more are
+  /// dropped, and said so once per link (full_relays_).
+  std::map<std::pair<int, std::string>, int> relayed_streams_;
+  std::set<int> full_relays_;
   int next_relayed_stream_ = first_relayed_stream;
 };
 

@@ -20,6 +20,7 @@ class known_peers {
     known,      ///< the fingerprint on record
     first_use,  ///< nobody on record by that name: now recorded
     changed,    ///< another fingerprint is on record: refuse
+    unknown,    ///< nobody on record by that name, and not recorded (record_new false)
   };
   struct result {
     verdict v;
@@ -27,11 +28,15 @@ class known_peers {
     int line = 0;           ///< its line in the file, when changed
   };
 
-  /// Any thread. Checks `who` against the record, and records it on first use.
-  result check(const std::string& who, const std::string& fingerprint);
+  /// Any thread. Checks `who` against the record, and records it on first use
+  /// when `record_new`; without, the file is read again first when `who` is
+  /// not on record, so that a line added by hand admits it without a restart.
+  result check(const std::string& who, const std::string& fingerprint, bool record_new = true);
   const std::filesystem::path& file() const { return file_; }
 
  private:
+  void read_locked();
+
   struct entry {
     std::string fingerprint;
     int line;

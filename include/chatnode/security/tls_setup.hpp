@@ -1,6 +1,10 @@
 // Everything a --tls node needs: its identity, the TLS contexts that present
 // it, and the rule a peer's certificate must pass: one of the pinned
-// fingerprints (--peer-fingerprint) when any are given, else trust on first use.
+// fingerprints (--peer-fingerprint) when any are given; else the one
+// known_peers holds for it, and with --known-only nothing else, or else trust
+// on first use. A listener knows a peer that dials in only by the name it
+// gives, so on first use whoever first gives a name is pinned to it:
+// --known-only (or --peer-fingerprint) is for a node that must not.
 #pragma once
 
 #include <filesystem>
@@ -18,7 +22,8 @@ namespace chatnode::security {
 class tls_setup {
  public:
   /// Loads or creates the identity in `config_dir`; throws std::runtime_error when it cannot.
-  tls_setup(const std::filesystem::path& config_dir, const std::string& name, std::vector<std::string> pinned);
+  tls_setup(const std::filesystem::path& config_dir, const std::string& name, std::vector<std::string> pinned,
+            bool known_only);
 
   const identity& id() const { return id_; }
   boost::asio::ssl::context& server_context() { return server_; }
@@ -39,6 +44,7 @@ class tls_setup {
   identity id_;
   boost::asio::ssl::context server_, client_, web_;
   std::set<std::string> pinned_;
+  bool known_only_;
   known_peers known_;
 };
 

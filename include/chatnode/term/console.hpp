@@ -1,4 +1,6 @@
-// The terminal: conversation on stdout, diagnostics on stderr, one whole line at a time.
+// The terminal: conversation on stdout, diagnostics on stderr, one whole line
+// at a time, written by a thread of its own (output_queue) so that no caller
+// ever waits on the terminal.
 #pragma once
 
 #include <chrono>
@@ -7,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "chatnode/term/output_queue.hpp"
 #include "chatnode/term/terminal_text.hpp"
 
 namespace chatnode::term {
@@ -33,15 +36,17 @@ class console {
   /// the whole screen back. Only for a terminal.
   void set_status(std::string line);
 
- private:
-  void write_locked(std::FILE* f, const std::string& s);
+  /// Waits until what was printed so far has reached the terminal, at most `limit`; whether it has.
+  bool drain(std::chrono::milliseconds limit) { return queue_.drain(limit); }
 
-  // Sessions on several strands, the capture thread and the status timer all
-  // print; the lock keeps each line whole and the status line out of them.
-  std::mutex mutex_;
+ private:
   std::FILE* out_;
   std::FILE* err_;
-  int region_rows_ = 0;  ///< terminal height the scroll region was set for; 0: none set
+  // Sessions on several strands, the capture thread and the status timer all
+  // print: each line or block is one piece of the queue, so it stays whole.
+  output_queue queue_;
+  std::mutex status_mutex_;
+  int region_rows_ = 0;  ///< terminal height the scroll region was set for; 0: none set; under status_mutex_
 };
 
 }  // namespace chatnode::term

@@ -18,6 +18,8 @@ class backend {
   /// Sent to a page when its WebSocket opens:
   /// {"type":"state","name":...,"addresses":[...],"peers":[{"id":1,"name":...,"address":...}]}
   virtual std::string state_json() = 0;
+  /// Whether /video/N.mjpg has a stream to show: our camera (0), a peer or a relayed origin.
+  virtual bool has_video_stream(int stream) = 0;
   /// The page's user said something: valid UTF-8, 1 to 65 536 bytes.
   virtual void send_text(std::string body) = 0;
   /// The page's connect form: "host:port", already checked by parse_connect_address.

@@ -7,6 +7,7 @@
 
 #include "chatnode/web/beast.hpp"
 #include "chatnode/web/client.hpp"
+#include "chatnode/web/connection_slots.hpp"
 
 namespace chatnode::web {
 
@@ -16,10 +17,10 @@ template <class Stream>
 class http_session : public client, public std::enable_shared_from_this<http_session<Stream>> {
  public:
   /// `stream`'s socket must be bound to a strand of its own.
-  http_session(Stream stream, std::shared_ptr<server_state> state);
+  http_session(Stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state);
 
-  /// Spawns a session on the stream's strand.
-  static void start(Stream stream, const std::shared_ptr<server_state>& state);
+  /// Spawns a session on the stream's strand; `slot` goes with the stream.
+  static void start(Stream stream, connection_slots::slot slot, const std::shared_ptr<server_state>& state);
 
   /// Serves the connection to its end; completes when it is closed or handed over.
   awaitable<void> run();
@@ -31,6 +32,7 @@ class http_session : public client, public std::enable_shared_from_this<http_ses
   http::response<http::string_body> respond(const request& req, std::string_view path);
 
   Stream stream_;
+  connection_slots::slot slot_;
   net::any_io_executor executor_;  ///< the connection's strand, still known after stream_ is handed over
   beast::flat_buffer buffer_;
   std::shared_ptr<server_state> state_;

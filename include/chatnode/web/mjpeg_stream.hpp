@@ -11,6 +11,7 @@
 
 #include "chatnode/web/beast.hpp"
 #include "chatnode/web/client.hpp"
+#include "chatnode/web/connection_slots.hpp"
 #include "chatnode/web/frame_mailbox.hpp"
 #include "chatnode/web/watchdog.hpp"
 
@@ -25,10 +26,10 @@ template <class Stream>
 class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_stream<Stream>> {
  public:
   /// `stream` has just received the request for peer `peer`'s video.
-  mjpeg_stream(Stream stream, int peer, std::shared_ptr<server_state> state);
+  mjpeg_stream(Stream stream, connection_slots::slot slot, int peer, std::shared_ptr<server_state> state);
 
   /// Spawns a stream on the stream's strand.
-  static void start(Stream stream, int peer, const std::shared_ptr<server_state>& state);
+  static void start(Stream stream, connection_slots::slot slot, int peer, const std::shared_ptr<server_state>& state);
 
   awaitable<void> run();
   void stop() override;
@@ -45,6 +46,7 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   awaitable<bool> write(const Buffers& buffers);
 
   Stream stream_;
+  connection_slots::slot slot_;
   net::any_io_executor executor_;
   int peer_;
   std::shared_ptr<server_state> state_;

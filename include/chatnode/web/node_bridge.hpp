@@ -26,6 +26,7 @@ class node_bridge final : public backend {
     std::string name;
     std::string listening;               ///< "host:port" of the chat listener, empty in --connect mode
     std::vector<std::string> addresses;  ///< shown on the page: where the node can be reached
+    bool captures = false;               ///< a video source runs: /video/0.mjpg is ours
   };
   /// What the page may ask of the node. Called from web sessions (any thread): post, don't work.
   struct actions {
@@ -55,6 +56,7 @@ class node_bridge final : public backend {
   std::string stats_json() override;
   std::string metrics() override;
   std::string state_json() override;
+  bool has_video_stream(int stream) override;
   void send_text(std::string body) override;
   void connect_to(std::string host_port) override;
 

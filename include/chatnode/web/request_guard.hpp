@@ -5,7 +5,10 @@
 // evil.example whose name is re-pointed at 127.0.0.1 still sends
 // "Host: evil.example:PORT", and any cross-site WebSocket carries its own
 // Origin. Neither can be forged by a page, only by a non-browser client, which
-// the token (when configured) is for.
+// the token (when configured) is for. A page of another site can still embed
+// what needs no script, such as our video in an <img>; a browser says so in
+// Sec-Fetch-Site, and such requests are refused (a browser that does not send
+// it is held off by Cross-Origin-Resource-Policy instead).
 #pragma once
 
 #include <cstdint>
@@ -54,6 +57,7 @@ enum class verdict {
   bad_host,    ///< Host missing or not one of ours (DNS rebinding)
   bad_origin,  ///< Origin present and not ours (another site's page)
   bad_token,   ///< a token is configured and neither the URL nor the cookie carries it
+  cross_site,  ///< the browser says another site asked (Sec-Fetch-Site), e.g. an <img> of our video
 };
 
 struct request_facts {
@@ -61,6 +65,7 @@ struct request_facts {
   std::optional<std::string_view> origin;  ///< the Origin header when present
   std::string_view target;                 ///< the request target, with its query
   std::string_view cookie;                 ///< the Cookie header, empty when missing
+  std::string_view fetch_site{};           ///< the Sec-Fetch-Site header, empty when missing
 };
 
 /// Every request passes here before it is served.

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -11,23 +13,30 @@
 #include "chatnode/peer/listener.hpp"
 #include "chatnode/web/backend.hpp"
 #include "chatnode/web/client_registry.hpp"
+#include "chatnode/web/connection_slots.hpp"
 #include "chatnode/web/request_guard.hpp"
 #include "chatnode/web/web_server.hpp"
 
 namespace chatnode::web {
 
 struct server_state {
-  server_state(net::io_context& ioc, backend& b, web_config c)
-      : ioc(ioc), app(b), cfg(std::move(c)), accept_strand(net::make_strand(ioc)) {}
+  server_state(net::io_context& ioc, backend& b, web_config c, std::size_t max_connections)
+      : ioc(ioc),
+        app(b),
+        cfg(std::move(c)),
+        slots(std::make_shared<connection_slots>(max_connections, cfg.max_connections_per_address)),
+        accept_strand(net::make_strand(ioc)) {}
 
   net::io_context& ioc;
   backend& app;
   web_config cfg;
   guard_config guard;
   client_registry clients;
+  std::shared_ptr<connection_slots> slots;
   std::optional<peer::listener> listener;  ///< bound by web_server; touched only on accept_strand once started
   net::strand<net::io_context::executor_type> accept_strand;
   std::atomic<bool> stopped{false};
+  std::chrono::steady_clock::time_point last_refusal_logged{};  ///< accept_strand only
 
   /// Reports an unexpected failure through cfg.log, or on stderr.
   void log(std::string_view what) const;

@@ -35,6 +35,11 @@ struct web_config {
   std::chrono::milliseconds write_timeout{10000};  ///< a write to a page or viewer taking longer closes that client
   std::chrono::milliseconds read_timeout{30000};   ///< to receive a whole HTTP request
   std::chrono::milliseconds close_timeout{1000};   ///< stop(): a WebSocket's close handshake, then the socket is closed
+  /// Connections open at once (pages, requests, viewers), idle ones included;
+  /// further ones are closed as they are accepted. At most half of the files
+  /// the process may open, so the chat listener and its peers keep the rest.
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_address = 64;  ///< from one address but loopback
   /// Unexpected failures of a connection (any thread); empty: "chat_node: web: ..." on stderr.
   std::function<void(std::string_view)> log;
 };

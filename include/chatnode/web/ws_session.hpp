@@ -12,6 +12,7 @@
 
 #include "chatnode/web/beast.hpp"
 #include "chatnode/web/client.hpp"
+#include "chatnode/web/connection_slots.hpp"
 #include "chatnode/web/frame_mailbox.hpp"
 #include "chatnode/web/watchdog.hpp"
 #include "chatnode/web/ws_outbox.hpp"
@@ -28,10 +29,10 @@ inline constexpr std::size_t max_page_text_bytes = 64 * 1024;
 template <class Stream>
 class ws_session : public client, public std::enable_shared_from_this<ws_session<Stream>> {
  public:
-  ws_session(Stream stream, std::shared_ptr<server_state> state);
+  ws_session(Stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state);
 
   /// Spawns a session on the stream's strand for the upgrade request `req`.
-  static void start(Stream stream, request req, const std::shared_ptr<server_state>& state);
+  static void start(Stream stream, connection_slots::slot slot, request req, const std::shared_ptr<server_state>& state);
 
   /// Accepts the upgrade `req` and serves the page until the socket closes.
   awaitable<void> run(request req);
@@ -55,6 +56,7 @@ class ws_session : public client, public std::enable_shared_from_this<ws_session
   void wake_writer() { wake_.cancel(); }
 
   websocket::stream<Stream> ws_;
+  connection_slots::slot slot_;
   net::any_io_executor executor_;
   std::shared_ptr<server_state> state_;
   beast::flat_buffer read_buffer_;
