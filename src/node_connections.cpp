@@ -135,9 +135,7 @@ bool node::admit(const tcp::socket& socket) {
   if (from.is_loopback()) return true;
   const auto now = std::chrono::steady_clock::now();
   if (rate_limit_.admit(from, now)) return true;
-  // One line a second at most, or the flood would fill the terminal instead.
-  if (now - last_refusal_logged_ >= 1s) {
-    last_refusal_logged_ = now;
+  if (refusal_log_.allow(now)) {
     console_.info("refused a connection from " + from.to_string() + ": more than " +
                   std::to_string(static_cast<int>(rate_limit_.per_second())) +
                   " new connections a second from one source, an IPv4 address or an IPv6 /64"

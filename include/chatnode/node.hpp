@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "chatnode/log_throttle.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/options.hpp"
 #include "chatnode/peer/backoff.hpp"
@@ -123,7 +124,7 @@ class node final : private peer::room_observer {
   net::steady_timer reconnect_timer_;
   peer::backoff backoff_;
   peer::connection_rate_limit rate_limit_;
-  std::chrono::steady_clock::time_point last_refusal_logged_{};
+  log_throttle refusal_log_;  ///< refused connections, one line a second
   std::map<int, stats::rate_tracker> rates_;
   // With --web; the bridge outlives the server, which calls it.
   std::unique_ptr<web::node_bridge> web_bridge_;

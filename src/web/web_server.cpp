@@ -59,10 +59,8 @@ void web_server::start() {
     if (ec) return;  // already gone
     auto slot = s->slots->take(from);
     if (!slot) {
-      // Closed as it leaves this scope. One line a second at most, or a flood would fill the log.
-      const auto now = std::chrono::steady_clock::now();
-      if (now - s->last_refusal_logged >= std::chrono::seconds(1)) {
-        s->last_refusal_logged = now;
+      // Closed as it leaves this scope.
+      if (s->refusal_log.allow(std::chrono::steady_clock::now())) {
         s->log("refused a connection from " + unmapped(from).to_string() + ": " + std::to_string(s->slots->open()) +
                " open, the limit is " + std::to_string(s->slots->total()) + " in all and " +
                std::to_string(s->cfg.max_connections_per_address) +

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "chatnode/log_throttle.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/peer/listener.hpp"
 #include "chatnode/web/backend.hpp"
@@ -36,7 +37,7 @@ struct server_state {
   std::optional<peer::listener> listener;  ///< bound by web_server; touched only on accept_strand once started
   net::strand<net::io_context::executor_type> accept_strand;
   std::atomic<bool> stopped{false};
-  std::chrono::steady_clock::time_point last_refusal_logged{};  ///< accept_strand only
+  log_throttle refusal_log;  ///< refused connections, one line a second; accept_strand only
 
   /// Reports an unexpected failure through cfg.log, or on stderr.
   void log(std::string_view what) const;
