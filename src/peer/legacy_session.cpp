@@ -43,6 +43,7 @@ legacy_session::legacy_session(tcp::socket socket, wire_protocol kind, int peer_
           },
           [this](std::size_t) { text_error_ = protocol::errc::line_too_long; }),
       outbox_(cfg_.text_budget),
+      inbox_(cfg_.text_budget),
       wake_(executor_, clock::time_point::max()),
       stop_timer_(executor_, clock::time_point::max()) {
   const auto n = net::buffer_copy(read_buffer_.prepare(already_read.size()), net::buffer(already_read));
@@ -71,16 +72,27 @@ awaitable<void> legacy_session::run() {
 
 void legacy_session::send_text(outgoing_text t) {
   if (kind_ != wire_protocol::raw_text) return;  // the lecture video chat has no text
-  net::post(executor_, [self = shared_from_this(), t = std::move(t)]() mutable {
-    if (self->stopping_) return;
-    if (!self->outbox_.push_line(std::move(t.line))) {
-      self->note_close("slow consumer: over " + std::to_string(self->cfg_.text_budget) + " bytes of text unsent");
-      self->do_stop(false);
-      return;
+  if (inbox_.put(std::move(t))) net::post(executor_, [self = shared_from_this()] { self->take_texts(); });
+}
+
+void legacy_session::take_texts() {
+  auto taken = inbox_.take();
+  // Queued while stopping too: a graceful stop writes it before closing.
+  std::uint64_t queued = 0;
+  for (auto& t : taken.texts) {
+    if (!outbox_.push_line(std::move(t.line))) {
+      taken.overflowed = true;
+      break;
     }
-    self->stats_->texts_sent.fetch_add(1, std::memory_order_relaxed);
-    self->wake_.cancel();
-  });
+    ++queued;
+  }
+  stats_->texts_sent.fetch_add(queued, std::memory_order_relaxed);
+  if (taken.overflowed) {
+    note_close("slow consumer: over " + std::to_string(cfg_.text_budget) + " bytes of text unsent");
+    do_stop(false);
+    return;
+  }
+  wake_.cancel();
 }
 
 void legacy_session::send_video(video::frame_ptr f) {

@@ -26,6 +26,7 @@ session::session(link l, int peer_id, session_config cfg, session_events& events
       events_(events),
       read_buffer_(protocol::max_frame_bytes + read_chunk),
       outbox_(cfg_.text_budget),
+      inbox_(cfg_.text_budget),
       wake_(executor_, clock::time_point::max()),
       heartbeat_(executor_) {
   const auto n = net::buffer_copy(read_buffer_.prepare(already_read.size()), net::buffer(already_read));
@@ -56,16 +57,29 @@ awaitable<void> session::run() {
 }
 
 void session::send_text(outgoing_text t) {
-  net::post(executor_, [self = shared_from_this(), t = std::move(t)]() mutable {
-    if (self->stopping_ || !self->joined_) return;
-    if (!self->outbox_.push_text(std::move(t))) {
-      self->note_close("slow consumer: over " + std::to_string(self->cfg_.text_budget) + " bytes of text unacknowledged");
-      self->do_stop(protocol::bye_reason::slow_consumer, "too far behind", false);
-      return;
+  if (inbox_.put(std::move(t))) net::post(executor_, [self = shared_from_this()] { self->take_texts(); });
+}
+
+void session::take_texts() {
+  auto taken = inbox_.take();
+  if (!joined_) return;
+  // Queued while stopping too: a graceful stop sends it before bye, and a
+  // link that ends first hands it back with the rest (take_undelivered).
+  std::uint64_t queued = 0;
+  for (auto& t : taken.texts) {
+    if (!outbox_.push_text(std::move(t))) {
+      taken.overflowed = true;
+      break;
     }
-    self->stats_->texts_sent.fetch_add(1, std::memory_order_relaxed);
-    self->wake_writer();
-  });
+    ++queued;
+  }
+  stats_->texts_sent.fetch_add(queued, std::memory_order_relaxed);
+  if (taken.overflowed) {
+    note_close("slow consumer: over " + std::to_string(cfg_.text_budget) + " bytes of text unacknowledged");
+    do_stop(protocol::bye_reason::slow_consumer, "too far behind", false);
+    return;
+  }
+  wake_writer();
 }
 
 void session::send_video(video::frame_ptr f) {

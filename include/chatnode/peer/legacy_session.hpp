@@ -18,6 +18,7 @@
 #include "chatnode/peer/legacy_outbox.hpp"
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
+#include "chatnode/peer/text_inbox.hpp"
 #include "chatnode/protocol/lecture_video.hpp"
 #include "chatnode/protocol/sniff.hpp"
 #include "chatnode/term/line_splitter.hpp"
@@ -60,6 +61,8 @@ class legacy_session final : public participant, public std::enable_shared_from_
   void fail(const error_code& ec);
   void do_stop(bool flush);
   void note_close(std::string reason);
+  /// Moves what the room handed us (send_text) into the outbox.
+  void take_texts();
 
   tcp::socket socket_;
   const protocol::wire_protocol kind_;
@@ -73,6 +76,7 @@ class legacy_session final : public participant, public std::enable_shared_from_
   std::uint32_t frames_in_ = 0;
 
   legacy_outbox outbox_;
+  text_inbox inbox_;
   net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
   net::steady_timer stop_timer_; ///< the stop deadline; at time_point::max() until stop
 

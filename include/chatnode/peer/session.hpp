@@ -18,6 +18,7 @@
 #include "chatnode/peer/outbox.hpp"
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
+#include "chatnode/peer/text_inbox.hpp"
 #include "chatnode/protocol/frame_parser.hpp"
 #include "chatnode/video/frame_assembler.hpp"
 
@@ -79,6 +80,8 @@ class session final : public participant, public std::enable_shared_from_this<se
   /// Closes the socket, which ends every pending operation, a stuck write too.
   void close_link(std::string reason);
   void wake_writer() { wake_.cancel(); }
+  /// Moves what the room handed us (send_text) into the outbox.
+  void take_texts();
 
   link link_;
   session_config cfg_;
@@ -88,6 +91,7 @@ class session final : public participant, public std::enable_shared_from_this<se
   boost::beast::flat_buffer read_buffer_;
   video::frame_assembler assembler_;
   outbox outbox_;
+  text_inbox inbox_;
   net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
   net::steady_timer heartbeat_;  ///< next heartbeat event; cancelled when a deadline changes
 
