@@ -148,15 +148,11 @@ ns_b=chatnode-bob-$$
 
 start_node() {  # NAME NAMESPACE ARGS...: starts chat_node in the namespace, sets node_pid
   local name=$1 ns=$2; shift 2
-  mkfifo "$tmp/$name.in"
-  # Held open here so the node's standard input never ends (a --connect node
-  # leaves when it does).
-  local fd
-  exec {fd}<>"$tmp/$name.in"
-  ip netns exec "$ns" "$binary" --name "$name" --test-pattern "$@" \
-    <"$tmp/$name.in" >"$tmp/$name.out.log" 2>"$tmp/$name.log" {fd}>&- &
+  # As a service runs it: no standard input; each is used through its page.
+  ip netns exec "$ns" "$binary" --name "$name" --test-pattern --no-stdin "$@" \
+    </dev/null >"$tmp/$name.out.log" 2>"$tmp/$name.log" &
   node_pid=$!
-  defer "stop_process $node_pid; exec $fd>&-"
+  defer "stop_process $node_pid"
 }
 
 netns_pair() {

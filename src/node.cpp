@@ -169,12 +169,12 @@ int node::run() {
     web_->start();
   }
   if (hooks_.interactive) {
-    net::co_spawn(strand_, read_input(), net::detached);
+    if (opts_.read_stdin) net::co_spawn(strand_, read_input(), net::detached);
     net::co_spawn(strand_, watch_signals(), net::detached);
   }
   net::co_spawn(strand_, stats_loop(), net::detached);
   if (source_) {
-    console_.info("sending video from " + source_->describe());
+    const auto described = source_->describe();
     capture_ = std::make_unique<video::capture_thread>(
         std::move(source_), video::make_turbojpeg_codec(), opts_.capture,
         [this](video::frame_ptr f) {
@@ -183,6 +183,9 @@ int node::run() {
           room_.broadcast_video(f);
         },
         [this](const std::string& e) { console_.info(e + ": no more video from us"); });
+    char rate[48];
+    std::snprintf(rate, sizeof rate, "%.4g frames a second", capture_->rate());
+    console_.info("sending video from " + described + ", " + (capture_->rate() > 0 ? rate : "as fast as it comes"));
   }
 
   std::thread helper([this] { ioc_.run(); });
@@ -200,7 +203,12 @@ awaitable<void> node::connect_to(host_port target, bool is_target) {
   connecting_ = false;
   if (r.error) {
     if (!finishing_) tell("could not connect to " + where + ": " + r.what + ": " + r.error.message());
-    // A first attempt that fails is most likely a wrong address: said at once, not retried.
+    // A first attempt that fails is most likely a wrong address: said at once,
+    // not retried, unless the user said the peer may not be there yet.
+    if (is_target && opts_.retry && !finishing_) {
+      connecting_ = true;
+      co_return co_await reconnect();
+    }
     if (is_target) finish(1, protocol::bye_reason::normal, false);
     maybe_done();
     co_return;
@@ -220,7 +228,8 @@ awaitable<void> node::reconnect() {
     const auto attempt = std::to_string(backoff_.attempts());
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", delay.count() / 1000.0);
-    tell("reconnecting to " + where + " in " + seconds + " s (attempt " + attempt + ")");
+    tell((target_joined_ ? "reconnecting to " + where + " in " : "trying " + where + " again in ") + seconds +
+         " s (attempt " + attempt + ")");
     reconnect_timer_.expires_after(delay);
     co_await reconnect_timer_.async_wait(use_nothrow);
     if (finishing_) break;
@@ -254,7 +263,9 @@ void node::on_session_done(int peer_id, const peer::participant* p) {
   if (peer_id == target_peer_id_) {
     target_peer_id_ = 0;
     const bool lost = !p || (!p->resume_key().empty() && !p->ended_in_order());
-    if (opts_.reconnect && target_joined_ && !finishing_ && lost) {
+    // Before the first link held, only --retry dials again.
+    const bool again = target_joined_ ? opts_.reconnect : opts_.retry;
+    if (again && !finishing_ && lost) {
       connecting_ = true;
       net::co_spawn(strand_, reconnect(), net::detached);
       return;
@@ -269,15 +280,25 @@ void node::on_session_done(int peer_id, const peer::participant* p) {
 
 awaitable<void> node::read_input() {
   co_await input_.run(
-      protocol::max_text_bytes, [this](std::string line) { handle_line(std::move(line)); },
+      protocol::max_text_bytes,
+      [this](std::string line) {
+        ++lines_read_;
+        handle_line(std::move(line));
+      },
       [this](std::size_t size) {
         console_.info("not sent: the message has " + std::to_string(size) + " bytes, the limit is " +
                       std::to_string(protocol::max_text_bytes));
       });
-  if (finishing_) co_return;
-  // End of input: a --connect node leaves once the peer has everything; a
-  // --listen node goes on serving (it may have been started with no input at all).
-  if (opts_.mode == options::role::connect) room_.stop_all(protocol::bye_reason::normal, "", true, true);
+  // End of input. A --listen node goes on serving (it may have been started with no input at all).
+  if (finishing_ || opts_.mode != options::role::connect) co_return;
+  // Input that was never a terminal and gave no line (/dev/null, closed, as
+  // under nohup, systemd or docker without -i): the node is used through its page.
+  if (lines_read_ == 0 && !isatty(STDIN_FILENO) && web_) {
+    console_.info("standard input ended before a line: staying for the web page (SIGTERM stops the node)");
+    co_return;
+  }
+  // Typed or piped lines: the node leaves once the peer has them all.
+  room_.stop_all(protocol::bye_reason::normal, "", true, true);
 }
 
 awaitable<void> node::watch_signals() {

@@ -29,7 +29,7 @@ std::string default_name() {
 std::optional<options> parse_options(int argc, const char* const* argv, std::ostream& out) {
   po::options_description desc(
       "Usage: chat_node --listen [HOST:]PORT | --connect HOST:PORT [options]\n\n"
-      "Live text chat between peers over one TCP connection.\n\nOptions");
+      "Live text and video chat between peers over one TCP connection.\n\nOptions");
   std::string listen, connect, web, wire, secret;
   int max_peers = 16;
   options o;
@@ -39,6 +39,10 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       ("connect", po::value(&connect)->value_name("HOST:PORT"), "connect to a listening node")
       ("no-reconnect", "with --connect, end when the link is lost instead of reconnecting (by default it tries "
        "again after 1 s, doubling to 30 s, and resends what the peer had not received)")
+      ("retry", "with --connect, keep dialling the first connection with the same backoff until it holds, "
+       "instead of exiting when the peer is not there (yet)")
+      ("no-stdin", "do not read standard input at all (as a service does); by default a node whose input is not "
+       "a terminal and ends before a line stays while it has a page to serve")
       ("name", po::value(&o.name)->value_name("NAME"), "name shown to peers (default: user@hostname)")
       ("max-peers", po::value(&max_peers)->value_name("N")->default_value(16),
        "peers in the room at once, 1 to 1024; more are told the room is full")
@@ -72,7 +76,9 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       ("test-pattern", "send a synthetic test pattern")
       ("receive-only", "send no video, but receive the peers' video")
       ("no-video", "text only: send and receive no video")
-      ("fps", po::value(&o.capture.fps)->value_name("N")->default_value(30), "frames per second to send (0: as fast as possible)")
+      ("fps", po::value(&o.capture.fps)->value_name("N")->default_value(30),
+       "frames per second to send (0: as fast as possible); a --video file plays at its own rate, which --fps "
+       "may lower but not raise")
       ("scale", po::value(&o.capture.scale)->value_name("F")->default_value(0.5), "scale the source by F")
       ("size", po::value(&size)->value_name("WxH"), "send frames of exactly this size (overrides --scale)")
       ("quality", po::value(&o.capture.quality)->value_name("Q")->default_value(90), "JPEG quality, 1 to 100")
@@ -118,6 +124,11 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     if (o.mode == options::role::listen) throw usage_error("--no-reconnect is for --connect");
     o.reconnect = false;
   }
+  if (vm.count("retry")) {
+    if (o.mode == options::role::listen) throw usage_error("--retry is for --connect");
+    o.retry = true;
+  }
+  o.read_stdin = vm.count("no-stdin") == 0;
   if (vm.count("protocol")) {
     if (o.mode == options::role::listen)
       throw usage_error("--protocol is for --connect: a --listen node recognises each peer's protocol");
@@ -172,6 +183,7 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   if (max_peers < 1 || max_peers > 1024) throw usage_error("--max-peers must be from 1 to 1024");
   o.max_peers = static_cast<std::size_t>(max_peers);
   if (!(o.capture.fps >= 0 && o.capture.fps <= 1000)) throw usage_error("--fps must be from 0 to 1000");
+  o.capture.fps_given = !vm["fps"].defaulted();
   if (!(o.capture.scale > 0 && o.capture.scale <= 4)) throw usage_error("--scale must be more than 0 and at most 4");
   if (o.capture.quality < 1 || o.capture.quality > 100) throw usage_error("--quality must be from 1 to 100");
   if (!size.empty()) {

@@ -136,6 +136,7 @@ class node final : private peer::room_observer {
   int target_peer_id_ = 0;     ///< the session with the --connect target, 0 when none
   bool target_joined_ = false; ///< the target has been in the room: losing it means reconnecting
   int active_sessions_ = 0;
+  std::uint64_t lines_read_ = 0;  ///< from standard input
   bool connecting_ = false;
   bool finishing_ = false;
   bool done_ = false;  ///< finished and no session left: the node's own loops end

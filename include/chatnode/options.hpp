@@ -25,6 +25,10 @@ struct options {
   std::size_t max_peers = 16;  ///< peers in the room at once; more are told "room full"
   /// --connect: get a lost link back by itself (--no-reconnect: end instead).
   bool reconnect = true;
+  /// --connect --retry: dial the first connection again, with backoff, until it holds.
+  bool retry = false;
+  /// --no-stdin: standard input is not read at all (as ssh -n).
+  bool read_stdin = true;
   /// What --connect speaks: ours, or a teaching program's (a listener recognises each peer's).
   protocol::wire_protocol wire = protocol::wire_protocol::chat_node;
 

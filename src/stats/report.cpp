@@ -37,29 +37,32 @@ void rate_tracker::update(peer_stats& s, std::chrono::steady_clock::time_point n
 
 std::string status_line(const std::vector<peer_view>& peers) {
   std::uint64_t frames = 0, drops = 0;
-  double fps = 0, kbps = 0;
+  double fps = 0, kbps_in = 0, kbps_out = 0;
   std::int64_t latency = -1;
   for (const auto& p : peers) {
     const auto& s = *p.stats;
     frames += s.frames_decoded;
     drops += s.frames_replaced + s.frames_skipped + s.frames_undecodable;
     fps += s.fps_in;
-    kbps += s.kbps_in + s.kbps_out;
+    kbps_in += s.kbps_in;
+    kbps_out += s.kbps_out;
     latency = std::max(latency, s.latency_us.percentile(50));
   }
-  return fmt("frame=%6llu fps=%5.1f kbps=%7.0f latency=%6sms drop=%llu peers=%zu",
-             static_cast<unsigned long long>(frames), fps, kbps, ms(latency).c_str(),
+  // Each direction apart: a link carries its rate both ways at once, and their
+  // sum is no rate the link has.
+  return fmt("frame=%6llu fps=%5.1f in=%6.0fkbps out=%6.0fkbps latency=%6sms drop=%llu peers=%zu",
+             static_cast<unsigned long long>(frames), fps, kbps_in, kbps_out, ms(latency).c_str(),
              static_cast<unsigned long long>(drops), peers.size());
 }
 
 std::string stats_table(const std::vector<peer_view>& peers) {
   if (peers.empty()) return "nobody is connected\n";
-  std::string out = fmt("%-14s %-21s %6s %7s %8s %8s %5s %5s %6s %6s %5s %6s %7s %7s %7s\n", "peer", "address",
-                        "rtt ms", "texts", "frames>", "frames<", "fps>", "fps<", "drop>", "skip<", "bad<", "kbps",
-                        "lat p50", "lat p95", "lat p99");
+  std::string out = fmt("%-14s %-21s %6s %7s %8s %8s %5s %5s %6s %6s %5s %6s %6s %7s %7s %7s\n", "peer", "address",
+                        "rtt ms", "texts", "frames>", "frames<", "fps>", "fps<", "drop>", "skip<", "bad<", "kbps>",
+                        "kbps<", "lat p50", "lat p95", "lat p99");
   for (const auto& p : peers) {
     const auto& s = *p.stats;
-    out += fmt("%-14.14s %-21.21s %6s %3llu/%-3llu %8llu %8llu %5.1f %5.1f %6llu %6llu %5llu %6.0f %7s %7s %7s\n",
+    out += fmt("%-14.14s %-21.21s %6s %3llu/%-3llu %8llu %8llu %5.1f %5.1f %6llu %6llu %5llu %6.0f %6.0f %7s %7s %7s\n",
                p.name.c_str(), p.address.c_str(), ms(s.rtt_us).c_str(),
                static_cast<unsigned long long>(s.texts_sent.load()),
                static_cast<unsigned long long>(s.texts_received.load()),
@@ -67,11 +70,12 @@ std::string stats_table(const std::vector<peer_view>& peers) {
                static_cast<unsigned long long>(s.frames_decoded.load()), s.fps_out.load(), s.fps_in.load(),
                static_cast<unsigned long long>(s.frames_replaced.load()),
                static_cast<unsigned long long>(s.frames_skipped.load()),
-               static_cast<unsigned long long>(s.frames_undecodable.load()), s.kbps_in + s.kbps_out,
+               static_cast<unsigned long long>(s.frames_undecodable.load()), s.kbps_out.load(), s.kbps_in.load(),
                ms(s.latency_us.percentile(50)).c_str(), ms(s.latency_us.percentile(95)).c_str(),
                ms(s.latency_us.percentile(99)).c_str());
   }
-  out += "> sent, < received; drop: newer frame replaced an unsent one; skip: decoder busy; bad: not a JPEG\n";
+  out += "> sent, < received (rates over the last second); drop: newer frame replaced an unsent one; "
+         "skip: decoder busy; bad: not a JPEG\n";
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <opencv2/imgproc.hpp>
@@ -23,11 +24,18 @@ cv::Size target_size(const capture_config& cfg, cv::Size source) {
 
 }  // namespace
 
+double capture_rate(double own_rate, const capture_config& cfg) {
+  if (own_rate <= 0) return cfg.fps;
+  if (!cfg.fps_given) return own_rate;
+  return cfg.fps == 0 ? 0 : std::min(cfg.fps, own_rate);
+}
+
 capture_thread::capture_thread(std::unique_ptr<frame_source> source, std::unique_ptr<jpeg_codec> codec,
                                capture_config cfg, deliver_fn deliver, error_fn on_error)
     : source_(std::move(source)),
       codec_(std::move(codec)),
       cfg_(std::move(cfg)),
+      rate_(capture_rate(source_->own_rate(), cfg_)),
       deliver_(std::move(deliver)),
       on_error_(std::move(on_error)),
       encoder_([this](std::stop_token st) { encode_loop(st); }),
@@ -45,8 +53,8 @@ void capture_thread::capture_loop(std::stop_token stop) {
   // Pacing waits on this, so that a stop request ends the wait at once.
   std::mutex pace_mutex;
   std::condition_variable_any pace;
-  const auto period = cfg_.fps > 0 ? std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(1.0 / cfg_.fps))
-                                   : steady::duration::zero();
+  const auto period = rate_ > 0 ? std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(1.0 / rate_))
+                                : steady::duration::zero();
   auto next = steady::now();
   slot s;
   cv::Mat grabbed;

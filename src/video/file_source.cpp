@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -23,7 +24,9 @@ class file_source final : public frame_source {
       cv::Mat probe;
       if (!capture_.read(probe) || probe.empty()) return fail(error, prefix + "has no frame that can be decoded");
       size_ = probe.size();
-      fps_ = capture_.get(cv::CAP_PROP_FPS);
+      // Containers without a rate report 0, some a nonsense one.
+      const double fps = capture_.get(cv::CAP_PROP_FPS);
+      fps_ = std::isfinite(fps) && fps > 0 && fps <= 1000 ? fps : 0;
     } catch (const cv::Exception& e) {
       return fail(error, prefix + e.err);
     }
@@ -39,9 +42,13 @@ class file_source final : public frame_source {
   }
 
   std::string describe() const override {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.4g fps", fps_);
     return "video " + path_ + " (" + std::to_string(size_.width) + "x" + std::to_string(size_.height) + ", " +
-           std::to_string(std::lround(fps_)) + " fps)";
+           (fps_ > 0 ? rate : "no usable frame rate") + ")";
   }
+
+  double own_rate() const override { return fps_; }
 
  private:
   static bool fail(std::string& error, std::string text) {

@@ -1,9 +1,7 @@
 // Exit codes and messages of the command line: usage errors exit 2, runtime failures 1.
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -11,6 +9,7 @@
 #include <string>
 
 #include "support/child_process.hpp"
+#include "support/raw_client.hpp"
 
 using namespace test_support;
 using stream = child_process::stream;
@@ -21,19 +20,6 @@ int run_to_exit(child_process& p) {
   const auto code = p.wait_exit();
   REQUIRE(code.has_value());
   return *code;
-}
-
-/// A loopback port nobody listens on: bound, then released.
-unsigned short closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 }  // namespace
@@ -52,6 +38,7 @@ TEST_CASE("usage errors say what is wrong and exit 2", "[process][cli]") {
       {{"--connect", "127.0.0.1:0"}, "cannot connect to port 0"},
       {{"--bogus"}, "unrecognised option '--bogus'"},
       {{"--listen", "0", "--name", std::string(65, 'n')}, "--name must be 1 to 64 bytes"},
+      {{"--listen", "0", "--retry"}, "--retry is for --connect"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> argv{chat_node_binary()};
@@ -75,7 +62,7 @@ TEST_CASE("The options --help and --version print to stdout and exit 0", "[proce
 }
 
 TEST_CASE("connecting to a closed port exits 1 with one clear line", "[process][cli]") {
-  const auto port = closed_port();
+  const auto port = unused_port();
   auto p = start_connector(port, "bob");
   CHECK(run_to_exit(*p) == 1);
   CHECK(p->wait_for(stream::err, "cannot connect to 127.0.0.1:" + std::to_string(port) + ": Connection refused", 1s));

@@ -57,7 +57,8 @@ TEST_CASE("a video file is streamed, looped, at its own size", "[process][video]
   const auto saved = dir.path / "received";
   auto alice = start_listener("alice", {"--test-pattern", "--save-frames", saved.string()});
   auto bob = start_connector(alice.port, "bob", {"--video", clip, "--scale", "1", "--fps", "60"});
-  REQUIRE(bob->wait_for(stream::err, "sending video from video " + clip));
+  // Its own 15 frames a second, --fps 60 notwithstanding: a file is not played faster than it was made.
+  REQUIRE(bob->wait_for(stream::err, "sending video from video " + clip + " (160x120, 15 fps), 15 frames a second"));
 
   // More than one pass through the clip: the file source loops.
   const auto deadline = std::chrono::steady_clock::now() + 60s;

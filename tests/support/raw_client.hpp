@@ -44,6 +44,9 @@ class raw_client {
   int fd_ = -1;
 };
 
+/// A loopback port nobody listens on: bound, then released.
+unsigned short unused_port();
+
 /// A listening socket on 127.0.0.1, any free port.
 class raw_listener {
  public:

@@ -18,7 +18,7 @@ std::vector<std::string> stats_row(child_process& p, const std::string& peer) {
   std::istringstream in(row);
   std::vector<std::string> cols;
   for (std::string c; in >> c;) cols.push_back(c);
-  if (cols.size() < 15) throw std::runtime_error("short /stats row: " + row);
+  if (cols.size() < 16) throw std::runtime_error("short /stats row: " + row);
   return cols;
 }
 

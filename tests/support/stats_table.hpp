@@ -14,6 +14,9 @@ constexpr int frames_received_col = 5;
 constexpr int dropped_col = 8;
 constexpr int skipped_col = 9;
 constexpr int undecodable_col = 10;
+constexpr int kbps_sent_col = 11;
+constexpr int kbps_received_col = 12;
+constexpr int latency_p50_col = 13;
 
 /// Asks `p` for /stats and returns the columns of the new row about `peer`.
 std::vector<std::string> stats_row(child_process& p, const std::string& peer);

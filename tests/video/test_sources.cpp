@@ -15,6 +15,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "chatnode/video/capture_thread.hpp"
 #include "chatnode/video/frame_source.hpp"
 #include "chatnode/video/test_pattern.hpp"
 
@@ -117,6 +118,7 @@ TEST_CASE("A video file delivers its frames and starts over at its end", "[video
   REQUIRE(source);
   CHECK(error.empty());
   CHECK(source->describe() == "video " + path.string() + " (160x120, 25 fps)");
+  CHECK(source->own_rate() == Approx(25));
 
   std::vector<cv::Mat> frames;
   for (int i = 0; i < 30; ++i) {
@@ -133,6 +135,24 @@ TEST_CASE("A video file delivers its frames and starts over at its end", "[video
     CHECK(identical(frames[i], frames[i + clip_frames]));
   }
   CHECK_FALSE(identical(frames[0], frames[1]));
+}
+
+TEST_CASE("A file plays at its own rate, which a chosen --fps lowers but never raises", "[video][sources]") {
+  const auto rate = [](double own, double fps, bool given) {
+    video::capture_config cfg;
+    cfg.fps = fps;
+    cfg.fps_given = given;
+    return video::capture_rate(own, cfg);
+  };
+  CHECK(rate(10, 30, false) == 10);  // a 10 fps clip, --fps left at its default
+  CHECK(rate(60, 30, false) == 60);
+  CHECK(rate(10, 5, true) == 5);
+  CHECK(rate(10, 60, true) == 10);
+  CHECK(rate(10, 0, true) == 0);  // --fps 0: as fast as it decodes
+  // A camera or the test pattern has no rate of its own: --fps, or its default, paces it.
+  CHECK(rate(0, 30, false) == 30);
+  CHECK(rate(0, 15, true) == 15);
+  CHECK(rate(0, 0, true) == 0);
 }
 
 TEST_CASE("A missing or non-video file is refused with an error naming it", "[video][sources]") {

@@ -23,11 +23,18 @@ namespace chatnode::video {
 
 struct capture_config {
   double fps = 30;        ///< frames per second to send; 0 sends as fast as the source gives them
+  bool fps_given = false; ///< fps was chosen by the user, not left at its default
   double scale = 0.5;     ///< applied to the source's size, as the teaching program halved its frames
   cv::Size size;          ///< overrides scale when not empty
   int quality = 90;       ///< JPEG quality 1..100
   std::string origin;     ///< the sender's name, carried by every frame
 };
+
+/// The rate the capture loop runs at (0: as fast as the source gives frames). A
+/// source with a rate of its own (a file) plays at that rate, which an fps the
+/// user chose may lower (0: as fast as it decodes) but never raise; any other
+/// source is paced at fps.
+double capture_rate(double own_rate, const capture_config& cfg);
 
 class capture_thread {
  public:
@@ -44,6 +51,8 @@ class capture_thread {
   capture_thread(const capture_thread&) = delete;
   capture_thread& operator=(const capture_thread&) = delete;
 
+  /// What capture_rate() chose for this source.
+  double rate() const { return rate_; }
   std::uint64_t frames_captured() const { return captured_.load(std::memory_order_relaxed); }
   /// Images the encoder never took because a newer one came first.
   std::uint64_t frames_skipped() const { return skipped_.load(std::memory_order_relaxed); }
@@ -61,6 +70,7 @@ class capture_thread {
   std::unique_ptr<frame_source> source_;
   std::unique_ptr<jpeg_codec> codec_;
   capture_config cfg_;
+  double rate_;  ///< before the threads, which read it
   deliver_fn deliver_;
   error_fn on_error_;
   std::atomic<std::uint64_t> captured_{0}, skipped_{0};

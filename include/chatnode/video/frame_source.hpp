@@ -17,6 +17,10 @@ class frame_source {
   virtual bool grab(cv::Mat& frame) = 0;
   /// For the log: "camera 0", "video clip.mp4 (640x480, 25 fps)", "test pattern 640x480".
   virtual std::string describe() const = 0;
+  /// The frames a second its content is made for (a file's container rate), 0
+  /// when it has none: a camera's grab() waits for its own next frame, and the
+  /// test pattern can be drawn at any rate.
+  virtual double own_rate() const { return 0; }
 };
 
 /// A V4L2 camera through OpenCV; nullptr with `error` set when it cannot be opened or gives no frame.
