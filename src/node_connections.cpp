@@ -71,7 +71,8 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
       refused(std::string("a ") + to_string(wire) + " peer cannot prove that it knows the secret");
       co_return nullptr;
     }
-    const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget};
+    const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget,
+                                   session_cfg_.write_timeout};
     p = std::make_shared<peer::legacy_session>(std::move(socket), wire, peer_id, cfg, room_, first_bytes);
     co_await p->run();
     co_return p;

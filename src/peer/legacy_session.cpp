@@ -225,7 +225,10 @@ awaitable<void> legacy_session::write_loop() {
       if (stop) co_return;
       continue;
     }
+    // A stop's own deadline, once set, is the nearer one and stays.
+    if (!stopping_) stop_timer_.expires_after(cfg_.write_timeout);
     const auto ec = co_await write_batch(socket_, outbox_, buffers, *stats_);
+    if (!stopping_) stop_timer_.expires_at(clock::time_point::max());
     if (ec) {
       const bool stop = co_await cancelled();
       if (!stop) note_close(ec.message());
@@ -243,13 +246,16 @@ awaitable<void> legacy_session::write_loop() {
 }
 
 awaitable<void> legacy_session::stop_watch() {
-  // A peer that stops reading would hold a flushing stop forever; the deadline set by do_stop ends it.
+  // A peer that stops reading would hold a write, or a flushing stop, for ever:
+  // the deadline the write loop or do_stop set ends the link.
   for (;;) {
     co_await stop_timer_.async_wait(use_nothrow);
     const bool stop = co_await cancelled();
     if (stop) co_return;
-    if (stopping_ && clock::now() >= stop_timer_.expiry()) {
-      note_close("the peer did not take our last bytes in time");
+    if (clock::now() >= stop_timer_.expiry()) {
+      note_close(stopping_ ? "the peer did not take our last bytes in time"
+                           : "the peer took nothing for " + std::to_string(cfg_.write_timeout.count()) +
+                                 " ms: it has stopped reading");
       co_return;
     }
   }

@@ -29,6 +29,10 @@ struct legacy_config {
   std::chrono::milliseconds flush_timeout{3000};   ///< how long a graceful stop waits for our text to go out
   std::chrono::milliseconds linger_timeout{2000};  ///< after our last byte, how long to wait for the peer's close
   std::size_t text_budget = 8u << 20;              ///< lines queued for a slow reader, past which it is dropped
+  /// A write not done by then ends the link: the peer has stopped reading (as
+  /// session_config::write_timeout; a lecture frame is at most 16 MiB, but the
+  /// teaching program's are tens of KiB).
+  std::chrono::milliseconds write_timeout{20000};
 };
 
 class legacy_session final : public participant, public std::enable_shared_from_this<legacy_session> {
@@ -78,7 +82,8 @@ class legacy_session final : public participant, public std::enable_shared_from_
   legacy_outbox outbox_;
   text_inbox inbox_;
   net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
-  net::steady_timer stop_timer_; ///< the stop deadline; at time_point::max() until stop
+  /// The deadline of the write in flight, then of the stop; time_point::max() when there is none.
+  net::steady_timer stop_timer_;
 
   bool stopping_ = false;
   bool force_close_ = false;
