@@ -60,6 +60,29 @@ struct pair_of_nodes {
   std::string where() const { return "127.0.0.1:" + std::to_string(alice.port); }
 };
 
+/// A connection that has passed the secret exchange (written with the exchange
+/// itself), appending all it sent to `recorded`; the hello is the caller's to send.
+raw_client authenticated(unsigned short port, const std::string& secret, std::string& recorded) {
+  raw_client c(port);
+  auth::secret_exchange exchange(secret, auth::role::connector);
+  const auto send = [&](const protocol::bytes& b) {
+    recorded += as_string(b);
+    c.send(as_string(b));
+  };
+  send(exchange.opening());
+  const auto challenge = c.read_at_least(protocol::preamble.size() + protocol::header_size + 32, default_wait);
+  REQUIRE_FALSE(challenge.closed);
+  auto step = exchange.feed({reinterpret_cast<const std::uint8_t*>(challenge.bytes.data()), challenge.bytes.size()});
+  REQUIRE(step.status == auth::exchange_status::need_more);
+  REQUIRE(step.consumed == challenge.bytes.size());
+  send(step.reply);
+  const auto proof = c.read_at_least(protocol::header_size + 32, default_wait);
+  step = exchange.feed({reinterpret_cast<const std::uint8_t*>(proof.bytes.data()), proof.bytes.size()});
+  REQUIRE(step.status == auth::exchange_status::accepted);
+  return c;
+}
+
+
 }  // namespace
 
 TEST_CASE("nodes sharing a secret, one from CHAT_NODE_SECRET and one from --secret, join and chat both ways",
@@ -116,29 +139,18 @@ TEST_CASE("a connector with a secret refuses a listener without one, on both sid
   nothing_exchanged(*n.alice.process, *n.bob);
 }
 
+
 TEST_CASE("an authenticated exchange recorded and replayed on a new connection is refused", "[process][secret]") {
   auto alice = start_listener("alice", with(text_only, {"--secret", "s3cret"}), {});
   std::string recorded;
 
   {
     // A legitimate connector, written with the exchange itself, records everything it sends.
-    raw_client mallory(alice.port);
-    auth::secret_exchange exchange("s3cret", auth::role::connector);
+    auto mallory = authenticated(alice.port, "s3cret", recorded);
     const auto send = [&](const protocol::bytes& b) {
       recorded += as_string(b);
       mallory.send(as_string(b));
     };
-    send(exchange.opening());
-    const auto challenge = mallory.read_at_least(protocol::preamble.size() + protocol::header_size + 32, default_wait);
-    REQUIRE_FALSE(challenge.closed);
-    auto step = exchange.feed({reinterpret_cast<const std::uint8_t*>(challenge.bytes.data()), challenge.bytes.size()});
-    REQUIRE(step.status == auth::exchange_status::need_more);
-    REQUIRE(step.consumed == challenge.bytes.size());
-    send(step.reply);
-    const auto proof = mallory.read_at_least(protocol::header_size + 32, default_wait);
-    step = exchange.feed({reinterpret_cast<const std::uint8_t*>(proof.bytes.data()), proof.bytes.size()});
-    REQUIRE(step.status == auth::exchange_status::accepted);
-
     send(protocol::encode(protocol::hello{protocol::protocol_version, 7, protocol::cap_text, "mallory"}));
     send(protocol::encode(protocol::text_message{1, 0, "mallory", "words worth replaying"}));
     INFO(alice.process->transcript(stream::err));
@@ -180,4 +192,15 @@ TEST_CASE("a peer that starts the exchange and goes silent is closed at the hand
   const auto answer = silent.read_until_closed(default_wait);
   CHECK(answer.closed);
   CHECK(alice.process->wait_for(stream::err, "no secret exchange within 5000 ms"));
+}
+
+TEST_CASE("a peer that passes the secret exchange and sends no hello is closed at the hello deadline",
+          "[process][secret]") {
+  auto alice = start_listener("alice", with(text_only, {"--secret", "s3cret"}), {});
+  std::string recorded;
+  auto quiet = authenticated(alice.port, "s3cret", recorded);
+  const auto answer = quiet.read_until_closed(default_wait);
+  CHECK(answer.closed);
+  INFO(alice.process->transcript(stream::err));
+  CHECK(alice.process->wait_for(stream::err, "no handshake within 5000 ms"));
 }

@@ -5,6 +5,7 @@
 
 #include "chatnode/web/assets.hpp"
 #include "chatnode/web/responses.hpp"
+#include "support/raw_client.hpp"
 #include "web_fixture.hpp"
 
 using namespace web_test;
@@ -221,5 +222,55 @@ TEST_CASE("the port in use is reported naming the address", "[web][http]") {
   } catch (const std::runtime_error& e) {
     CHECK(std::string(e.what()).starts_with("web page: cannot listen on 127.0.0.1:" + std::to_string(srv.port()) + ": "));
   }
+  CHECK(srv.stop());
+}
+
+TEST_CASE("a request must arrive whole within the read deadline, however slowly it trickles", "[web][http][limits]") {
+  web::web_config cfg;
+  cfg.read_timeout = 300ms;
+  test_server srv(cfg);
+  const std::string start = "GET /stats.json HTTP/1.1\r\nHost: " + srv.host() + "\r\n";
+  // Headers that never end.
+  test_support::raw_client silent(srv.port());
+  silent.send(start);
+  const auto r = silent.read_until_closed(10s);
+  CHECK(r.closed);
+  CHECK(r.bytes.empty());
+  // A byte every 100 ms does not extend the deadline: it is for the whole
+  // request. Bounded: 100 bytes, 10 s, against a 300 ms deadline.
+  test_support::raw_client trickle(srv.port());
+  trickle.send(start);
+  bool closed = false;
+  int sent = 0;
+  for (; sent < 100 && !closed; ++sent) {
+    trickle.send("X");
+    closed = trickle.read_until_closed(100ms).closed;
+  }
+  CHECK(closed);
+  INFO("bytes trickled before the close: " << sent);
+  CHECK(sent < 100);
+  CHECK(srv.stop());
+}
+
+TEST_CASE("headers and bodies over 16 KiB end the connection unanswered while smaller ones are served",
+          "[web][http][limits]") {
+  test_server srv;
+  const auto request = [&](const std::string& extra_header, const std::string& body) {
+    test_support::raw_client c(srv.port());
+    c.send("GET /stats.json HTTP/1.1\r\nHost: " + srv.host() + "\r\nConnection: close\r\n" + extra_header +
+           (body.empty() ? "" : "Content-Length: " + std::to_string(body.size()) + "\r\n") + "\r\n" + body);
+    return c.read_until_closed(10s);
+  };
+  const auto served = request("X-Filler: " + std::string(8 * 1024, 'a') + "\r\n", "");
+  CHECK(served.closed);
+  CHECK(served.bytes.starts_with("HTTP/1.1 200"));
+
+  const auto big_header = request("X-Filler: " + std::string(17 * 1024, 'a') + "\r\n", "");
+  CHECK(big_header.closed);
+  CHECK(big_header.bytes.empty());
+
+  const auto big_body = request("", std::string(17 * 1024, 'b'));
+  CHECK(big_body.closed);
+  CHECK(big_body.bytes.empty());
   CHECK(srv.stop());
 }
