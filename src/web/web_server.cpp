@@ -69,10 +69,10 @@ void web_server::start() {
       return;
     }
     socket.set_option(tcp::no_delay(true), ec);  // small events must not wait behind Nagle
-    if (s->cfg.tls)
-      http_session<tls_stream>::start(tls_stream(std::move(socket), *s->cfg.tls), std::move(slot), s);
-    else
-      http_session<plain_stream>::start(plain_stream(std::move(socket)), std::move(slot), s);
+    beast::tcp_stream tcp(std::move(socket));
+    http_session::start(s->cfg.tls ? page_stream(page_stream::tls_stream(std::move(tcp), *s->cfg.tls))
+                                   : page_stream(std::move(tcp)),
+                        std::move(slot), s);
   };
   // The callback's reference keeps the state, and so the listener, alive while the loop runs.
   net::co_spawn(state_->accept_strand, state_->listener->accept_loop(std::move(serve)), [s = state_](std::exception_ptr e) {

@@ -44,14 +44,14 @@ TEST_CASE("with TLS the WebSocket runs over TLS and wants an https:// Origin", "
   tls_server s;
   client_io io;
   const auto origin = "https://127.0.0.1:" + std::to_string(s.server.port());
-  tls_ws_stream ws(io.ctx, tls_client_context());
+  ws_stream ws(io.ctx, tls_client_context());
   REQUIRE(io.run(wss_connect(ws, s.server.port(), origin)).result() == http::status::switching_protocols);
   const auto first = io.run(ws_read(ws));
   REQUIRE_FALSE(first.ec);
   CHECK(boost::json::parse(first.data).at("type") == "state");
 
   // The same page served over plain HTTP is another origin.
-  tls_ws_stream plain_origin(io.ctx, tls_client_context());
+  ws_stream plain_origin(io.ctx, tls_client_context());
   CHECK(io.run(wss_connect(plain_origin, s.server.port(), "http://127.0.0.1:" + std::to_string(s.server.port())))
             .result() == http::status::forbidden);
 }

@@ -4,6 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "chatnode/clock.hpp"
+#include "chatnode/security/tls_context.hpp"
 #include "chatnode/web/mjpeg_stream.hpp"
 
 namespace web_test {
@@ -37,14 +38,12 @@ bool test_server::stop(std::chrono::milliseconds limit) {
   return in_time;
 }
 
-awaitable<response> http_request(std::uint16_t port, http::verb method, std::string target,
-                                 std::vector<std::pair<std::string, std::string>> fields) {
-  beast::tcp_stream stream(co_await net::this_coro::executor);
-  co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), net::use_awaitable);
-  http::request<http::string_body> req{method, target, 11};
-  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-  for (const auto& [name, value] : fields) req.set(name, value);
-  req.prepare_payload();
+namespace {
+
+tcp::endpoint loopback(std::uint16_t port) { return {net::ip::make_address("127.0.0.1"), port}; }
+
+/// Sends `req` on `stream` and reads the response.
+awaitable<response> exchange(web::page_stream& stream, http::request<http::string_body> req) {
   co_await http::async_write(stream, req, net::use_awaitable);
   beast::flat_buffer buffer;
   response res;
@@ -52,10 +51,45 @@ awaitable<response> http_request(std::uint16_t port, http::verb method, std::str
   co_return res;
 }
 
+}  // namespace
+
+awaitable<response> http_request(std::uint16_t port, http::verb method, std::string target,
+                                 std::vector<std::pair<std::string, std::string>> fields) {
+  web::page_stream stream(beast::tcp_stream(co_await net::this_coro::executor));
+  co_await stream.next_layer().async_connect(loopback(port), net::use_awaitable);
+  http::request<http::string_body> req{method, target, 11};
+  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  for (const auto& [name, value] : fields) req.set(name, value);
+  req.prepare_payload();
+  co_return co_await exchange(stream, std::move(req));
+}
+
+net::ssl::context& tls_client_context() {
+  static net::ssl::context ctx = [] {
+    net::ssl::context c(net::ssl::context::tls_client);
+    c.set_verify_mode(net::ssl::verify_none);
+    return c;
+  }();
+  return ctx;
+}
+
+awaitable<https_response> https_get(std::uint16_t port, std::string target) {
+  web::page_stream stream(web::page_stream::tls_stream(co_await net::this_coro::executor, tls_client_context()));
+  co_await stream.next_layer().async_connect(loopback(port), net::use_awaitable);
+  co_await stream.async_handshake(net::ssl::stream_base::client, net::use_awaitable);
+  https_response out;
+  out.fingerprint = chatnode::security::peer_fingerprint(stream.native_handle());
+  http::request<http::string_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  out.res = co_await exchange(stream, std::move(req));
+  co_return out;
+}
+
 awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host,
                                                std::string target, std::optional<std::string> origin) {
-  co_await beast::get_lowest_layer(ws).async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port),
-                                                     net::use_awaitable);
+  co_await beast::get_lowest_layer(ws).async_connect(loopback(port), net::use_awaitable);
+  if (ws.next_layer().encrypted())
+    co_await ws.next_layer().async_handshake(net::ssl::stream_base::client, net::use_awaitable);
   ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
     if (origin) req.set(http::field::origin, *origin);
   }));
@@ -66,13 +100,25 @@ awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port
   co_return res;
 }
 
+awaitable<websocket::response_type> wss_connect(ws_stream& ws, std::uint16_t port, std::string origin) {
+  return ws_connect(ws, port, "127.0.0.1:" + std::to_string(port), "/ws", std::move(origin));
+}
+
 awaitable<bool> pause(std::chrono::milliseconds d) {
   net::steady_timer t(co_await net::this_coro::executor, d);
   co_await t.async_wait(net::use_awaitable);
   co_return true;
 }
 
-awaitable<ws_message> ws_read(ws_stream& ws) { return detail::read_message(ws); }
+awaitable<ws_message> ws_read(ws_stream& ws) {
+  beast::flat_buffer buffer;
+  ws_message m;
+  auto [ec, n] = co_await ws.async_read(buffer, use_nothrow);
+  m.ec = ec;
+  m.binary = ws.got_binary();
+  m.data = beast::buffers_to_string(buffer.data());
+  co_return m;
+}
 
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary) {
   ws.binary(binary);

@@ -135,7 +135,16 @@ class client_io {
 awaitable<bool> pause(std::chrono::milliseconds d);
 
 using response = http::response<http::string_body>;
-using ws_stream = websocket::stream<beast::tcp_stream>;
+
+/// A page's WebSocket, over the node's own page_stream: the tests' clients
+/// then instantiate Beast's WebSocket and HTTP code once, for plain and TLS.
+struct ws_stream : websocket::stream<web::page_stream> {
+  /// Plain.
+  explicit ws_stream(net::io_context& ctx) : websocket::stream<web::page_stream>(beast::tcp_stream(ctx)) {}
+  /// Over TLS, on a context from tls_client_context().
+  ws_stream(net::io_context& ctx, net::ssl::context& tls)
+      : websocket::stream<web::page_stream>(web::page_stream::tls_stream(ctx, tls)) {}
+};
 
 struct ws_message {
   error_code ec;  ///< set when the read failed (closed, ...)
@@ -149,36 +158,18 @@ awaitable<response> http_request(std::uint16_t port, http::verb method, std::str
 /// The WebSocket handshake on `ws`; returns the server's response (101 on success, else the refusal).
 awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host,
                                                std::string target, std::optional<std::string> origin);
-namespace detail {
-template <class WebSocket>
-awaitable<ws_message> read_message(WebSocket& ws) {
-  beast::flat_buffer buffer;
-  ws_message m;
-  auto [ec, n] = co_await ws.async_read(buffer, use_nothrow);
-  m.ec = ec;
-  m.binary = ws.got_binary();
-  m.data = beast::buffers_to_string(buffer.data());
-  co_return m;
-}
-}  // namespace detail
-
+/// The next message on a WebSocket, plain or over TLS.
+awaitable<ws_message> ws_read(ws_stream& ws);
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary = false);
 
-/// Over HTTPS: a client that accepts any certificate and reports which it was shown.
-using tls_ws_stream = websocket::stream<web::tls_stream>;
-
-/// The next message on a WebSocket, plain or over TLS. Not templates, so that
-/// Beast's read operations compile once, here, not in every test file.
-awaitable<ws_message> ws_read(ws_stream& ws);
-awaitable<ws_message> ws_read(tls_ws_stream& ws);
 struct https_response {
   response res;
   std::string fingerprint;  ///< of the certificate the server presented
 };
 /// One GET over HTTPS on a new connection.
 awaitable<https_response> https_get(std::uint16_t port, std::string target);
-/// The TLS and WebSocket handshakes on `ws` (made on a context from tls_client_context()).
-awaitable<websocket::response_type> wss_connect(tls_ws_stream& ws, std::uint16_t port, std::string origin);
+/// The TLS and WebSocket handshakes on a TLS `ws`.
+awaitable<websocket::response_type> wss_connect(ws_stream& ws, std::uint16_t port, std::string origin);
 /// A client context for the tests' HTTPS: no verification (the tests compare fingerprints instead).
 net::ssl::context& tls_client_context();
 

@@ -13,14 +13,13 @@ namespace chatnode::web {
 
 struct server_state;
 
-template <class Stream>
-class http_session : public client, public std::enable_shared_from_this<http_session<Stream>> {
+class http_session : public client, public std::enable_shared_from_this<http_session> {
  public:
   /// `stream`'s socket must be bound to a strand of its own.
-  http_session(Stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state);
+  http_session(page_stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state);
 
   /// Spawns a session on the stream's strand; `slot` goes with the stream.
-  static void start(Stream stream, connection_slots::slot slot, const std::shared_ptr<server_state>& state);
+  static void start(page_stream stream, connection_slots::slot slot, const std::shared_ptr<server_state>& state);
 
   /// Serves the connection to its end; completes when it is closed or handed over.
   awaitable<void> run();
@@ -31,7 +30,7 @@ class http_session : public client, public std::enable_shared_from_this<http_ses
   awaitable<bool> serve(request req);
   http::response<http::string_body> respond(const request& req, std::string_view path);
 
-  Stream stream_;
+  page_stream stream_;
   connection_slots::slot slot_;
   net::any_io_executor executor_;  ///< the connection's strand, still known after stream_ is handed over
   beast::flat_buffer buffer_;
@@ -40,7 +39,5 @@ class http_session : public client, public std::enable_shared_from_this<http_ses
   bool handed_over_ = false;  ///< stream_ was moved into a ws_session or mjpeg_stream
 };
 
-extern template class http_session<plain_stream>;
-extern template class http_session<tls_stream>;
 
 }  // namespace chatnode::web

@@ -22,14 +22,13 @@ struct server_state;
 /// The multipart boundary; never appears in a JPEG part's headers.
 inline constexpr std::string_view mjpeg_boundary = "chatnodeframe";
 
-template <class Stream>
-class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_stream<Stream>> {
+class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_stream> {
  public:
   /// `stream` has just received the request for peer `peer`'s video.
-  mjpeg_stream(Stream stream, connection_slots::slot slot, int peer, std::shared_ptr<server_state> state);
+  mjpeg_stream(page_stream stream, connection_slots::slot slot, int peer, std::shared_ptr<server_state> state);
 
   /// Spawns a stream on the stream's strand.
-  static void start(Stream stream, connection_slots::slot slot, int peer, const std::shared_ptr<server_state>& state);
+  static void start(page_stream stream, connection_slots::slot slot, int peer, const std::shared_ptr<server_state>& state);
 
   awaitable<void> run();
   void stop() override;
@@ -45,7 +44,7 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   template <class Buffers>
   awaitable<bool> write(const Buffers& buffers);
 
-  Stream stream_;
+  page_stream stream_;
   connection_slots::slot slot_;
   net::any_io_executor executor_;
   int peer_;
@@ -57,7 +56,5 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   bool stopping_ = false;
 };
 
-extern template class mjpeg_stream<plain_stream>;
-extern template class mjpeg_stream<tls_stream>;
 
 }  // namespace chatnode::web

@@ -26,13 +26,12 @@ inline constexpr std::size_t max_page_message_bytes = 64 * 1024 + 1024;
 /// Largest chat text a page may send, in bytes of UTF-8 (the protocol's limit).
 inline constexpr std::size_t max_page_text_bytes = 64 * 1024;
 
-template <class Stream>
-class ws_session : public client, public std::enable_shared_from_this<ws_session<Stream>> {
+class ws_session : public client, public std::enable_shared_from_this<ws_session> {
  public:
-  ws_session(Stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state);
+  ws_session(page_stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state);
 
   /// Spawns a session on the stream's strand for the upgrade request `req`.
-  static void start(Stream stream, connection_slots::slot slot, request req, const std::shared_ptr<server_state>& state);
+  static void start(page_stream stream, connection_slots::slot slot, request req, const std::shared_ptr<server_state>& state);
 
   /// Accepts the upgrade `req` and serves the page until the socket closes.
   awaitable<void> run(request req);
@@ -55,7 +54,7 @@ class ws_session : public client, public std::enable_shared_from_this<ws_session
   void update_deadline();
   void wake_writer() { wake_.cancel(); }
 
-  websocket::stream<Stream> ws_;
+  websocket::stream<page_stream> ws_;
   connection_slots::slot slot_;
   net::any_io_executor executor_;
   std::shared_ptr<server_state> state_;
@@ -71,7 +70,5 @@ class ws_session : public client, public std::enable_shared_from_this<ws_session
   clock::time_point close_deadline_ = clock::time_point::max();
 };
 
-extern template class ws_session<plain_stream>;
-extern template class ws_session<tls_stream>;
 
 }  // namespace chatnode::web

@@ -1,8 +1,3 @@
-// The members of the mjpeg_stream template, included by mjpeg_stream_plain.cpp and
-// mjpeg_stream_tls.cpp, which instantiate it for one stream each: the two
-// heaviest halves of the web layer then compile side by side.
-#pragma once
-
 #include "chatnode/web/mjpeg_stream.hpp"
 
 #include <array>
@@ -12,9 +7,8 @@
 
 namespace chatnode::web {
 
-template <class Stream>
-mjpeg_stream<Stream>::mjpeg_stream(Stream stream, connection_slots::slot slot, int peer,
-                                   std::shared_ptr<server_state> state)
+mjpeg_stream::mjpeg_stream(page_stream stream, connection_slots::slot slot, int peer,
+                           std::shared_ptr<server_state> state)
     : stream_(std::move(stream)),
       slot_(std::move(slot)),
       executor_(stream_.get_executor()),
@@ -23,9 +17,8 @@ mjpeg_stream<Stream>::mjpeg_stream(Stream stream, connection_slots::slot slot, i
       wake_(executor_, clock::time_point::max()),
       watchdog_(executor_) {}
 
-template <class Stream>
-void mjpeg_stream<Stream>::start(Stream stream, connection_slots::slot slot, int peer,
-                                 const std::shared_ptr<server_state>& state) {
+void mjpeg_stream::start(page_stream stream, connection_slots::slot slot, int peer,
+                         const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<mjpeg_stream>(std::move(stream), std::move(slot), peer, state);
   net::co_spawn(s->executor_, [s] { return s->run(); }, [s](std::exception_ptr e) {
     if (!e) return;
@@ -37,18 +30,16 @@ void mjpeg_stream<Stream>::start(Stream stream, connection_slots::slot slot, int
   });
 }
 
-template <class Stream>
-void mjpeg_stream<Stream>::stop() {
-  net::post(executor_, [self = this->shared_from_this()] {
+void mjpeg_stream::stop() {
+  net::post(executor_, [self = shared_from_this()] {
     self->stopping_ = true;
     beast::get_lowest_layer(self->stream_).close();
   });
 }
 
-template <class Stream>
-void mjpeg_stream<Stream>::deliver_frame(int peer, const video::frame_ptr& frame) {
+void mjpeg_stream::deliver_frame(int peer, const video::frame_ptr& frame) {
   if (peer != peer_ || !mailbox_.put(peer, frame)) return;
-  net::post(executor_, [self = this->shared_from_this()] {
+  net::post(executor_, [self = shared_from_this()] {
     auto frames = self->mailbox_.take();
     if (frames.empty()) return;
     self->pending_ = std::move(frames.begin()->second);
@@ -56,12 +47,11 @@ void mjpeg_stream<Stream>::deliver_frame(int peer, const video::frame_ptr& frame
   });
 }
 
-template <class Stream>
-awaitable<void> mjpeg_stream<Stream>::run() {
+awaitable<void> mjpeg_stream::run() {
   // The request's read timer has served; from here on the watchdog bounds each write.
   beast::get_lowest_layer(stream_).expires_never();
   using namespace net::experimental::awaitable_operators;
-  if (!state_->clients.add(this->shared_from_this())) co_return;
+  if (!state_->clients.add(shared_from_this())) co_return;
   registration reg(state_->clients, this);
 
   if (!stopping_)
@@ -71,8 +61,7 @@ awaitable<void> mjpeg_stream<Stream>::run() {
   beast::get_lowest_layer(stream_).close();
 }
 
-template <class Stream>
-std::string mjpeg_stream<Stream>::response_head() {
+std::string mjpeg_stream::response_head() {
   http::fields f;
   add_security_headers(f);
   f.set(http::field::content_type, "multipart/x-mixed-replace; boundary=" + std::string(mjpeg_boundary));
@@ -84,17 +73,15 @@ std::string mjpeg_stream<Stream>::response_head() {
   return head + "\r\n";
 }
 
-template <class Stream>
 template <class Buffers>
-awaitable<bool> mjpeg_stream<Stream>::write(const Buffers& buffers) {
+awaitable<bool> mjpeg_stream::write(const Buffers& buffers) {
   watchdog_.expires_at(clock::now() + state_->cfg.write_timeout);
   auto [ec, n] = co_await net::async_write(stream_, buffers, use_nothrow);
   watchdog_.expires_at(clock::time_point::max());
   co_return !ec;
 }
 
-template <class Stream>
-awaitable<void> mjpeg_stream<Stream>::read_loop() {
+awaitable<void> mjpeg_stream::read_loop() {
   // A viewer sends nothing after its request; this read ends when it leaves.
   std::array<char, 512> sink;
   for (;;) {
@@ -103,8 +90,7 @@ awaitable<void> mjpeg_stream<Stream>::read_loop() {
   }
 }
 
-template <class Stream>
-awaitable<void> mjpeg_stream<Stream>::write_loop() {
+awaitable<void> mjpeg_stream::write_loop() {
   const auto head = response_head();
   const bool head_sent = co_await write(net::buffer(head));
   if (!head_sent) co_return;

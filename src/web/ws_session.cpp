@@ -1,8 +1,3 @@
-// The members of the ws_session template, included by ws_session_plain.cpp and
-// ws_session_tls.cpp, which instantiate it for one stream each: the two
-// heaviest halves of the web layer then compile side by side.
-#pragma once
-
 #include "chatnode/web/ws_session.hpp"
 
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -15,8 +10,7 @@
 
 namespace chatnode::web {
 
-template <class Stream>
-ws_session<Stream>::ws_session(Stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state)
+ws_session::ws_session(page_stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state)
     : ws_(std::move(stream)),
       slot_(std::move(slot)),
       executor_(ws_.get_executor()),
@@ -25,9 +19,8 @@ ws_session<Stream>::ws_session(Stream stream, connection_slots::slot slot, std::
       wake_(executor_, clock::time_point::max()),
       watchdog_(executor_) {}
 
-template <class Stream>
-void ws_session<Stream>::start(Stream stream, connection_slots::slot slot, request req,
-                               const std::shared_ptr<server_state>& state) {
+void ws_session::start(page_stream stream, connection_slots::slot slot, request req,
+                       const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<ws_session>(std::move(stream), std::move(slot), state);
   net::co_spawn(s->executor_, [s, req = std::move(req)]() mutable { return s->run(std::move(req)); },
                 [s](std::exception_ptr e) {
@@ -40,11 +33,10 @@ void ws_session<Stream>::start(Stream stream, connection_slots::slot slot, reque
                 });
 }
 
-template <class Stream>
-awaitable<void> ws_session<Stream>::run(request req) {
+awaitable<void> ws_session::run(request req) {
   using namespace net::experimental::awaitable_operators;
   // Registered before the handshake, so stop() can cut a stalled one short.
-  if (!state_->clients.add(this->shared_from_this())) co_return;
+  if (!state_->clients.add(shared_from_this())) co_return;
   registration reg(state_->clients, this);
 
   // Beast's WebSocket timeouts (handshake, idle pings) replace the tcp_stream's,
@@ -67,9 +59,8 @@ awaitable<void> ws_session<Stream>::run(request req) {
   beast::get_lowest_layer(ws_).close();
 }
 
-template <class Stream>
-void ws_session<Stream>::stop() {
-  net::post(executor_, [self = this->shared_from_this()] {
+void ws_session::stop() {
+  net::post(executor_, [self = shared_from_this()] {
     if (!self->open_) {
       // Still in the handshake: nobody to say goodbye to.
       self->close_ = websocket::close_reason(websocket::close_code::going_away);
@@ -80,9 +71,8 @@ void ws_session<Stream>::stop() {
   });
 }
 
-template <class Stream>
-void ws_session<Stream>::deliver(const std::shared_ptr<const std::string>& event) {
-  net::post(executor_, [self = this->shared_from_this(), event] {
+void ws_session::deliver(const std::shared_ptr<const std::string>& event) {
+  net::post(executor_, [self = shared_from_this(), event] {
     if (!self->open_ || self->close_) return;
     if (!self->outbox_.push_event(event)) {
       // The page stopped reading: it would only fall further behind.
@@ -93,10 +83,9 @@ void ws_session<Stream>::deliver(const std::shared_ptr<const std::string>& event
   });
 }
 
-template <class Stream>
-void ws_session<Stream>::deliver_frame(int peer, const video::frame_ptr& frame) {
+void ws_session::deliver_frame(int peer, const video::frame_ptr& frame) {
   if (!mailbox_.put(peer, frame)) return;  // a take() is already on its way
-  net::post(executor_, [self = this->shared_from_this()] {
+  net::post(executor_, [self = shared_from_this()] {
     auto frames = self->mailbox_.take();
     if (!self->open_ || self->close_) return;
     for (auto& [p, f] : frames) self->outbox_.offer_frame(p, std::move(f));
@@ -104,8 +93,7 @@ void ws_session<Stream>::deliver_frame(int peer, const video::frame_ptr& frame) 
   });
 }
 
-template <class Stream>
-void ws_session<Stream>::request_close(websocket::close_code code, std::string_view reason) {
+void ws_session::request_close(websocket::close_code code, std::string_view reason) {
   if (close_) return;
   close_ = websocket::close_reason(code, beast::string_view(reason.data(), reason.size()));
   outbox_.drop_frames();
@@ -114,11 +102,9 @@ void ws_session<Stream>::request_close(websocket::close_code code, std::string_v
   wake_writer();
 }
 
-template <class Stream>
-void ws_session<Stream>::update_deadline() { watchdog_.expires_at(std::min(write_deadline_, close_deadline_)); }
+void ws_session::update_deadline() { watchdog_.expires_at(std::min(write_deadline_, close_deadline_)); }
 
-template <class Stream>
-awaitable<void> ws_session<Stream>::read_loop() {
+awaitable<void> ws_session::read_loop() {
   for (;;) {
     read_buffer_.clear();
     auto [ec, n] = co_await ws_.async_read(read_buffer_, use_nothrow);
@@ -135,8 +121,7 @@ awaitable<void> ws_session<Stream>::read_loop() {
   }
 }
 
-template <class Stream>
-awaitable<void> ws_session<Stream>::write_loop() {
+awaitable<void> ws_session::write_loop() {
   for (;;) {
     if (close_) {
       // Whatever the outcome, this connection is over.
@@ -161,8 +146,7 @@ awaitable<void> ws_session<Stream>::write_loop() {
   }
 }
 
-template <class Stream>
-void ws_session<Stream>::handle_message(std::string_view json) {
+void ws_session::handle_message(std::string_view json) {
   error_code ec;
   auto value = boost::json::parse(json, ec);
   const auto* msg = ec ? nullptr : value.if_object();
@@ -196,8 +180,7 @@ void ws_session<Stream>::handle_message(std::string_view json) {
   reply_error("unknown message type");
 }
 
-template <class Stream>
-void ws_session<Stream>::reply_error(std::string_view text) {
+void ws_session::reply_error(std::string_view text) {
   boost::json::object o{{"type", "error"}, {"text", text}};
   if (!outbox_.push_event(std::make_shared<const std::string>(boost::json::serialize(o))))
     return request_close(websocket::close_code::policy_error, "too slow: events not read");

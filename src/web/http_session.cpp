@@ -1,8 +1,3 @@
-// The members of the http_session template, included by http_session_plain.cpp and
-// http_session_tls.cpp, which instantiate it for one stream each: the two
-// heaviest halves of the web layer then compile side by side.
-#pragma once
-
 #include "chatnode/web/http_session.hpp"
 
 #include <charconv>
@@ -39,12 +34,10 @@ std::string_view header(const request& req, http::field f) {
 
 }  // namespace
 
-template <class Stream>
-http_session<Stream>::http_session(Stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state)
+http_session::http_session(page_stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state)
     : stream_(std::move(stream)), slot_(std::move(slot)), executor_(stream_.get_executor()), state_(std::move(state)) {}
 
-template <class Stream>
-void http_session<Stream>::start(Stream stream, connection_slots::slot slot, const std::shared_ptr<server_state>& state) {
+void http_session::start(page_stream stream, connection_slots::slot slot, const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<http_session>(std::move(stream), std::move(slot), state);
   net::co_spawn(s->executor_, [s] { return s->run(); }, [s](std::exception_ptr e) {
     if (!e) return;
@@ -56,19 +49,17 @@ void http_session<Stream>::start(Stream stream, connection_slots::slot slot, con
   });
 }
 
-template <class Stream>
-void http_session<Stream>::stop() {
-  net::post(executor_, [self = this->shared_from_this()] {
+void http_session::stop() {
+  net::post(executor_, [self = shared_from_this()] {
     self->stopping_ = true;
     if (!self->handed_over_) beast::get_lowest_layer(self->stream_).close();
   });
 }
 
-template <class Stream>
-awaitable<void> http_session<Stream>::run() {
-  if (!state_->clients.add(this->shared_from_this())) co_return;
+awaitable<void> http_session::run() {
+  if (!state_->clients.add(shared_from_this())) co_return;
   registration reg(state_->clients, this);
-  if constexpr (std::is_same_v<Stream, tls_stream>) {
+  if (stream_.encrypted()) {
     // The TLS handshake counts against the time a request may take to arrive.
     beast::get_lowest_layer(stream_).expires_after(state_->cfg.read_timeout);
     auto [ec] = co_await stream_.async_handshake(net::ssl::stream_base::server, use_nothrow);
@@ -93,8 +84,7 @@ awaitable<void> http_session<Stream>::run() {
   beast::get_lowest_layer(stream_).close();
 }
 
-template <class Stream>
-awaitable<bool> http_session<Stream>::serve(request req) {
+awaitable<bool> http_session::serve(request req) {
   const auto path = target_path(req.target());
   const auto origin_it = req.find(http::field::origin);
   const auto fetch_site = req["Sec-Fetch-Site"];
@@ -107,7 +97,7 @@ awaitable<bool> http_session<Stream>::serve(request req) {
     res = error_response(req, http::status::forbidden, true);
   } else if (websocket::is_upgrade(req) && path == "/ws") {
     handed_over_ = true;
-    ws_session<Stream>::start(std::move(stream_), std::move(slot_), std::move(req), state_);
+    ws_session::start(std::move(stream_), std::move(slot_), std::move(req), state_);
     co_return false;
   } else if (req.method() != http::verb::get) {
     res = error_response(req, http::status::method_not_allowed);
@@ -115,7 +105,7 @@ awaitable<bool> http_session<Stream>::serve(request req) {
     res = error_response(req, http::status::not_found);
   } else if (peer >= 0) {
     handed_over_ = true;
-    mjpeg_stream<Stream>::start(std::move(stream_), std::move(slot_), peer, state_);
+    mjpeg_stream::start(std::move(stream_), std::move(slot_), peer, state_);
     co_return false;
   } else {
     res = respond(req, path);
@@ -126,8 +116,7 @@ awaitable<bool> http_session<Stream>::serve(request req) {
   co_return !ec && keep_alive;
 }
 
-template <class Stream>
-http::response<http::string_body> http_session<Stream>::respond(const request& req, std::string_view path) {
+http::response<http::string_body> http_session::respond(const request& req, std::string_view path) {
   if (path == "/stats.json") return make_response(req, http::status::ok, "application/json", state_->app.stats_json());
   if (path == "/metrics") return make_response(req, http::status::ok, "text/plain; version=0.0.4", state_->app.metrics());
 
