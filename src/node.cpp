@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "chatnode/commands.hpp"
 #include "chatnode/interfaces.hpp"
 #include "chatnode/web/access_token.hpp"
 #include "chatnode/video/avi_recorder.hpp"
@@ -380,9 +381,7 @@ void node::handle_line(std::string line) {
     if (line == "/quit") {
       finish(0, protocol::bye_reason::normal, true);
     } else if (line == "/help") {
-      console_.info("type a line and press Enter to send it; a line starting with '/' is sent as '//...'");
-      console_.info("/peers  who is connected    /stats  statistics per peer");
-      console_.info("/quit   say bye and leave   /help   this list");
+      console_.print(command_help);
     } else if (line == "/stats") {
       console_.print(stats::stats_table(room_.views()));
     } else if (line == "/peers") {

@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "chatnode/commands.hpp"
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/utf8.hpp"
 #include "chatnode/security/identity.hpp"
@@ -97,8 +98,7 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     throw usage_error(e.what());
   }
   if (vm.count("help")) {
-    out << desc << "\nIn the chat, type a line and press Enter to send it. Commands:\n"
-        << "  /help  list commands    /quit  leave\n"
+    out << desc << "\n" << command_help
         << "\nA --listen node also chats with the teaching programs and with nc: 'nc HOST PORT', then\n"
         << "type a line first (a connection that sends nothing within 5 seconds is closed).\n";
     return std::nullopt;
