@@ -10,9 +10,9 @@
 #
 #   --binary PATH          chat_node for the namespace pair (default: build/release/chat_node)
 #   --docker-timeout SEC   give the Docker pair up after SEC seconds, and say so (default: 900)
-#   --docker-prebuilt      the Docker image from --binary instead of compiling it again in
-#                          the image: docker/Dockerfile's runtime stage, unchanged, on a stage
-#                          that holds that binary (for a binary built on this Debian bookworm)
+#   --docker-package DEB   the Docker image from the Debian package DEB (tools/package.sh)
+#                          instead of compiling it again in the image: docker/Dockerfile's
+#                          runtime stage, unchanged, on a stage that holds that package
 #
 # Namespace pair: the nodes run in two network namespaces joined by a veth pair
 # (10.203.0.1/30 and .2/30), as compose's network joins the containers; each
@@ -34,14 +34,14 @@ source tools/stage.sh
 mode=both
 binary=build/release/chat_node
 docker_timeout=900
-prebuilt=no
+package=
 while [ $# -gt 0 ]; do
   case "$1" in
     --netns-only) mode=netns; shift ;;
     --docker-only) mode=docker; shift ;;
     --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
     --docker-timeout) docker_timeout="${2:?--docker-timeout needs seconds}"; shift 2 ;;
-    --docker-prebuilt) prebuilt=yes; shift ;;
+    --docker-package) package="${2:?--docker-package needs a .deb}"; shift 2 ;;
     -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "test-pair: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -245,14 +245,19 @@ start_engine() {
 }
 
 # A debian:bookworm-slim stand-in from Debian's own packages, fetched from the
-# mirror apt already uses, with the same suites as the official image.
+# mirror apt already uses (and only from it), with the same suites as the
+# official image.
 make_base_image() {
   local mirror security
   mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' |
     awk '$2 == "bookworm" { print $1; exit }')
   security=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Identifier: Packages' |
     awk '$2 == "bookworm-security" { print $1; exit }')
-  mirror=${mirror:-http://deb.debian.org/debian/}
+  if [ -z "$mirror" ]; then
+    log "apt knows no bookworm source to make $base_image from (apt-get indextargets lists none);"
+    log "add one to /etc/apt/sources.list, or load a Debian bookworm image as $base_image"
+    return 1
+  fi
   log "debootstrap --variant=minbase bookworm from $mirror"
   debootstrap --variant=minbase bookworm "$tmp/rootfs" "$mirror" >"$tmp/debootstrap.log" 2>&1
   {
@@ -276,7 +281,7 @@ build() {
   local rc=0
   local t0=$SECONDS line
   docker build --network host --force-rm "$@" . 2>&1 | tee "$log" |
-    grep --line-buffered -E '^(Step [0-9]+/[0-9]+ : (FROM|RUN|COPY --from)|runtime packages:|Successfully tagged)' |
+    grep --line-buffered -E '^(Step [0-9]+/[0-9]+ : (FROM|RUN|COPY --from)|Successfully tagged)|installed: chat-node' |
     while IFS= read -r line; do printf '  [%3d s] %.150s\n' "$((SECONDS - t0))" "$line"; done || rc=$?
   if [ "$rc" -ne 0 ]; then
     local last
@@ -289,14 +294,12 @@ build() {
 }
 
 # The runtime stage of docker/Dockerfile (from its last FROM), unchanged, on a
-# stage whose /out holds --binary, stripped, and the packages it needs, found
-# by the same script the Dockerfile's build stage runs.
-prebuilt_image() {
-  [ -x "$binary" ] || { log "no $binary"; return 1; }
+# stage whose /out holds --docker-package's package, as the build stage's would.
+package_image() {
+  [ -f "$package" ] || { log "no $package"; return 1; }
   local ctx="$tmp/context"
   mkdir -p "$ctx/out" "$ctx/docker"
-  install -s "$binary" "$ctx/out/chat_node"
-  docker/runtime-packages.sh "$ctx/out/chat_node" >"$ctx/out/runtime-packages"
+  cp "$package" "$ctx/out/chat-node.deb"
   cp docker/healthcheck.sh "$ctx/docker/"
   {
     sed -n '/^ARG BASE_IMAGE=/p' docker/Dockerfile
@@ -344,9 +347,9 @@ docker_pair() {
     stage "Docker pair: base image $base_image (debootstrap, import)" make_base_image
   fi
 
-  if [ "$prebuilt" = yes ]; then
+  if [ -n "$package" ]; then
     defer "docker rmi $image >/dev/null 2>&1"
-    stage "Docker pair: runtime image from $binary" prebuilt_image
+    stage "Docker pair: runtime image from $package" package_image
   else
     defer "docker rmi $build_image >/dev/null 2>&1"
     stage "Docker pair: build stage" build "$tmp/build-stage.log" -f docker/Dockerfile --target build -t "$build_image"
@@ -431,7 +434,7 @@ case "$mode" in
     # after itself when it is stopped.
     rc=0
     docker_args=(--docker-only --binary "$binary")
-    [ "$prebuilt" = no ] || docker_args+=(--docker-prebuilt)
+    [ -z "$package" ] || docker_args+=(--docker-package "$package")
     timeout --kill-after=90 "$docker_timeout" "$self" "${docker_args[@]}" || rc=$?
     case "$rc" in
       0) log "Docker pair: passed" ;;

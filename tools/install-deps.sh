@@ -7,6 +7,7 @@
 #   tools/install-deps.sh --bench    also what the benchmark plot uses
 #   tools/install-deps.sh --pair     also what docker/test-pair.sh checks with
 #   tools/install-deps.sh --docker   also the Docker engine, compose and debootstrap
+#   tools/install-deps.sh --package  also what tools/package.sh checks the package with
 set -euo pipefail
 
 build_pkgs=(
@@ -19,6 +20,7 @@ build_pkgs=(
   libavformat-dev                    # records received MJPEG into AVI without re-encoding
   libxcb1-dev                        # asks the X server before OpenCV's Qt windows would abort on a dead one
   libssl-dev                         # TLS and HMAC
+  help2man dpkg-dev                  # the man page from --help, and the Debian package's dependencies (tools/package.sh)
 )
 test_pkgs=(
   catch2                             # unit and integration tests
@@ -37,6 +39,10 @@ pair_pkgs=(
   python3 python3-websocket          # docker/check_pair.py talks to each node's page
   iproute2                           # the namespace pair
 )
+package_pkgs=(
+  man-db                             # renders the man page (man -l)
+  systemd                            # systemd-analyze verify checks the unit
+)
 docker_pkgs=(
   docker.io docker-compose           # Debian's engine, and compose v1 (bookworm has no compose plugin)
   debootstrap                        # a local base image where no registry can be reached
@@ -52,7 +58,8 @@ for arg in "$@"; do
     --bench) want+=("${bench_pkgs[@]}") ;;
     --pair) want+=("${pair_pkgs[@]}") ;;
     --docker) want+=("${docker_pkgs[@]}") ;;
-    *) echo "install-deps: unknown option '$arg' (use --test, --bench, --pair, --docker)" >&2; exit 2 ;;
+    --package) want+=("${package_pkgs[@]}") ;;
+    *) echo "install-deps: unknown option '$arg' (use --test, --bench, --pair, --docker, --package)" >&2; exit 2 ;;
   esac
 done
 
