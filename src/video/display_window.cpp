@@ -24,7 +24,6 @@ constexpr int escape_key = 27;
 // one that created QApplication): a later thread would wait on a dead one forever.
 std::atomic<bool> highgui_claimed{false};
 
-std::string window_name(int peer) { return "chat_node: peer " + std::to_string(peer); }
 
 // Qt can draw without X (QT_QPA_PLATFORM=offscreen, wayland, vnc).
 bool needs_x() {
@@ -46,6 +45,10 @@ std::string x_display_problem() {
 }
 
 }  // namespace
+
+std::string window_title(int peer, std::string_view name) {
+  return "chat_node: " + std::string(name) + " (peer " + std::to_string(peer) + ")";
+}
 
 std::unique_ptr<display_window> display_window::open(std::function<void()> on_escape, std::string& error) {
   if (needs_x()) {
@@ -83,7 +86,7 @@ void display_window::consume(const decoded_frame& f) {
   cv::Mat copy = f.image.clone();
   {
     std::lock_guard lock(mutex_);
-    latest_[f.peer] = std::move(copy);
+    latest_[f.peer] = {std::move(copy), window_title(f.peer, f.peer_name)};
   }
   wake_.notify_one();
 }
@@ -125,17 +128,22 @@ void display_window::run(std::promise<std::string> ready) {
     lock.lock();
   }
   lock.unlock();
-  for (int peer : windows_) cv::destroyWindow(window_name(peer));
+  for (const auto& [peer, title] : windows_) cv::destroyWindow(title);
   if (!windows_.empty()) cv::waitKey(1);  // lets the window system carry out the destruction
 }
 
-void display_window::show_and_pump(std::map<int, cv::Mat> frames, std::set<int> closed) {
-  for (const auto& [peer, image] : frames) {
-    if (windows_.insert(peer).second) cv::namedWindow(window_name(peer), cv::WINDOW_AUTOSIZE | cv::WINDOW_GUI_NORMAL);
-    cv::imshow(window_name(peer), image);
+void display_window::show_and_pump(std::map<int, titled_image> frames, std::set<int> closed) {
+  for (const auto& [peer, frame] : frames) {
+    if (windows_.emplace(peer, frame.title).second)
+      cv::namedWindow(frame.title, cv::WINDOW_AUTOSIZE | cv::WINDOW_GUI_NORMAL);
+    cv::imshow(windows_.at(peer), frame.image);
   }
-  for (int peer : closed)
-    if (windows_.erase(peer)) cv::destroyWindow(window_name(peer));
+  for (int peer : closed) {
+    const auto it = windows_.find(peer);
+    if (it == windows_.end()) continue;
+    cv::destroyWindow(it->second);
+    windows_.erase(it);
+  }
   if (windows_.empty() && closed.empty()) return;
   if (cv::waitKey(1) == escape_key && on_escape_) on_escape_();
 }

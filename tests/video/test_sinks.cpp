@@ -303,6 +303,13 @@ TEST_CASE("display_window::open with a DISPLAY nobody serves fails at once", "[s
   CHECK_THAT(error, Catch::Contains("no display") && Catch::Contains(":4711"));
 }
 
+TEST_CASE("a display window is titled with the peer's name and number", "[sinks][display]") {
+  using chatnode::video::window_title;
+  CHECK(window_title(1, "alice") == "chat_node: alice (peer 1)");
+  // The same name twice is still two windows.
+  CHECK(window_title(2, "alice") != window_title(3, "alice"));
+}
+
 TEST_CASE("display_window shows frames and closes windows on a display-less Qt platform", "[sinks][display]") {
   if (cv::getBuildInformation().find("QT:                          YES") == std::string::npos) return;
   env_override display("DISPLAY", nullptr);

@@ -1,4 +1,4 @@
-// --display: one OpenCV HighGUI window per peer ("chat_node: peer N").
+// --display: one OpenCV HighGUI window per peer ("chat_node: alice (peer 1)").
 // HighGUI must be driven from a single thread, so this sink owns one, named
 // "display": consume() only leaves the newest frame of each peer for it (the
 // latest frame wins, nothing queues), and the thread shows the frames, pumps
@@ -13,6 +13,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <opencv2/core/mat.hpp>
@@ -20,6 +21,11 @@
 #include "chatnode/video/decoded_frame.hpp"
 
 namespace chatnode::video {
+
+/// A peer's window title: its name, as the page's tiles show it, and its
+/// number, since two peers may give the same name and HighGUI knows a window
+/// by its title alone.
+std::string window_title(int peer, std::string_view name);
 
 class display_window final : public frame_sink {
  public:
@@ -41,17 +47,21 @@ class display_window final : public frame_sink {
   explicit display_window(std::function<void()> on_escape);
   /// The display thread: `ready` gets the outcome of the HighGUI check first.
   void run(std::promise<std::string> ready);
-  void show_and_pump(std::map<int, cv::Mat> frames, std::set<int> closed);
+  struct titled_image {
+    cv::Mat image;
+    std::string title;
+  };
+  void show_and_pump(std::map<int, titled_image> frames, std::set<int> closed);
 
   std::function<void()> on_escape_;
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::map<int, cv::Mat> latest_;  ///< newest frame not yet shown, per peer
+  std::map<int, titled_image> latest_;  ///< newest frame not yet shown, per peer
   std::set<int> closed_;           ///< peers whose window is to go
   bool stopping_ = false;
 
-  std::set<int> windows_;  ///< open windows; display thread only
+  std::map<int, std::string> windows_;  ///< open windows' titles, per peer; display thread only
   std::thread thread_;
 };
 
