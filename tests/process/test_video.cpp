@@ -82,6 +82,37 @@ TEST_CASE("a video file is streamed, looped, at its own size", "[process][video]
   }
 }
 
+TEST_CASE("a file is received at its own frame rate, looped, and at the lower rate --fps gives", "[process][video]") {
+  // {the clip's rate, --fps (0: not given), the rate expected at the receiver}
+  const auto [clip_fps, fps, expected] = GENERATE(table<int, int, double>({{10, 0, 10.0}, {30, 15, 15.0}}));
+  temp_dir dir;
+  const auto clip = (dir.path / "clip.avi").string();
+  {
+    // Shorter than the measurement below, so that it also covers the loop back to the start.
+    cv::VideoWriter w(clip, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), clip_fps, {160, 120});
+    REQUIRE(w.isOpened());
+    for (int i = 0; i < clip_fps; ++i) w.write(clip_frame(i));
+  }
+  auto alice = start_listener("alice", {"--receive-only"});
+  std::vector<std::string> args{"--video", clip, "--scale", "1"};
+  if (fps > 0) args.insert(args.end(), {"--fps", std::to_string(fps)});
+  auto bob = start_connector(alice.port, "bob", args);
+  REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
+  wait_for_frames(*alice.process, "bob", 5);
+
+  // Frames received over a measured interval of several seconds, as the
+  // receiver counts them: the sender's pacing, not the machine's speed.
+  using clock = std::chrono::steady_clock;
+  const long before = stats_value(*alice.process, "bob", frames_received_col);
+  const auto from = clock::now();
+  alice.process->wait_for(stream::out, "never printed", 5s);
+  const long after = stats_value(*alice.process, "bob", frames_received_col);
+  const double seconds = std::chrono::duration<double>(clock::now() - from).count();
+  const double rate = static_cast<double>(after - before) / seconds;
+  INFO(after - before << " frames in " << seconds << " s from a " << clip_fps << " fps clip, --fps " << fps);
+  CHECK(rate == Approx(expected).epsilon(0.1));
+}
+
 TEST_CASE("received video is recorded to AVI and saved as JPEG files that OpenCV reads back", "[process][video]") {
   temp_dir dir;
   const auto avi = (dir.path / "peer.avi").string();
