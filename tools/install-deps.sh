@@ -20,7 +20,7 @@ build_pkgs=(
   libavformat-dev                    # records received MJPEG into AVI without re-encoding
   libxcb1-dev                        # asks the X server before OpenCV's Qt windows would abort on a dead one
   libssl-dev                         # TLS and HMAC
-  help2man dpkg-dev                  # the man page from --help, and the Debian package's dependencies (tools/package.sh)
+  help2man dpkg-dev file             # the man page from --help; the Debian package's dependencies (dpkg-shlibdeps, which CPack finds binaries for with file)
 )
 test_pkgs=(
   catch2                             # unit and integration tests
@@ -34,7 +34,10 @@ test_pkgs=(
 # so Debian's (node 18) only when there is none on PATH: a NodeSource node bundles its own
 # npm and conflicts with Debian's npm package.
 test_node_pkgs=(nodejs npm)
-bench_pkgs=(python3-matplotlib)
+bench_pkgs=(
+  python3-matplotlib                 # bench/plot.py
+  opencv-doc                         # vtest.avi, real footage for frame_throughput --source
+)
 pair_pkgs=(
   python3 python3-websocket          # docker/check_pair.py talks to each node's page
   iproute2                           # the namespace pair
