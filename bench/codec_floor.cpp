@@ -5,7 +5,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "chatnode/clock.hpp"
-#include "chatnode/video/frame_source.hpp"
 #include "chatnode/video/jpeg_codec.hpp"
 
 namespace bench {
@@ -21,20 +20,22 @@ double codec_floor::bound_fps() const {
   return per_frame > 0 ? 2000.0 / per_frame : 0;
 }
 
-codec_floor measure_codec_floor(int width, int height, int quality, int frames) {
+codec_floor measure_codec_floor(int width, int height, int quality, int frames,
+                                const std::shared_ptr<const footage>& source) {
   namespace video = chatnode::video;
   codec_floor f;
   f.width = width;
   f.height = height;
-  // The same source the pipeline runs: a test pattern at twice the size, halved.
-  auto source = video::make_test_pattern(2 * width, 2 * height, "bench");
+  f.source = source_name(source);
+  // The same source the pipeline runs: a test pattern at twice the size, or the footage, resized.
+  auto frames_from = bench_source(source, width, height);
   auto turbo = video::make_turbojpeg_codec();
   auto opencv = video::make_opencv_codec();
   cv::Mat grabbed, resized, decoded;
   std::vector<std::uint8_t> jpeg;
   for (int i = 0; i < frames; ++i) {
     auto t = chatnode::steady_ns();
-    source->grab(grabbed);
+    frames_from->grab(grabbed);
     f.capture_ms.add(ms_since(t));
 
     t = chatnode::steady_ns();

@@ -2,10 +2,13 @@
 // one thread, with TurboJPEG and, for reference, with OpenCV's imencode/imdecode.
 #pragma once
 
+#include "footage.hpp"
 #include "results.hpp"
 
 namespace bench {
 
-codec_floor measure_codec_floor(int width, int height, int quality, int frames);
+/// On the frames `source` gives (null: the test pattern at twice the size).
+codec_floor measure_codec_floor(int width, int height, int quality, int frames,
+                                const std::shared_ptr<const footage>& source);
 
 }  // namespace bench

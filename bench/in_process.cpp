@@ -125,9 +125,9 @@ long peak_rss_kib() {
 }
 
 std::vector<std::string> sender_args(const run_spec& spec) {
-  // The teaching program's path: a larger picture, halved, then encoded.
-  return {"--listen", "127.0.0.1:0", "--name", "sender", "--scale", "0.5", "--fps", std::to_string(spec.fps),
-          "--quality", std::to_string(spec.quality)};
+  // The teaching program's path: a larger picture, resized (the test pattern: halved), then encoded.
+  return {"--listen", "127.0.0.1:0", "--name", "sender", "--size", std::to_string(spec.width) + "x" + std::to_string(spec.height),
+          "--fps", std::to_string(spec.fps), "--quality", std::to_string(spec.quality)};
 }
 
 double ms(std::int64_t a, std::int64_t b) { return static_cast<double>(b - a) / 1e6; }
@@ -138,6 +138,7 @@ pipeline_run measured_run(std::string mode, const run_spec& spec, std::chrono::s
   pipeline_run r;
   r.mode = std::move(mode);
   r.pacing = spec.fps > 0 ? std::to_string(static_cast<int>(spec.fps)) + " fps" : "unpaced";
+  r.source = source_name(spec.source);
   r.width = spec.width;
   r.height = spec.height;
   r.seconds = std::chrono::duration<double>(window).count();
@@ -150,7 +151,7 @@ pipeline_run run_in_process(const run_spec& spec) {
 
   chatnode::node_hooks sender_hooks;
   sender_hooks.interactive = false;
-  sender_hooks.source = video::make_test_pattern(2 * spec.width, 2 * spec.height, "sender");
+  sender_hooks.source = bench_source(spec.source, spec.width, spec.height);
   sender_hooks.on_frame_captured = [log](video::frame_ptr f) { log->add(f); };
   bench_node sender(parse(sender_args(spec)), std::move(sender_hooks));
 
@@ -209,7 +210,7 @@ text_run text_under_load(const run_spec& spec, int messages, int interval_ms) {
 
   chatnode::node_hooks sender_hooks;
   sender_hooks.interactive = false;
-  sender_hooks.source = video::make_test_pattern(2 * spec.width, 2 * spec.height, "sender");
+  sender_hooks.source = bench_source(spec.source, spec.width, spec.height);
   auto args = sender_args(spec);
   bench_node sender(parse(args), std::move(sender_hooks));
 

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
+#include "footage.hpp"
 #include "results.hpp"
 
 namespace bench {
@@ -16,6 +18,7 @@ struct run_spec {
   int warmup_frames = 30;
   int frames = 300;         ///< measured frames
   double max_seconds = 20;  ///< the measurement ends at this time even if frames are missing
+  std::shared_ptr<const footage> source;  ///< what the sender captures; null: the test pattern
 };
 
 /// What both modes fill alike: the mode, the pacing and size of `spec`, and the measured window.

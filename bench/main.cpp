@@ -44,27 +44,37 @@ struct plan {
   double paced_fps;
   int floor_frames;
   bool no_unpaced, processes, no_text;
+  std::shared_ptr<const bench::footage> footage;  ///< --source, or null
   int text_messages = 400, text_interval_ms = 5;
 };
 
 void measure(bench::report& r, const std::vector<std::pair<int, int>>& sizes, bench::run_spec spec, const plan& c) {
+  // The test pattern always; beside it, at each size, the footage of --source.
+  std::vector<std::shared_ptr<const bench::footage>> sources{nullptr};
+  if (c.footage) sources.push_back(c.footage);
   for (const auto& [w, h] : sizes) {
-    std::cerr << "frame_throughput: " << w << "x" << h << ": codec floor\n";
-    r.floors.push_back(bench::measure_codec_floor(w, h, spec.quality, c.floor_frames));
-    spec.width = w;
-    spec.height = h;
-    for (const double fps : {c.paced_fps, 0.0}) {
-      if (fps == 0 && c.no_unpaced) continue;
-      spec.fps = fps;
-      const auto pacing = fps > 0 ? "at " + std::to_string(static_cast<int>(fps)) + " fps" : std::string("unpaced");
-      std::cerr << "frame_throughput: " << w << "x" << h << ": pipeline " << pacing << "\n";
-      r.runs.push_back(bench::run_in_process(spec));
-      if (c.processes) {
-        std::cerr << "frame_throughput: " << w << "x" << h << ": two processes " << pacing << "\n";
-        r.runs.push_back(bench::run_processes(spec));
+    for (const auto& source : sources) {
+      const auto what = std::to_string(w) + "x" + std::to_string(h) + ", " + bench::source_name(source);
+      std::cerr << "frame_throughput: " << what << ": codec floor\n";
+      r.floors.push_back(bench::measure_codec_floor(w, h, spec.quality, c.floor_frames, source));
+      spec.width = w;
+      spec.height = h;
+      spec.source = source;
+      for (const double fps : {c.paced_fps, 0.0}) {
+        if (fps == 0 && c.no_unpaced) continue;
+        spec.fps = fps;
+        const auto pacing = fps > 0 ? "at " + std::to_string(static_cast<int>(fps)) + " fps" : std::string("unpaced");
+        std::cerr << "frame_throughput: " << what << ": pipeline " << pacing << "\n";
+        r.runs.push_back(bench::run_in_process(spec));
+        // Two processes send the test pattern only: a file given to them would be decoded in the timed path.
+        if (c.processes && !source) {
+          std::cerr << "frame_throughput: " << what << ": two processes " << pacing << "\n";
+          r.runs.push_back(bench::run_processes(spec));
+        }
       }
     }
   }
+  spec.source = nullptr;
   if (!c.no_text) {
     const auto [w, h] = sizes.back();
     spec.width = w;
@@ -78,7 +88,8 @@ void measure(bench::report& r, const std::vector<std::pair<int, int>>& sizes, be
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string sizes_text = "320x240,640x480,1280x720,1920x1080", json, csv;
+  std::string sizes_text = "320x240,640x480,1280x720,1920x1080", json, csv, source_path;
+  int source_frames = 150;
   bench::run_spec spec;
   double paced_fps = 30;
   int floor_frames = 200;
@@ -94,7 +105,10 @@ int main(int argc, char** argv) {
       ("floor-frames", po::value(&floor_frames)->default_value(200), "frames for the codec floor")
       ("no-unpaced", "skip the unpaced runs")
       ("no-text", "skip the text-under-load run")
-      ("processes", "also run two real chat_node processes per size and pacing")
+      ("processes", "also run two real chat_node processes per size and pacing (test pattern only)")
+      ("source", po::value(&source_path)->value_name("FILE"),
+       "also measure the floor and the pipeline on FILE's frames (decoded before timing, looped), beside the test pattern")
+      ("source-frames", po::value(&source_frames)->default_value(150), "frames of --source FILE kept in memory")
       ("json", po::value(&json), "write every figure as JSON to FILE")
       ("csv", po::value(&csv), "write the pipeline table as CSV to FILE")
       ("help,h", "show this help");
@@ -120,7 +134,9 @@ int main(int argc, char** argv) {
   r.machine = machine();
   // Errors end the run through the destructors, so no chat_node is left behind.
   try {
-    measure(r, sizes, spec, {paced_fps, floor_frames, no_unpaced, processes, no_text});
+    std::shared_ptr<const bench::footage> footage;
+    if (!source_path.empty()) footage = bench::load_footage(source_path, source_frames);
+    measure(r, sizes, spec, {paced_fps, floor_frames, no_unpaced, processes, no_text, footage});
   } catch (const std::exception& e) {
     std::cerr << "frame_throughput: " << e.what() << "\n";
     return 1;

@@ -17,9 +17,9 @@ std::string f(const char* fmt, auto... args) {
   return out;
 }
 
-const codec_floor* floor_for(const report& r, int w, int h) {
+const codec_floor* floor_for(const report& r, const pipeline_run& run) {
   for (const auto& fl : r.floors)
-    if (fl.width == w && fl.height == h) return &fl;
+    if (fl.width == run.width && fl.height == run.height && fl.source == run.source) return &fl;
   return nullptr;
 }
 
@@ -33,42 +33,44 @@ boost::json::object pcts(const samples& s) {
 
 void print_table(std::ostream& out, const report& r) {
   out << "machine: " << r.machine << "\n\n";
-  out << "Codec floor (one thread, medians, ms per frame; capture = drawing the test pattern at twice the size)\n";
-  out << f("%-10s %8s %8s %8s %8s %10s %10s %9s %11s\n", "size", "capture", "resize", "encode", "decode",
-           "floor p50", "opencv p50", "opencv/x", "bound fps");
+  out << "Codec floor (one thread, medians, ms per frame; capture = drawing the test pattern at twice the size,\n"
+         "or copying a frame of footage decoded before)\n";
+  out << f("%-10s %-14s %8s %8s %8s %8s %10s %10s %9s %11s\n", "size", "source", "capture", "resize", "encode",
+           "decode", "floor p50", "opencv p50", "opencv/x", "bound fps");
   for (const auto& fl : r.floors)
-    out << f("%4dx%-5d %8.2f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %11.0f\n", fl.width, fl.height,
+    out << f("%4dx%-5d %-14.14s %8.2f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %11.0f\n", fl.width, fl.height,
+             fl.source.c_str(),
              fl.capture_ms.median(), fl.turbo_resize_ms.median(), fl.turbo_encode_ms.median(),
              fl.turbo_decode_ms.median(), fl.turbo_ms.median(), fl.opencv_ms.median(),
              fl.opencv_ms.median() / fl.turbo_ms.median(), fl.bound_fps());
 
   out << "\nPipeline (capture on the sender to decoded on the receiver, ms)\n";
-  out << f("%-10s %-10s %-8s %7s %7s %7s %7s %7s %7s %8s %8s %6s %9s %9s\n", "size", "mode", "pacing", "fps",
+  out << f("%-10s %-14s %-10s %-8s %7s %7s %7s %7s %7s %7s %8s %8s %6s %9s %9s\n", "size", "source", "mode", "pacing", "fps",
            "MB/s", "p50", "p95", "p99", "max", "p50/flr", "p99/flr", "drop", "fps/bound", "cpu ms/f");
   for (const auto& run : r.runs) {
-    const auto* fl = floor_for(r, run.width, run.height);
+    const auto* fl = floor_for(r, run);
     const double floor = fl ? fl->turbo_ms.median() : NAN;
     double cpu = 0;
     for (const auto& [who, s] : run.cpu_s_per_frame) cpu += s;
-    out << f("%4dx%-5d %-10s %-8s %7.1f %7.1f %7.2f %7.2f %7.2f %7.2f %8.2f %8.2f %6llu %9.2f %9.2f\n", run.width,
-             run.height, run.mode.c_str(), run.pacing.c_str(), run.fps(), run.mb_per_s(), run.latency.p50,
+    out << f("%4dx%-5d %-14.14s %-10s %-8s %7.1f %7.1f %7.2f %7.2f %7.2f %7.2f %8.2f %8.2f %6llu %9.2f %9.2f\n", run.width,
+             run.height, run.source.c_str(), run.mode.c_str(), run.pacing.c_str(), run.fps(), run.mb_per_s(), run.latency.p50,
              run.latency.p95, run.latency.p99, run.latency.max, run.latency.p50 / floor,
              run.latency.p99 / floor, static_cast<unsigned long long>(run.dropped),
              fl ? run.fps() / fl->bound_fps() : NAN, cpu * 1000);
   }
 
   out << "\nWhere the time goes (medians, ms): overhead = queue + network + handoff, against the floor\n";
-  out << f("%-10s %-8s", "size", "pacing");
+  out << f("%-10s %-14s %-8s", "size", "source", "pacing");
   for (const char* s : stages) out << f(" %8s", s);
   out << f(" %9s %11s %9s\n", "overhead", "overhd/flr", "rss MiB");
   for (const auto& run : r.runs) {
     if (run.stage_ms.empty()) continue;  // only the in-process mode sees inside the pipeline
-    const auto* fl = floor_for(r, run.width, run.height);
+    const auto* fl = floor_for(r, run);
     auto med = [&](const char* s) {
       const auto it = run.stage_ms.find(s);
       return it == run.stage_ms.end() ? NAN : it->second.median();
     };
-    out << f("%4dx%-5d %-8s", run.width, run.height, run.pacing.c_str());
+    out << f("%4dx%-5d %-14.14s %-8s", run.width, run.height, run.source.c_str(), run.pacing.c_str());
     for (const char* s : stages) out << f(" %8.3f", med(s));
     const double overhead = med("queue") + med("network") + med("handoff");
     long rss = 0;
@@ -90,7 +92,7 @@ void write_json(const std::string& path, const report& r) {
   root["machine"] = r.machine;
   boost::json::array floors, runs, texts;
   for (const auto& fl : r.floors) {
-    floors.push_back({{"width", fl.width}, {"height", fl.height}, {"capture_ms", pcts(fl.capture_ms)},
+    floors.push_back({{"width", fl.width}, {"height", fl.height}, {"source", fl.source}, {"capture_ms", pcts(fl.capture_ms)},
                       {"resize_ms", pcts(fl.turbo_resize_ms)}, {"encode_ms", pcts(fl.turbo_encode_ms)},
                       {"decode_ms", pcts(fl.turbo_decode_ms)}, {"floor_ms", pcts(fl.turbo_ms)},
                       {"opencv_ms", pcts(fl.opencv_ms)}, {"bound_fps", fl.bound_fps()}});
@@ -101,10 +103,10 @@ void write_json(const std::string& path, const report& r) {
     boost::json::object cpu, rss;
     for (const auto& [who, v] : run.cpu_s_per_frame) cpu[who] = v;
     for (const auto& [who, v] : run.peak_rss_kib) rss[who] = v;
-    const auto* fl = floor_for(r, run.width, run.height);
+    const auto* fl = floor_for(r, run);
     boost::json::array lat;
     for (double v : run.latency_ms.values()) lat.push_back(v);
-    runs.push_back({{"width", run.width}, {"height", run.height}, {"mode", run.mode}, {"pacing", run.pacing},
+    runs.push_back({{"width", run.width}, {"height", run.height}, {"source", run.source}, {"mode", run.mode}, {"pacing", run.pacing},
                     {"seconds", run.seconds}, {"frames", run.frames}, {"fps", run.fps()},
                     {"mb_per_s", run.mb_per_s()}, {"latency_ms", {{"p50", run.latency.p50}, {"p95", run.latency.p95}, {"p99", run.latency.p99}, {"max", run.latency.max}}}, {"latency_samples_ms", lat},
                     {"stages_ms", st}, {"dropped", run.dropped}, {"cpu_s_per_frame", cpu}, {"peak_rss_kib", rss},
@@ -123,13 +125,13 @@ void write_json(const std::string& path, const report& r) {
 
 void write_csv(const std::string& path, const report& r) {
   std::ofstream out(path);
-  out << "size,mode,pacing,fps,mb_per_s,latency_p50_ms,latency_p95_ms,latency_p99_ms,latency_max_ms,floor_p50_ms,"
+  out << "size,source,mode,pacing,fps,mb_per_s,latency_p50_ms,latency_p95_ms,latency_p99_ms,latency_max_ms,floor_p50_ms,"
          "bound_fps,dropped";
   for (const char* s : stages) out << "," << s << "_p50_ms";
   out << "\n";
   for (const auto& run : r.runs) {
-    const auto* fl = floor_for(r, run.width, run.height);
-    out << run.width << "x" << run.height << "," << run.mode << "," << run.pacing << "," << run.fps() << ","
+    const auto* fl = floor_for(r, run);
+    out << run.width << "x" << run.height << "," << run.source << "," << run.mode << "," << run.pacing << "," << run.fps() << ","
         << run.mb_per_s() << "," << run.latency.p50 << "," << run.latency.p95 << ","
         << run.latency.p99 << "," << run.latency.max << "," << (fl ? fl->turbo_ms.median() : NAN)
         << "," << (fl ? fl->bound_fps() : NAN) << "," << run.dropped;

@@ -14,7 +14,8 @@ namespace bench {
 /// Single-thread cost of the work itself, on the same frames the pipeline sends.
 struct codec_floor {
   int width = 0, height = 0;
-  samples capture_ms;                        ///< drawing one test-pattern frame (at twice the size)
+  std::string source;                        ///< "test pattern" or the footage's file name
+  samples capture_ms;                        ///< one frame from the source: drawn, or copied from the footage
   samples turbo_resize_ms, turbo_encode_ms, turbo_decode_ms;
   samples turbo_ms;                          ///< resize + encode + decode, per frame: the floor
   samples opencv_ms;                         ///< the same with cv::imencode / cv::imdecode
@@ -26,6 +27,7 @@ struct codec_floor {
 struct pipeline_run {
   std::string mode;    ///< "in-process" or "processes"
   std::string pacing;  ///< "30 fps" or "unpaced"
+  std::string source;  ///< as codec_floor::source
   int width = 0, height = 0;
   double seconds = 0;
   std::size_t frames = 0;  ///< decoded by the receiver in the measured window
