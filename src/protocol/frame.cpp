@@ -2,19 +2,6 @@
 
 namespace chatnode::protocol {
 
-const char* to_string(frame_type t) {
-  switch (t) {
-    case frame_type::hello: return "hello";
-    case frame_type::text: return "text";
-    case frame_type::video_chunk: return "video";
-    case frame_type::ping: return "ping";
-    case frame_type::pong: return "pong";
-    case frame_type::ack: return "ack";
-    case frame_type::bye: return "bye";
-  }
-  return "unknown";
-}
-
 const char* to_string(bye_reason r) {
   switch (r) {
     case bye_reason::normal: return "left";

@@ -2,10 +2,6 @@
 
 namespace chatnode::web {
 
-awaitable<bool> cancelled() {
-  co_return (co_await net::this_coro::cancellation_state).cancelled() != net::cancellation_type::none;
-}
-
 bool watchdog::expired() const { return clock::now() >= deadline_; }
 
 awaitable<void> watchdog::run() {

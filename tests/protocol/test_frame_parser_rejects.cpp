@@ -106,7 +106,7 @@ TEST_CASE("Fixed-size frames with the wrong length are rejected", "[protocol][pa
                          {frame_type::pong, 8},  {frame_type::pong, 23}, {frame_type::ack, 0},
                          {frame_type::ack, 7}};
   for (const auto& c : cases) {
-    INFO(proto::to_string(c.type) << " with length " << c.length);
+    INFO("frame type " << static_cast<int>(c.type) << " with length " << c.length);
     auto d = greeted_driver();
     d.feed(header(type_byte(c.type), c.length));
     CHECK(d.error() == errc::bad_length);

@@ -22,7 +22,6 @@ class link {
 
   tcp::socket& socket() { return tls_ ? tls_->next_layer() : *plain_; }
   const tcp::socket& socket() const { return tls_ ? tls_->next_layer() : *plain_; }
-  bool encrypted() const { return tls_ != nullptr; }
 
   template <class MutableBuffers>
   awaitable<std::tuple<error_code, std::size_t>> read_some(const MutableBuffers& buffers) {

@@ -98,7 +98,6 @@ enum class bye_reason : std::uint8_t {
   not_trusted = 8,       ///< the peer's certificate is not the one pinned or known for it
 };
 
-const char* to_string(frame_type t);
 const char* to_string(bye_reason r);
 
 }  // namespace chatnode::protocol

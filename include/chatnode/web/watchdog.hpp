@@ -12,15 +12,6 @@
 
 namespace chatnode::web {
 
-/// Inside a coroutine: has the enclosing `||` (or anyone) asked it to stop?
-///
-/// Store the result before testing it: `const bool stop = co_await
-/// cancelled(); if (stop) co_return;`. GCC 12.2 miscompiles
-/// `if (co_await cancelled()) co_return;` in some coroutines: the frame is laid
-/// out 8 bytes off from its handle, so parameters and `this` read garbage on
-/// the first resume (SIGSEGV/SIGILL; reproduced with a 20-line program).
-awaitable<bool> cancelled();
-
 class watchdog {
  public:
   using clock = std::chrono::steady_clock;
@@ -33,7 +24,6 @@ class watchdog {
     deadline_ = t;
     if (t < timer_.expiry()) timer_.cancel();
   }
-  clock::time_point deadline() const { return deadline_; }
   bool expired() const;
 
   /// Completes when the deadline has passed, or when cancelled.
