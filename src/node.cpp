@@ -186,7 +186,9 @@ int node::run() {
         [this](const std::string& e) { console_.info(e + ": no more video from us"); });
     char rate[48];
     std::snprintf(rate, sizeof rate, "%.4g frames a second", capture_->rate());
-    console_.info("sending video from " + described + ", " + (capture_->rate() > 0 ? rate : "as fast as it comes"));
+    source_line_ = "sending video from " + described + ", " + (capture_->rate() > 0 ? rate : "as fast as it comes");
+    console_.info(source_line_);
+    if (web_bridge_) web_bridge_->source_started(capture_->rate());
   }
 
   std::thread helper([this] { ioc_.run(); });
@@ -329,7 +331,8 @@ awaitable<void> node::stats_loop() {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& s : room_.sessions()) rates_[s->peer_id()].update(*s->stats(), now);
     // Refreshed in place once a second, and only where a person watches it.
-    if (tty && (capture_ || decoder_)) console_.set_status(stats::status_line(room_.views()));
+    if (tty && (capture_ || decoder_))
+      console_.set_status(stats::status_line(room_.views(), capture_ ? capture_->rate() : 0));
     if (web_bridge_) web_bridge_->tick(now);
   }
 }
@@ -383,6 +386,8 @@ void node::handle_line(std::string line) {
     } else if (line == "/help") {
       console_.print(command_help);
     } else if (line == "/stats") {
+      // What our source plays at, then what each peer is sent (fps>) and sends (fps<).
+      if (capture_) console_.info(source_line_);
       console_.print(stats::stats_table(room_.views()));
     } else if (line == "/peers") {
       const auto peers = room_.sessions();

@@ -130,6 +130,7 @@ class node final : private peer::room_observer {
   std::unique_ptr<web::node_bridge> web_bridge_;
   std::unique_ptr<web::web_server> web_;
   std::string web_token_;
+  std::string source_line_;  // "sending video from ..., N frames a second", said at start and with /stats
   std::unique_ptr<video::capture_thread> capture_;  // last: stopped first, while the room still exists
 
   int next_peer_id_ = 1;

@@ -94,6 +94,7 @@ std::string to_json(const node_summary& node, const std::vector<peer_view>& peer
                     {"uptime_s", node.uptime_s},
                     {"frames_captured", node.frames_captured},
                     {"fps_captured", node.fps_captured},
+                    {"source_fps", node.source_fps},
                     {"texts_said", node.texts_said},
                     {"web_clients", node.web_clients},
                     {"peers", std::move(list)}};
@@ -108,6 +109,8 @@ std::string to_prometheus(const node_summary& node, const std::vector<peer_view>
   out += "chat_node_uptime_seconds " + number(node.uptime_s) + "\n";
   family(out, "chat_node_frames_captured_total", "counter", "Frames of ours encoded and handed to the peers");
   out += "chat_node_frames_captured_total " + std::to_string(node.frames_captured) + "\n";
+  family(out, "chat_node_source_fps", "gauge", "Frames a second our video source plays at; 0 without one, or unpaced");
+  out += "chat_node_source_fps " + number(node.source_fps) + "\n";
   family(out, "chat_node_texts_said_total", "counter", "Chat messages the local user sent");
   out += "chat_node_texts_said_total " + std::to_string(node.texts_said) + "\n";
   family(out, "chat_node_web_clients", "gauge", "Open connections to the web page");

@@ -35,7 +35,7 @@ void rate_tracker::update(peer_stats& s, std::chrono::steady_clock::time_point n
   bytes_out_ = bo;
 }
 
-std::string status_line(const std::vector<peer_view>& peers) {
+std::string status_line(const std::vector<peer_view>& peers, double source_fps) {
   std::uint64_t frames = 0, drops = 0;
   double fps = 0, kbps_in = 0, kbps_out = 0;
   std::int64_t latency = -1;
@@ -50,9 +50,11 @@ std::string status_line(const std::vector<peer_view>& peers) {
   }
   // Each direction apart: a link carries its rate both ways at once, and their
   // sum is no rate the link has.
-  return fmt("frame=%6llu fps=%5.1f in=%6.0fkbps out=%6.0fkbps latency=%6sms drop=%llu peers=%zu",
-             static_cast<unsigned long long>(frames), fps, kbps_in, kbps_out, ms(latency).c_str(),
-             static_cast<unsigned long long>(drops), peers.size());
+  auto line = fmt("frame=%6llu fps=%5.1f in=%6.0fkbps out=%6.0fkbps latency=%6sms drop=%llu peers=%zu",
+                  static_cast<unsigned long long>(frames), fps, kbps_in, kbps_out, ms(latency).c_str(),
+                  static_cast<unsigned long long>(drops), peers.size());
+  if (source_fps > 0) line += fmt(" src=%.4gfps", source_fps);
+  return line;
 }
 
 std::string stats_table(const std::vector<peer_view>& peers) {

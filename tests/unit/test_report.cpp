@@ -63,7 +63,10 @@ TEST_CASE("the /stats table and the status line show what was sent and what was 
   CHECK(row[11] == "40");
   CHECK(row[12] == "5000");
 
-  const auto line = stats::status_line(peers);
+  const auto line = stats::status_line(peers, 10);
   CHECK(line.find("in=  5000kbps") != std::string::npos);
   CHECK(line.find("out=    40kbps") != std::string::npos);
+  // Our source's own rate beside them, and nothing of it without a source.
+  CHECK(line.ends_with(" src=10fps"));
+  CHECK(stats::status_line(peers, 0).find("src=") == std::string::npos);
 }

@@ -103,6 +103,7 @@ TEST_CASE("a node's /stats.json and /metrics count the frames and text its peer 
   CHECK(stats.at("name") == "alice");
   CHECK(stats.at("listening").as_string() == "127.0.0.1:" + std::to_string(alice.port));
   CHECK(stats.at("frames_captured").to_number<std::int64_t>() > 0);
+  CHECK(stats.at("source_fps").to_number<double>() == 30);  // the test pattern, paced at --fps
   REQUIRE(stats.at("peers").as_array().size() == 1);
   const auto& bob_stats = stats.at("peers").at(0);
   CHECK(bob_stats.at("name") == "bob");

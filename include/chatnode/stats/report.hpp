@@ -31,8 +31,9 @@ struct peer_view {
   std::shared_ptr<const peer_stats> stats;  ///< kept alive while the view is read, even if the peer leaves
 };
 
-/// ffmpeg-style one-liner over all peers: "frame= 1234 fps= 30.0 kbps= 2400 latency= 12.3ms drop= 3".
-std::string status_line(const std::vector<peer_view>& peers);
+/// ffmpeg-style one-liner over all peers: "frame= 1234 fps= 30.0 in= 2400kbps ... peers=2", then, when
+/// `source_fps` > 0, the rate our own video source plays at ("src=10fps"; what each peer is sent is /stats's fps>).
+std::string status_line(const std::vector<peer_view>& peers, double source_fps);
 /// A table with one row per peer and every counter, for /stats.
 std::string stats_table(const std::vector<peer_view>& peers);
 

@@ -44,6 +44,8 @@ class node_bridge final : public backend {
   void joined(const peer::participant& s);
   void left(const peer::participant& s, const std::string& reason);
   void frame_captured(const video::frame_ptr& f);
+  /// Our video source started, playing at `fps` (0: unpaced): for /stats.json and /metrics.
+  void source_started(double fps) { source_fps_.store(fps, std::memory_order_relaxed); }
   /// Whether a page or viewer is connected (the room then builds shared frames for us).
   bool watching() const { return server_ && server_->connections() > 0; }
   /// A frame received over `via`; a relayed origin's first frame announces it as a peer of its own.
@@ -73,6 +75,7 @@ class node_bridge final : public backend {
   std::atomic<std::uint64_t> frames_captured_{0};
   std::atomic<std::uint64_t> texts_said_{0};
   std::atomic<double> fps_captured_{0};
+  std::atomic<double> source_fps_{0};
   struct relayed_stream {
     int via;  ///< peer id of the link it comes over
     std::string name, address;
