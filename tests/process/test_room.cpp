@@ -112,7 +112,9 @@ TEST_CASE("a peer that never acknowledges is dropped at its text bound while the
   auto carol = start_connector(alice.port, "carol", {"--no-video"});
   REQUIRE(alice.process->wait_for(stream::out, "* carol ("));
 
-  // The slow peer: a handshake, then it neither reads nor acknowledges anything.
+  // The slow peer: a handshake, then it neither reads nor acknowledges
+  // anything; it pings, so that it is dropped for what it leaves unread, not
+  // for silence, however long the lines below take to send.
   chatnode::protocol::hello h;
   h.name = "sloth";
   h.capabilities = chatnode::protocol::cap_text;
@@ -132,14 +134,22 @@ TEST_CASE("a peer that never acknowledges is dropped at its text bound while the
   for (std::size_t i = 0; i < lines; ++i) {
     if (i >= ahead) REQUIRE(carol->wait_for_count(stream::out, shown, i - ahead + 1) >= i - ahead + 1);
     alice.process->write_stdin("line " + std::to_string(i) + " " + chunk + "\n");
+    const auto ping = chatnode::protocol::encode(chatnode::protocol::ping{i});
+    sloth.send({reinterpret_cast<const char*>(ping.data()), ping.size()});
   }
 
   // carol, reading, gets every line whole.
   const auto whole = [&](const std::string& l) { return shown(l) && l.ends_with(chunk); };
   CHECK(carol->wait_for_count(stream::out, whole, lines) == lines);
-  CHECK(alice.process->wait_for_line(stream::out, [](const std::string& l) {
+  const auto dropped = alice.process->wait_for_line(stream::out, [](const std::string& l) {
     return l.find("* sloth (") != std::string::npos && l.find("left: slow consumer") != std::string::npos;
-  }));
+  });
+  std::string about_sloth;  // what alice said of the slow peer, when the check fails
+  for (const auto s : {stream::out, stream::err})
+    for (const auto& l : alice.process->lines(s))
+      if (l.find("sloth") != std::string::npos) about_sloth += l.substr(0, 200) + "\n";
+  INFO("alice on sloth:\n" << about_sloth);
+  CHECK(dropped.has_value());
   carol->write_stdin("carol is fine\n");
   CHECK(alice.process->wait_for(stream::out, "] carol: carol is fine"));
   // Reported, not asserted: sanitizers and the allocator make absolute figures vary.
