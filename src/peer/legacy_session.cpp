@@ -76,18 +76,10 @@ void legacy_session::send_text(outgoing_text t) {
 }
 
 void legacy_session::take_texts() {
-  auto taken = inbox_.take();
   // Queued while stopping too: a graceful stop writes it before closing.
-  std::uint64_t queued = 0;
-  for (auto& t : taken.texts) {
-    if (!outbox_.push_line(std::move(t.line))) {
-      taken.overflowed = true;
-      break;
-    }
-    ++queued;
-  }
-  stats_->texts_sent.fetch_add(queued, std::memory_order_relaxed);
-  if (taken.overflowed) {
+  const auto d = inbox_.drain([this](outgoing_text&& t) { return outbox_.push_line(std::move(t.line)); });
+  stats_->texts_sent.fetch_add(d.pushed, std::memory_order_relaxed);
+  if (d.overflowed) {
     note_close("slow consumer: over " + std::to_string(cfg_.text_budget) + " bytes of text unsent");
     do_stop(false);
     return;

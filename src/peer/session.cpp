@@ -61,20 +61,15 @@ void session::send_text(outgoing_text t) {
 }
 
 void session::take_texts() {
-  auto taken = inbox_.take();
-  if (!joined_) return;
+  if (!joined_) {
+    inbox_.take();  // nobody to send them to
+    return;
+  }
   // Queued while stopping too: a graceful stop sends it before bye, and a
   // link that ends first hands it back with the rest (take_undelivered).
-  std::uint64_t queued = 0;
-  for (auto& t : taken.texts) {
-    if (!outbox_.push_text(std::move(t))) {
-      taken.overflowed = true;
-      break;
-    }
-    ++queued;
-  }
-  stats_->texts_sent.fetch_add(queued, std::memory_order_relaxed);
-  if (taken.overflowed) {
+  const auto d = inbox_.drain([this](outgoing_text&& t) { return outbox_.push_text(std::move(t)); });
+  stats_->texts_sent.fetch_add(d.pushed, std::memory_order_relaxed);
+  if (d.overflowed) {
     note_close("slow consumer: over " + std::to_string(cfg_.text_budget) + " bytes of text unacknowledged");
     do_stop(protocol::bye_reason::slow_consumer, "too far behind", false);
     return;

@@ -55,6 +55,34 @@ TEST_CASE("texts past the inbox's budget are dropped and the take says so", "[in
   CHECK(seqs(next) == std::vector<std::uint64_t>{4});
 }
 
+TEST_CASE("a drain hands texts on in order until the session's queue refuses one, and says it fell behind",
+          "[inbox]") {
+  peer::text_inbox inbox(1 << 20);
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) inbox.put(text(seq, 10));
+  std::vector<std::uint64_t> queued;
+  const auto full_after_three = [&](peer::outgoing_text&& t) {
+    if (queued.size() == 3) return false;
+    queued.push_back(t.seq);
+    return true;
+  };
+  const auto d = inbox.drain(full_after_three);
+  CHECK(d.pushed == 3);
+  CHECK(d.overflowed);
+  CHECK(queued == std::vector<std::uint64_t>{1, 2, 3});
+
+  // Everything accepted: not behind; an inbox over its own budget: behind, whatever the queue says.
+  inbox.put(text(6, 10));
+  const auto all = inbox.drain([](peer::outgoing_text&&) { return true; });
+  CHECK(all.pushed == 1);
+  CHECK_FALSE(all.overflowed);
+  peer::text_inbox small(10);
+  small.put(text(7, 10));
+  small.put(text(8, 1));
+  const auto over = small.drain([](peer::outgoing_text&&) { return true; });
+  CHECK(over.pushed == 1);
+  CHECK(over.overflowed);
+}
+
 TEST_CASE("texts put from several threads while another takes are each taken once, each thread's in order",
           "[inbox]") {
   constexpr int writers = 4;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <vector>
 
@@ -27,6 +28,26 @@ class text_inbox {
   };
   /// Everything put since the last take; the next put() asks for a handler again.
   taken take();
+
+  struct drained {
+    std::uint64_t pushed = 0;  ///< texts `push` accepted
+    bool overflowed = false;   ///< some were dropped here, or `push` refused one: a slow consumer
+  };
+  /// take(), then each text, oldest first, to `push(outgoing_text&&)` until it
+  /// returns false (its own queue is full): what both kinds of session do.
+  template <class Push>
+  drained drain(Push push) {
+    auto t = take();
+    drained d{0, t.overflowed};
+    for (auto& text : t.texts) {
+      if (!push(std::move(text))) {
+        d.overflowed = true;
+        break;
+      }
+      ++d.pushed;
+    }
+    return d;
+  }
 
  private:
   std::mutex mutex_;
