@@ -39,14 +39,7 @@ http_session::http_session(page_stream stream, connection_slots::slot slot, std:
 
 void http_session::start(page_stream stream, connection_slots::slot slot, const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<http_session>(std::move(stream), std::move(slot), state);
-  net::co_spawn(s->executor_, [s] { return s->run(); }, [s](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      s->state_->log(std::string("HTTP session failed: ") + ex.what());
-    }
-  });
+  net::co_spawn(s->executor_, [s] { return s->run(); }, log_failure{state, "HTTP session"});
 }
 
 void http_session::stop() {

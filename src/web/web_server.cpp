@@ -13,6 +13,15 @@
 
 namespace chatnode::web {
 
+void log_failure::operator()(std::exception_ptr e) const {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    state->log(std::string(what) + " failed: " + ex.what());
+  }
+}
+
 void server_state::log(std::string_view what) const {
   if (cfg.log) return cfg.log(what);
   std::fprintf(stderr, "chat_node: web: %.*s\n", static_cast<int>(what.size()), what.data());
@@ -75,14 +84,7 @@ void web_server::start() {
                         std::move(slot), s);
   };
   // The callback's reference keeps the state, and so the listener, alive while the loop runs.
-  net::co_spawn(state_->accept_strand, state_->listener->accept_loop(std::move(serve)), [s = state_](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      s->log(std::string("accept loop failed: ") + ex.what());
-    }
-  });
+  net::co_spawn(state_->accept_strand, state_->listener->accept_loop(std::move(serve)), log_failure{state_, "accept loop"});
 }
 
 void web_server::stop() {

@@ -23,14 +23,7 @@ void ws_session::start(page_stream stream, connection_slots::slot slot, request 
                        const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<ws_session>(std::move(stream), std::move(slot), state);
   net::co_spawn(s->executor_, [s, req = std::move(req)]() mutable { return s->run(std::move(req)); },
-                [s](std::exception_ptr e) {
-                  if (!e) return;
-                  try {
-                    std::rethrow_exception(e);
-                  } catch (const std::exception& ex) {
-                    s->state_->log(std::string("WebSocket session failed: ") + ex.what());
-                  }
-                });
+                log_failure{state, "WebSocket session"});
 }
 
 awaitable<void> ws_session::run(request req) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -41,6 +42,14 @@ struct server_state {
 
   /// Reports an unexpected failure through cfg.log, or on stderr.
   void log(std::string_view what) const;
+};
+
+/// The completion of one of the web layer's coroutines: says "WHAT failed:
+/// REASON" through the state's log when it ended in an exception.
+struct log_failure {
+  std::shared_ptr<server_state> state;
+  const char* what;
+  void operator()(std::exception_ptr e) const;
 };
 
 }  // namespace chatnode::web
