@@ -1,120 +1,12 @@
 // peer::outbox: what a session writes next. Scenario tests in the style of
 // Boost.Redis's writer_fsm tests: each drives prepare()/written() like the
 // write loop does and checks the frames, in order, that went out in each batch.
+// The video lane's own rules are in test_outbox_video.cpp.
 #include <catch2/catch.hpp>
 
-#include <cstdint>
-#include <memory>
-#include <span>
-#include <string>
-#include <vector>
+#include "unit/outbox_scenario.hpp"
 
-#include <boost/asio/buffer.hpp>
-
-#include "chatnode/peer/outbox.hpp"
-#include "chatnode/protocol/frame.hpp"
-#include "chatnode/protocol/messages.hpp"
-#include "chatnode/video/encoded_frame.hpp"
-
-namespace proto = chatnode::protocol;
-using chatnode::peer::outbox;
-using chatnode::peer::outgoing_text;
-using proto::bytes;
-
-namespace {
-
-using batch = std::vector<std::string>;
-
-outgoing_text make_text(std::uint64_t seq, const std::string& body = "hi") {
-  return {seq, std::make_shared<const bytes>(proto::encode(proto::text_message{seq, 0, "me", body})), nullptr};
-}
-
-std::size_t text_frame_size(const std::string& body = "hi") { return make_text(1, body).frame->size(); }
-
-/// A frame whose JPEG needs `chunks` chunks, its bytes derived from `seq`.
-chatnode::video::frame_ptr make_frame(std::uint32_t seq, std::size_t chunks) {
-  std::vector<std::uint8_t> jpeg((chunks - 1) * proto::video_chunk_bytes + 100);
-  for (std::size_t i = 0; i < jpeg.size(); ++i) jpeg[i] = static_cast<std::uint8_t>(seq * 7 + i);
-  auto f = std::make_shared<const chatnode::video::encoded_frame>(seq, 0, 64, 48, "me", std::move(jpeg),
-                                                                   chatnode::video::stage_times{});
-  REQUIRE(f->chunk_count() == chunks);
-  return f;
-}
-
-bytes copy_out(const std::vector<boost::asio::const_buffer>& buffers) {
-  bytes wire;
-  for (const auto& b : buffers) {
-    const auto* p = static_cast<const std::uint8_t*>(b.data());
-    wire.insert(wire.end(), p, p + b.size());
-  }
-  return wire;
-}
-
-/// One frame as a short label: "ping 1", "ack 5", "text 3", "video 7/0" (frame 7, chunk 0).
-std::string describe(std::span<const std::uint8_t> frame) {
-  const auto payload = frame.subspan(proto::header_size);
-  switch (static_cast<proto::frame_type>(frame[0])) {
-    case proto::frame_type::ping: {
-      const auto p = proto::decode_ping(payload);
-      return p ? "ping " + std::to_string(p->t1_us) : "bad ping";
-    }
-    case proto::frame_type::pong: {
-      const auto p = proto::decode_pong(payload);
-      return p ? "pong " + std::to_string(p->t1_us) : "bad pong";
-    }
-    case proto::frame_type::bye: return "bye";
-    case proto::frame_type::ack: {
-      const auto a = proto::decode_ack(payload);
-      return a ? "ack " + std::to_string(a->seq) : "bad ack";
-    }
-    case proto::frame_type::text: {
-      const auto t = proto::decode_text(payload);
-      return t ? "text " + std::to_string(t->seq) : "bad text";
-    }
-    case proto::frame_type::video_chunk: {
-      const auto c = proto::decode_video_chunk(payload);
-      return c ? "video " + std::to_string(c->header.frame_seq) + "/" +
-                     std::to_string(c->header.offset / proto::video_chunk_bytes)
-               : "bad video";
-    }
-    default: return "type " + std::to_string(frame[0]);
-  }
-}
-
-/// Cuts a batch's bytes into frames by their headers and labels each one.
-batch describe_all(const bytes& wire) {
-  batch out;
-  std::size_t pos = 0;
-  while (pos < wire.size()) {  // each round advances pos by at least header_size
-    REQUIRE(wire.size() - pos >= proto::header_size);
-    const std::size_t length = std::size_t{wire[pos + 4]} << 24 | std::size_t{wire[pos + 5]} << 16 |
-                               std::size_t{wire[pos + 6]} << 8 | wire[pos + 7];
-    REQUIRE(wire.size() - pos >= proto::header_size + length);
-    out.push_back(describe(std::span<const std::uint8_t>(wire).subspan(pos, proto::header_size + length)));
-    pos += proto::header_size + length;
-  }
-  return out;
-}
-
-/// One turn of the write loop: prepare, "write", report written.
-batch send_batch(outbox& ob) {
-  std::vector<boost::asio::const_buffer> buffers;
-  ob.prepare(buffers);
-  CHECK(buffers.size() <= outbox::max_buffers_per_write);
-  const auto labels = describe_all(copy_out(buffers));
-  ob.written();
-  return labels;
-}
-
-/// Write loop turns until nothing is pending, at most `max_turns`.
-std::vector<batch> drain(outbox& ob, int max_turns = 20) {
-  std::vector<batch> batches;
-  for (int turn = 0; turn < max_turns && ob.has_pending(); ++turn) batches.push_back(send_batch(ob));
-  CHECK_FALSE(ob.has_pending());
-  return batches;
-}
-
-}  // namespace
+using namespace outbox_test;
 
 TEST_CASE("An empty outbox has nothing to send and everything acknowledged", "[outbox]") {
   outbox ob;
@@ -211,80 +103,6 @@ TEST_CASE("all_acked holds only when no text is queued or unacknowledged", "[out
   CHECK(ob.all_acked());
 }
 
-TEST_CASE("The latest frame wins: a frame replaced before sending starts is never sent", "[outbox]") {
-  outbox ob;
-  ob.offer_video(make_frame(1, 2));
-  ob.offer_video(make_frame(2, 2));
-  CHECK(ob.video_frames_replaced() == 1);
-  CHECK(drain(ob) == std::vector<batch>{{"video 2/0"}, {"video 2/1"}});
-  CHECK(ob.video_frames_sent() == 1);
-  CHECK(ob.video_frames_replaced() == 1);
-}
-
-TEST_CASE("A frame once started is sent to completion, chunk by chunk, while newer frames arrive", "[outbox]") {
-  outbox ob;
-  ob.offer_video(make_frame(1, 3));
-  CHECK(send_batch(ob) == batch{"video 1/0"});
-  ob.offer_video(make_frame(2, 3));
-  CHECK(send_batch(ob) == batch{"video 1/1"});
-  ob.offer_video(make_frame(3, 1));  // replaces frame 2, which never started
-  CHECK(ob.video_frames_replaced() == 1);
-  CHECK(send_batch(ob) == batch{"video 1/2"});
-  CHECK(ob.video_frames_sent() == 1);
-  CHECK(send_batch(ob) == batch{"video 3/0"});
-  CHECK(ob.video_frames_sent() == 2);
-  CHECK_FALSE(ob.has_pending());
-}
-
-TEST_CASE("Text never waits behind more than one video chunk", "[outbox]") {
-  outbox ob;
-  ob.offer_video(make_frame(1, 4));
-  REQUIRE(ob.push_text(make_text(1)));
-  CHECK(send_batch(ob) == batch{"text 1", "video 1/0"});
-  REQUIRE(ob.push_text(make_text(2)));
-  REQUIRE(ob.push_text(make_text(3)));
-  CHECK(send_batch(ob) == batch{"text 2", "text 3", "video 1/1"});
-  CHECK(send_batch(ob) == batch{"video 1/2"});
-  REQUIRE(ob.push_text(make_text(4)));
-  ob.push_control(proto::encode(proto::ping{7}));
-  CHECK(send_batch(ob) == batch{"ping 7", "text 4", "video 1/3"});
-  CHECK_FALSE(ob.has_pending());
-}
-
-TEST_CASE("drop_pending_video forgets a frame that has not started", "[outbox]") {
-  outbox ob;
-  ob.offer_video(make_frame(1, 2));
-  ob.drop_pending_video();
-  CHECK(ob.video_frames_replaced() == 1);
-  CHECK_FALSE(ob.has_pending());
-  CHECK(drain(ob).empty());
-  CHECK(ob.video_frames_sent() == 0);
-}
-
-TEST_CASE("drop_pending_video lets the frame being sent finish", "[outbox]") {
-  outbox ob;
-  ob.offer_video(make_frame(1, 3));
-  CHECK(send_batch(ob) == batch{"video 1/0"});
-  ob.offer_video(make_frame(2, 1));
-  ob.drop_pending_video();
-  CHECK(ob.video_in_progress());
-  CHECK(drain(ob) == std::vector<batch>{{"video 1/1"}, {"video 1/2"}});
-  CHECK(ob.video_frames_sent() == 1);
-  CHECK(ob.video_frames_replaced() == 1);
-}
-
-TEST_CASE("drop_pending_video while a chunk is being written does not cut the frame", "[outbox]") {
-  outbox ob;
-  ob.offer_video(make_frame(1, 2));
-  std::vector<boost::asio::const_buffer> buffers;
-  ob.prepare(buffers);  // chunk 0 is on its way
-  ob.drop_pending_video();
-  CHECK(describe_all(copy_out(buffers)) == batch{"video 1/0"});
-  ob.written();
-  CHECK(drain(ob) == std::vector<batch>{{"video 1/1"}});
-  CHECK(ob.video_frames_sent() == 1);
-}
-
 TEST_CASE("Buffers from prepare stay valid until written, even if acked runs in between", "[outbox]") {
   outbox ob;
   const auto ping = proto::encode(proto::ping{3});
@@ -377,33 +195,6 @@ TEST_CASE("A batch never holds more than max_buffers_per_write buffers", "[outbo
   CHECK(pings == controls);
   CHECK(acks == 1);
   CHECK(texts == 1);
-}
-
-TEST_CASE("A frame crowded out of a full batch has not started, so a newer frame still replaces it", "[outbox]") {
-  // So many texts that the first batch has no room for a video chunk.
-  outbox ob;
-  for (std::uint64_t seq = 1; seq <= outbox::max_buffers_per_write; ++seq) REQUIRE(ob.push_text(make_text(seq)));
-  ob.offer_video(make_frame(1, 2));
-  const auto first = send_batch(ob);
-  REQUIRE(first.size() == outbox::max_buffers_per_write);
-  REQUIRE(first.back() == "text " + std::to_string(outbox::max_buffers_per_write));
-  CHECK_FALSE(ob.video_in_progress());  // no chunk of frame 1 has gone out
-
-  ob.offer_video(make_frame(2, 1));
-  CHECK(ob.video_frames_replaced() == 1);
-  CHECK(drain(ob) == std::vector<batch>{{"video 2/0"}});
-  CHECK(ob.video_frames_sent() == 1);
-}
-
-TEST_CASE("Dropping a frame crowded out of a full batch counts it as replaced", "[outbox]") {
-  outbox ob;
-  for (std::uint64_t seq = 1; seq <= outbox::max_buffers_per_write; ++seq) REQUIRE(ob.push_text(make_text(seq)));
-  ob.offer_video(make_frame(1, 2));
-  send_batch(ob);
-  ob.drop_pending_video();
-  CHECK_FALSE(ob.has_pending());
-  CHECK(ob.video_frames_sent() == 0);
-  CHECK(ob.video_frames_replaced() == 1);  // every frame offered is either sent or counted
 }
 
 TEST_CASE("A lost link hands over every unacknowledged text, sent or not, oldest first", "[outbox]") {
