@@ -10,47 +10,13 @@
 #include <string>
 
 #include "support/chat_lines.hpp"
-#include "support/child_process.hpp"
-#include "support/emulated_link.hpp"
+#include "support/link_pair.hpp"
 #include "support/stats_table.hpp"
 
 using namespace test_support;
 using stream = child_process::stream;
 
 namespace {
-
-/// Keeps reading both nodes' output for `d` (their pipes must not fill while the test waits).
-void read_both_for(child_process& a, child_process& b, std::chrono::milliseconds d) {
-  const auto end = std::chrono::steady_clock::now() + d;
-  while (std::chrono::steady_clock::now() < end) {
-    a.read_output_for(100ms);
-    b.read_output_for(100ms);
-  }
-}
-
-struct node_pair {
-  std::unique_ptr<child_process> alice, bob;
-};
-
-/// alice listens on side A, bob connects from side B; both joined.
-node_pair start_pair(const emulated_link& link, const std::vector<std::string>& extra) {
-  std::vector<std::string> a{chat_node_binary(), "--listen", std::string(emulated_link::address_a) + ":0", "--name", "alice"};
-  a.insert(a.end(), extra.begin(), extra.end());
-  node_pair p;
-  p.alice = std::make_unique<child_process>(link.in_a(a));
-  const auto listening = p.alice->wait_for(stream::err, "listening on");
-  std::smatch m;
-  const std::regex port_re("listening on [0-9.]+:([0-9]+)");
-  REQUIRE(listening);
-  REQUIRE(std::regex_search(*listening, m, port_re));
-  std::vector<std::string> b{chat_node_binary(), "--connect", std::string(emulated_link::address_a) + ":" + m[1].str(),
-                             "--name", "bob"};
-  b.insert(b.end(), extra.begin(), extra.end());
-  p.bob = std::make_unique<child_process>(link.in_b(b));
-  require_joined(*p.alice, "bob");
-  require_joined(*p.bob, "alice");
-  return p;
-}
 
 /// What a node said about its links, for the test's report.
 void report(const std::string& who, const child_process& p) {
@@ -154,11 +120,7 @@ TEST_CASE("a flood of connections from one address is cut to its rate, and the r
   }
   emulated_link link({});
   auto [alice, bob] = start_pair(link, {"--no-video"});
-  std::smatch m;
-  std::string listening;
-  for (const auto& l : alice->lines(stream::err))
-    if (l.find("listening on") != std::string::npos) listening = l;
-  REQUIRE(std::regex_search(listening, m, std::regex(":([0-9]+)")));
+  const auto port = listening_port(*alice);
 
   // 60 connections from bob's address as fast as they open, each closed at once.
   constexpr int attempts = 60;
@@ -168,7 +130,7 @@ TEST_CASE("a flood of connections from one address is cut to its rate, and the r
                                  "    socket.create_connection(('" + std::string(emulated_link::address_a) +
                                      "', int(sys.argv[1])), timeout=5).close()\n"
                                  "print('opened', sys.argv[2])\n",
-                                 m[1].str(), std::to_string(attempts)}));
+                                 port, std::to_string(attempts)}));
   INFO(flood.transcript(stream::err));
   REQUIRE(flood.wait_for(stream::out, "opened 60"));
   CHECK(flood.wait_exit() == 0);

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <random>
@@ -56,7 +57,7 @@ std::optional<std::string> emulated_link::unavailable() {
   return std::nullopt;
 }
 
-emulated_link::emulated_link(impairment imp) : imp_(imp) {
+emulated_link::emulated_link(impairment imp) : imp_(imp), rate_(imp.rate_bps) {
   static std::atomic<int> serial{0};
   const auto id = std::to_string(::getpid() % 100000) + "x" + std::to_string(serial++);
   ns_a_ = "cnlink" + id + "a";
@@ -111,48 +112,102 @@ std::vector<std::string> emulated_link::in(const std::string& ns, const std::vec
 
 void emulated_link::set_up(bool up) { run({ip(), "-n", ns_a_, "link", "set", tun_a_, up ? "up" : "down"}); }
 
+namespace {
+
+struct packet {
+  clock::time_point at;  ///< when it reached the router; once sent, when it is due at the other side
+  std::vector<std::uint8_t> bytes;
+};
+
+/// One direction: the router's queue, whose front is the packet being sent, and the delay line after it.
+struct direction {
+  explicit direction(int fd) : out_fd(fd) {}
+  int out_fd;
+  std::deque<packet> queue;
+  std::size_t queued_bytes = 0;
+  std::optional<clock::time_point> front_sent;  ///< when the front's last bit is out, once it is being sent
+  clock::time_point free_at{};                  ///< when the last packet sent was out
+  std::deque<packet> in_flight;                 ///< a fixed delay: due in the order sent
+};
+
+/// Moves what has been sent by `now` into the delay line and starts on the next packet.
+void serialize(direction& d, clock::time_point now, const std::atomic<std::uint64_t>& rate,
+               std::chrono::milliseconds delay) {
+  while (!d.queue.empty()) {
+    auto& front = d.queue.front();
+    if (!d.front_sent) {
+      // From the previous packet's end, not from when the carrier woke: a late
+      // wake-up must not slow the link down. Without a rate a packet leaves as it came.
+      const auto bps = rate.load();
+      const auto start = std::max(d.free_at, front.at);
+      const auto bits = front.bytes.size() * 8;
+      d.front_sent = bps == 0 ? start : start + std::chrono::nanoseconds(bits * 1'000'000'000ULL / bps);
+    }
+    if (*d.front_sent > now) return;
+    d.free_at = *d.front_sent;
+    d.front_sent.reset();
+    d.queued_bytes -= front.bytes.size();
+    front.at = d.free_at + delay;
+    d.in_flight.push_back(std::move(front));
+    d.queue.pop_front();
+  }
+}
+
+}  // namespace
+
 void emulated_link::carry() {
-  struct packet {
-    clock::time_point due;
-    std::vector<std::uint8_t> bytes;
-  };
-  // One queue per direction: with a fixed delay, packets fall due in arrival order.
-  std::deque<packet> to_b, to_a;
+  direction to_b{fd_b_}, to_a{fd_a_};
   std::mt19937_64 random(std::random_device{}());
   std::bernoulli_distribution lost(imp_.loss);
   std::vector<std::uint8_t> buffer(65536);
+  // A few packets at a time from each side, so that a flood from one cannot hold
+  // back the packets due on the other or the serializers' timing.
+  constexpr int reads_per_wakeup = 64;
 
   for (;;) {
     auto now = clock::now();
-    for (auto [queue, fd] : {std::pair{&to_b, fd_b_}, std::pair{&to_a, fd_a_}}) {
-      while (!queue->empty() && queue->front().due <= now) {
+    std::optional<clock::time_point> next;
+    for (auto* d : {&to_b, &to_a}) {
+      serialize(*d, now, rate_, imp_.delay);
+      while (!d->in_flight.empty() && d->in_flight.front().at <= now) {
         // A write to an interface that is down fails: the packet is lost, as on a cut cable.
-        [[maybe_unused]] const auto n = ::write(fd, queue->front().bytes.data(), queue->front().bytes.size());
-        queue->pop_front();
+        const auto& bytes = d->in_flight.front().bytes;
+        [[maybe_unused]] const auto n = ::write(d->out_fd, bytes.data(), bytes.size());
+        d->in_flight.pop_front();
       }
+      if (d->front_sent) next = std::min(next.value_or(*d->front_sent), *d->front_sent);
+      if (!d->in_flight.empty()) next = std::min(next.value_or(d->in_flight.front().at), d->in_flight.front().at);
     }
-    int timeout_ms = -1;
-    for (auto* queue : {&to_b, &to_a})
-      if (!queue->empty()) {
-        const auto wait = std::chrono::ceil<std::chrono::milliseconds>(queue->front().due - now).count();
-        timeout_ms = timeout_ms < 0 ? static_cast<int>(wait) : std::min(timeout_ms, static_cast<int>(wait));
-      }
+    // Nanoseconds: at 2 Mbit/s a full-size packet takes 6 ms, which poll's milliseconds would round up.
+    timespec wait{};
+    if (next) {
+      const auto ns = std::max<std::int64_t>(0, std::chrono::nanoseconds(*next - now).count());
+      wait = {static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    }
     pollfd fds[3] = {{fd_a_, POLLIN, 0}, {fd_b_, POLLIN, 0}, {stop_[0], POLLIN, 0}};
-    if (::poll(fds, 3, timeout_ms) < 0 && errno != EINTR) return;
+    if (::ppoll(fds, 3, next ? &wait : nullptr, nullptr) < 0 && errno != EINTR) return;
     if (fds[2].revents) return;
     now = clock::now();
-    for (auto [from, queue] : {std::pair{0, &to_b}, std::pair{1, &to_a}}) {
+    for (auto [from, d] : {std::pair{0, &to_b}, std::pair{1, &to_a}}) {
       if (!(fds[from].revents & POLLIN)) continue;
-      // Drain what is there: a burst must not wait for the next poll.
-      for (;;) {
+      for (int i = 0; i < reads_per_wakeup; ++i) {
         const auto n = ::read(fds[from].fd, buffer.data(), buffer.size());
         if (n <= 0) break;
+        const auto size = static_cast<std::size_t>(n);
         if (lost(random)) {
           ++dropped_;
           continue;
         }
+        serialize(*d, now, rate_, imp_.delay);  // what is out by now leaves room
+        if (imp_.queue_bytes != 0 && d->queued_bytes + size > imp_.queue_bytes) {
+          ++queue_dropped_;
+          continue;
+        }
         ++carried_;
-        queue->push_back({now + imp_.delay, {buffer.begin(), buffer.begin() + n}});
+        d->queue.push_back({now, {buffer.begin(), buffer.begin() + n}});
+        d->queued_bytes += size;
+        if (d->queued_bytes > max_queue_bytes_.load()) max_queue_bytes_.store(d->queued_bytes);  // the only writer
+        serialize(*d, now, rate_, imp_.delay);  // an idle serializer starts on it now
       }
     }
   }
