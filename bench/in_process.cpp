@@ -152,7 +152,7 @@ pipeline_run run_in_process(const run_spec& spec) {
   chatnode::node_hooks sender_hooks;
   sender_hooks.interactive = false;
   sender_hooks.source = bench_source(spec.source, spec.width, spec.height);
-  sender_hooks.on_frame_captured = [log](video::frame_ptr f) { log->add(f); };
+  sender_hooks.on_frame_captured = [log](const video::frame_ptr& f) { log->add(f); };
   bench_node sender(parse(sender_args(spec)), std::move(sender_hooks));
 
   chatnode::node_hooks receiver_hooks;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -83,6 +84,8 @@ node::node(options opts, term::console& console, node_hooks hooks)
   session_cfg_.greeting.capabilities = protocol::cap_text;
   if (decoder_) session_cfg_.greeting.capabilities |= protocol::cap_video_recv;
   if (source_) session_cfg_.greeting.capabilities |= protocol::cap_video_send;
+  session_cfg_.adapt = {opts_.degrade, opts_.capture.quality, opts_.max_bitrate};
+  if (source_) session_cfg_.demand = &demand_;
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
   if (opts_.web) open_web();
   room_.set_observer(this);
@@ -130,6 +133,15 @@ std::vector<std::shared_ptr<video::frame_sink>> node::make_sinks() {
   return sinks;
 }
 
+std::vector<video::rendition> node::wanted_renditions() const {
+  auto wanted = demand_.wanted();
+  // A page or viewer shows the picture as the user asked for it.
+  const video::rendition full{opts_.capture.quality, 1};
+  if (web_bridge_ && web_bridge_->shows_ours() && std::find(wanted.begin(), wanted.end(), full) == wanted.end())
+    wanted.insert(wanted.begin(), full);
+  return wanted;
+}
+
 int node::run() {
   std::string addresses;
   for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a.describe();
@@ -171,14 +183,19 @@ int node::run() {
   net::co_spawn(strand_, stats_loop(), net::detached);
   if (source_) {
     const auto described = source_->describe();
-    capture_ = std::make_unique<video::capture_thread>(
-        std::move(source_), video::make_turbojpeg_codec(), opts_.capture,
-        [this](video::frame_ptr f) {
-          if (hooks_.on_frame_captured) hooks_.on_frame_captured(f);
-          if (web_bridge_) web_bridge_->frame_captured(f);
+    video::capture_hooks hooks{
+        [this] { return wanted_renditions(); },
+        [this](video::frame_set_ptr f) {
+          if (hooks_.on_frame_captured) hooks_.on_frame_captured(f->biggest());
+          if (web_bridge_) web_bridge_->frame_captured(f->biggest());
           room_.broadcast_video(f);
         },
-        [this](const std::string& e) { console_.info(e + ": no more video from us"); });
+        [this](const std::string& e) { console_.info(e + ": no more video from us"); },
+        [this](bool watched) {
+          console_.info(watched ? "someone is watching: our video is on" : "nobody is watching: our video is off");
+        }};
+    capture_ = std::make_unique<video::capture_thread>(std::move(source_), video::make_turbojpeg_codec(),
+                                                       opts_.capture, std::move(hooks));
     char rate[48];
     std::snprintf(rate, sizeof rate, "%.4g frames a second", capture_->rate());
     source_line_ = "sending video from " + described + ", " + (capture_->rate() > 0 ? rate : "as fast as it comes");

@@ -72,7 +72,7 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
       co_return nullptr;
     }
     const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget,
-                                   session_cfg_.write_timeout};
+                                   session_cfg_.write_timeout, session_cfg_.demand, {opts_.capture.quality, 1}};
     p = std::make_shared<peer::legacy_session>(std::move(socket), wire, peer_id, cfg, room_, first_bytes);
     co_await p->run();
     co_return p;

@@ -70,7 +70,7 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       ("version", "show the version and exit");
 
   po::options_description video("Video (default: camera 0, or the test pattern when there is no camera)");
-  std::string size;
+  std::string size, max_bitrate, degrade = "balanced";
   video.add_options()
       ("camera", po::value(&o.camera_index)->value_name("N"), "send video from camera N (/dev/videoN)")
       ("video", po::value(&o.video_file)->value_name("FILE"), "send video from FILE, looped")
@@ -82,7 +82,13 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
        "may lower but not raise")
       ("scale", po::value(&o.capture.scale)->value_name("F")->default_value(0.5), "scale the source by F")
       ("size", po::value(&size)->value_name("WxH"), "send frames of exactly this size (overrides --scale)")
-      ("quality", po::value(&o.capture.quality)->value_name("Q")->default_value(90), "JPEG quality, 1 to 100")
+      ("quality", po::value(&o.capture.quality)->value_name("Q")->default_value(90),
+       "JPEG quality, 1 to 100: the best a link is sent; a slow link gets less (--degrade)")
+      ("max-bitrate", po::value(&max_bitrate)->value_name("RATE"),
+       "send each peer at most RATE bits a second of video, e.g. 2M or 500k (default: what each link carries)")
+      ("degrade", po::value(&degrade)->value_name("WHAT"),
+       "what gives way first when a link is too slow: balanced (quality, then size, then frame rate; the "
+       "default), maintain-framerate (quality, then size) or maintain-resolution (quality, then frame rate)")
       ("display", "show each peer's video in a window (ESC quits)")
       ("record", po::value(&o.record_path)->value_name("FILE"), "record received video to FILE (MJPEG in AVI)")
       ("save-frames", po::value(&o.save_frames_dir)->value_name("DIR"), "save received frames as JPEG files in DIR");
@@ -186,6 +192,15 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   o.capture.fps_given = !vm["fps"].defaulted();
   if (!(o.capture.scale > 0 && o.capture.scale <= 4)) throw usage_error("--scale must be more than 0 and at most 4");
   if (o.capture.quality < 1 || o.capture.quality > 100) throw usage_error("--quality must be from 1 to 100");
+  if (!max_bitrate.empty()) {
+    try {
+      o.max_bitrate = parse_bitrate(max_bitrate);
+    } catch (const std::invalid_argument&) {
+      throw usage_error("--max-bitrate must be bits a second from 10k to 10G, e.g. 2M, 500k or 300000");
+    }
+  }
+  if (!video::parse_degrade(degrade, o.degrade))
+    throw usage_error("--degrade must be balanced, maintain-framerate or maintain-resolution");
   if (!size.empty()) {
     int w = 0, h = 0;
     char x = 0, extra = 0;
@@ -205,6 +220,20 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
                       " bytes of UTF-8 without control characters");
   o.capture.origin = o.name;
   return o;
+}
+
+std::uint64_t parse_bitrate(const std::string& text) {
+  double value = 0;
+  char unit = 0, extra = 0;
+  const int n = std::sscanf(text.c_str(), "%lf%c%c", &value, &unit, &extra);
+  double factor = 1;
+  if (n == 2 && (unit == 'k' || unit == 'K')) factor = 1e3;
+  else if (n == 2 && (unit == 'm' || unit == 'M')) factor = 1e6;
+  else if (n == 2 && (unit == 'g' || unit == 'G')) factor = 1e9;
+  else if (n != 1) throw std::invalid_argument("not a bit rate");
+  const double bits = value * factor;
+  if (!(bits >= 1e4 && bits <= 1e10)) throw std::invalid_argument("bit rate out of range");
+  return static_cast<std::uint64_t>(bits);
 }
 
 }  // namespace chatnode

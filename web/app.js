@@ -83,6 +83,13 @@ function onStats(ev) {
     if (s.fps != null) parts.push(`${Number(s.fps).toFixed(1)} fps`);
     if (s.latency_ms != null) parts.push(`${Number(s.latency_ms).toFixed(0)} ms`);
     if (s.drops != null) parts.push(`${s.drops} drop${s.drops === 1 ? '' : 's'}`);
+    // What our video to this peer gives way to: the link's rate, its queue, the rung.
+    const l = s.link;
+    if (l && l.kbps > 0) {
+      const rate = l.kbps >= 1000 ? `${(l.kbps / 1000).toFixed(1)} Mbit/s` : `${l.kbps.toFixed(0)} kbit/s`;
+      const sent = l.quality ? `q${l.quality} ${l.width}x${l.height}` : 'nothing yet';
+      parts.push(`link ${rate}, ${Number(l.queue_ms).toFixed(0)} ms queued, rung ${l.rung}: ${sent}`);
+    }
     out.textContent = parts.join(' · ');
   }
 }

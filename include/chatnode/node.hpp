@@ -22,6 +22,7 @@
 #include "chatnode/term/stdin_reader.hpp"
 #include "chatnode/video/capture_thread.hpp"
 #include "chatnode/video/decode_thread.hpp"
+#include "chatnode/video/rendition_demand.hpp"
 #include "chatnode/web/node_bridge.hpp"
 #include "chatnode/web/web_server.hpp"
 
@@ -32,7 +33,7 @@ struct node_hooks {
   bool interactive = true;  ///< read standard input and handle SIGINT/SIGTERM
   std::unique_ptr<video::frame_source> source;                ///< replaces the one the options name
   std::vector<std::shared_ptr<video::frame_sink>> sinks;      ///< get every decoded frame too
-  video::capture_thread::deliver_fn on_frame_captured;        ///< sees each frame we send, as it leaves capture
+  std::function<void(const video::frame_ptr&)> on_frame_captured;  ///< sees each frame we send (its biggest rendition)
   std::function<void(const protocol::text_message&)> on_text; ///< sees each text received (on a session strand)
 };
 
@@ -97,6 +98,8 @@ class node final : private peer::room_observer {
   void finish(int code, protocol::bye_reason reason, bool flush);
   void maybe_done();
   std::vector<std::shared_ptr<video::frame_sink>> make_sinks();
+  /// The renditions of our video someone needs now (the capture thread asks).
+  std::vector<video::rendition> wanted_renditions() const;
 
   void on_text(const protocol::text_message& m, bool from_peer) override;
   void on_joined(const peer::participant& s) override;
@@ -107,6 +110,8 @@ class node final : private peer::room_observer {
   options opts_;
   term::console& console_;
   node_hooks hooks_;
+  // Before ioc_: sessions, destroyed with it, hold tickets of it.
+  video::rendition_demand demand_;
   net::io_context ioc_;
   // Node-level state (below) is touched only on this strand: the accept loop,
   // the connector, standard input, signals and the statistics timer run on it.

@@ -44,6 +44,8 @@ struct options {
   int camera_index = 0;
   std::string video_file;
   video::capture_config capture;  ///< fps, scale or size, quality (origin is filled from name)
+  std::uint64_t max_bitrate = 0;  ///< --max-bitrate: bits a second of video per link at most; 0: the link decides
+  video::degrade degrade = video::degrade::balanced;  ///< --degrade: what gives way first on a slow link
 
   bool display = false;           ///< a window per peer
   std::string record_path;        ///< AVI file for received video
@@ -63,6 +65,9 @@ struct options {
 
 /// Parses argv. Returns nothing when --help or --version was printed to `out`.
 std::optional<options> parse_options(int argc, const char* const* argv, std::ostream& out);
+
+/// "2M", "500k", "1.5M" or "300000": bits a second; throws std::invalid_argument otherwise.
+std::uint64_t parse_bitrate(const std::string& text);
 
 /// user@hostname, as the default name.
 std::string default_name();

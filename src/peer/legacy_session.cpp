@@ -59,9 +59,11 @@ awaitable<void> legacy_session::run() {
   error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
   // No handshake: the peer is in the room from its first byte.
+  if (kind_ == wire_protocol::lecture_video && cfg_.demand) wants_ = cfg_.demand->want(cfg_.full);
   events_.on_joined(shared_from_this());
 
   co_await (read_loop() || write_loop() || stop_watch());
+  wants_.release();
 
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
@@ -87,13 +89,14 @@ void legacy_session::take_texts() {
   wake_.cancel();
 }
 
-void legacy_session::send_video(video::frame_ptr f) {
+void legacy_session::send_video(video::frame_set_ptr f) {
   if (kind_ != wire_protocol::lecture_video || !reserve_video_post()) return;
   net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
     self->video_post_taken();
     if (self->stopping_) return;
     const auto replaced_before = self->outbox_.video_frames_replaced();
-    self->outbox_.offer_video(std::move(f));
+    // No rung: the teaching program's link is not measured, and latest wins is its only bound.
+    self->outbox_.offer_video(f->biggest());
     self->stats_->frames_replaced.fetch_add(self->outbox_.video_frames_replaced() - replaced_before,
                                             std::memory_order_relaxed);
     self->wake_.cancel();

@@ -33,7 +33,13 @@ void outbox::offer_video(video::frame_ptr f) {
 void outbox::drop_pending_video() {
   if (pending_video_) ++video_replaced_;
   pending_video_.reset();
-  if (current_video_ && next_chunk_ == 0 && !inflight_chunk_) current_video_.reset();
+  if (current_video_ && next_offset_ == 0 && !inflight_chunk_) current_video_.reset();
+}
+
+void outbox::hold_back_waiting_video() {
+  if (!video_waiting()) return;
+  pending_video_.reset();
+  ++video_held_back_;
 }
 
 bool outbox::has_pending() const {
@@ -71,12 +77,15 @@ void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
   if (out.size() + 2 > max_buffers_per_write) return;
   if (!current_video_ && pending_video_) {
     current_video_ = std::move(pending_video_);
-    next_chunk_ = 0;
+    next_offset_ = 0;
   }
   if (current_video_) {
-    const auto data = current_video_->chunk_data(next_chunk_);
-    out.emplace_back(boost::asio::buffer(current_video_->chunk_prefix(next_chunk_)));
+    const video::chunk c{next_offset_, std::min(chunk_bytes_, current_video_->jpeg().size() - next_offset_)};
+    inflight_prefix_ = current_video_->chunk_prefix(c);
+    const auto data = current_video_->chunk_data(c);
+    out.emplace_back(boost::asio::buffer(inflight_prefix_));
     out.emplace_back(boost::asio::buffer(data.data(), data.size()));
+    inflight_chunk_bytes_ = c.size;
     inflight_chunk_ = true;
   }
 }
@@ -88,9 +97,10 @@ void outbox::written() {
   inflight_text_.clear();
   if (inflight_chunk_) {
     inflight_chunk_ = false;
-    if (++next_chunk_ == current_video_->chunk_count()) {
+    next_offset_ += inflight_chunk_bytes_;
+    if (next_offset_ == current_video_->jpeg().size()) {
       current_video_.reset();
-      next_chunk_ = 0;
+      next_offset_ = 0;
       ++video_sent_;
     }
   }

@@ -91,7 +91,7 @@ void room::stop_all(protocol::bye_reason reason, std::string text, bool flush, b
   if (also_future) stop_future_ = pending_stop{reason, std::move(text), flush};
 }
 
-void room::broadcast_video(const video::frame_ptr& f) {
+void room::broadcast_video(const video::frame_set_ptr& f) {
   std::lock_guard lock(mutex_);
   for (auto& m : sessions_)
     if (auto s = m.peer.lock()) s->send_video(f);
@@ -220,7 +220,10 @@ void room::on_video(participant& s, video::received_frame f) {
     const auto& h = f.header;
     const auto shared = std::make_shared<const video::encoded_frame>(h.frame_seq, h.capture_us, h.width, h.height,
                                                                       h.origin, f.jpeg, video::stage_times{});
-    for (auto& p : others) p->send_video(shared);
+    if (!others.empty()) {
+      const auto relayed = std::make_shared<const video::frame_set>(std::vector<video::frame_ptr>{shared});
+      for (auto& p : others) p->send_video(relayed);
+    }
     if (observed) observer_->on_video(s, stream, name, shared);
   }
   if (decoder_) decoder_->submit(stream, std::move(name), s.stats(), std::move(f));

@@ -4,6 +4,7 @@
 
 #include "chatnode/clock.hpp"
 #include "chatnode/endpoint.hpp"
+#include "chatnode/pacing/tcp_probe.hpp"
 #include "chatnode/peer/write_batch.hpp"
 #include "chatnode/protocol/errors.hpp"
 
@@ -27,6 +28,7 @@ session::session(link l, int peer_id, session_config cfg, session_events& events
       read_buffer_(protocol::max_frame_bytes + read_chunk),
       outbox_(cfg_.text_budget),
       inbox_(cfg_.text_budget),
+      adapter_(cfg_.adapt),
       wake_(executor_, clock::time_point::max()),
       heartbeat_(executor_) {
   const auto n = net::buffer_copy(read_buffer_.prepare(already_read.size()), net::buffer(already_read));
@@ -45,6 +47,7 @@ awaitable<void> session::run() {
                                                   : protocol::encode_greeting(cfg_.greeting));
 
   co_await (read_loop() || write_loop() || heartbeat_loop());
+  wants_.release();
 
   link_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   link_.socket().close(ignored);
@@ -77,13 +80,14 @@ void session::take_texts() {
   wake_writer();
 }
 
-void session::send_video(video::frame_ptr f) {
+void session::send_video(video::frame_set_ptr f) {
   if (!reserve_video_post()) return;
   net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
     self->video_post_taken();
     if (self->stopping_ || !self->joined_ || !(self->peer_.capabilities & protocol::cap_video_recv)) return;
+    if (!self->adapter_.take_offered(clock::now(), f->own())) return;  // the rung's frame rate leaves this one out
     const auto replaced_before = self->outbox_.video_frames_replaced();
-    self->outbox_.offer_video(std::move(f));
+    self->outbox_.offer_video(f->pick(self->adapter_.rung().picture));
     self->stats_->frames_replaced.fetch_add(self->outbox_.video_frames_replaced() - replaced_before,
                                             std::memory_order_relaxed);
     self->wake_writer();
@@ -218,6 +222,8 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       }
       peer_ = std::move(*h);
       joined_ = true;
+      if (cfg_.demand && (peer_.capabilities & protocol::cap_video_recv))
+        wants_ = cfg_.demand->want(adapter_.rung().picture);
       next_ping_ = clock::now();  // measure round trip and clock offset at once
       heartbeat_.cancel();
       events_.on_joined(shared_from_this());
@@ -319,6 +325,8 @@ awaitable<void> session::write_loop() {
       if (stop) co_return;
       continue;
     }
+    adapt_to_link();
+    if (!outbox_.has_pending()) continue;
     write_deadline_ = clock::now() + cfg_.write_timeout;
     const auto ec = co_await write_batch(link_, outbox_, buffers, *stats_);
     write_deadline_ = clock::time_point::max();
@@ -342,6 +350,33 @@ awaitable<void> session::write_loop() {
   // The read loop ends this wait when the peer closes its side.
   net::steady_timer linger(executor_, cfg_.linger_timeout);
   co_await linger.async_wait(use_nothrow);
+}
+
+void session::adapt_to_link() {
+  const auto now = clock::now();
+  const int fd = link_.socket().native_handle();
+  adapter_.observe(pacing::read_tcp(fd), now);
+  if (const auto limit = adapter_.unsent_limit_change()) pacing::limit_unsent(fd, *limit);
+  outbox_.set_chunk_bytes(adapter_.chunk_bytes());
+  wants_.change(adapter_.rung().picture);
+
+  if (outbox_.video_waiting()) {
+    if (adapter_.may_start_frame(now)) {
+      const auto& f = *outbox_.waiting_video();
+      adapter_.frame_started(now, f.jpeg().size(), f.encoding());
+      if (f.encoding() != video::not_ours) {
+        stats_->sent_quality.store(f.encoding().quality, std::memory_order_relaxed);
+        stats_->sent_width.store(f.width(), std::memory_order_relaxed);
+        stats_->sent_height.store(f.height(), std::memory_order_relaxed);
+      }
+    } else {
+      outbox_.hold_back_waiting_video();
+      stats_->frames_held.store(outbox_.video_frames_held_back(), std::memory_order_relaxed);
+    }
+  }
+  stats_->link_kbps.store(adapter_.rate() * 8 / 1000, std::memory_order_relaxed);
+  stats_->queue_ms.store(static_cast<double>(adapter_.queue_delay().count()) / 1000, std::memory_order_relaxed);
+  stats_->rung.store(static_cast<int>(adapter_.rung_index()), std::memory_order_relaxed);
 }
 
 awaitable<void> session::heartbeat_loop() {

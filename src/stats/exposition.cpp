@@ -31,6 +31,7 @@ constexpr counter peer_counters[] = {
     {"frames_received", "Video frames reassembled from the peer", &peer_stats::frames_received},
     {"frames_decoded", "Video frames from the peer decoded", &peer_stats::frames_decoded},
     {"frames_replaced", "Outgoing frames replaced by a newer one before they were sent", &peer_stats::frames_replaced},
+    {"frames_held", "Outgoing frames skipped because the link's queue would not drain in time", &peer_stats::frames_held},
     {"frames_skipped", "Incoming frames skipped because a newer one came while decoding", &peer_stats::frames_skipped},
     {"frames_undecodable", "Incoming frames that were not valid JPEG", &peer_stats::frames_undecodable},
 };
@@ -46,6 +47,23 @@ constexpr rate peer_rates[] = {
     {"fps_out", "Frames per second sent to the peer, over the last second", &peer_stats::fps_out},
     {"kbps_in", "Kilobits per second received from the peer, over the last second", &peer_stats::kbps_in},
     {"kbps_out", "Kilobits per second sent to the peer, over the last second", &peer_stats::kbps_out},
+    {"link_kbps", "Estimated rate of the link to the peer, kilobits per second; 0 until measured", &peer_stats::link_kbps},
+    {"queue_ms", "Milliseconds a byte written to the peer now waits before it is on its way", &peer_stats::queue_ms},
+};
+
+/// Where the link to the peer stands on its quality ladder, and what our last frame to it was.
+struct level {
+  const char* key;
+  const char* help;
+  std::atomic<int> peer_stats::*member;
+};
+
+constexpr level peer_levels[] = {
+    {"rung", "Rung of the link's quality ladder: 0 is what the user asked for, higher gives way more", &peer_stats::rung},
+    {"sent_quality", "JPEG quality of the last frame of ours sent to the peer; 0 before the first",
+     &peer_stats::sent_quality},
+    {"sent_width", "Width of the last frame of ours sent to the peer", &peer_stats::sent_width},
+    {"sent_height", "Height of the last frame of ours sent to the peer", &peer_stats::sent_height},
 };
 
 constexpr std::pair<const char*, double> quantiles[] = {{"p50", 50}, {"p95", 95}, {"p99", 99}};
@@ -81,6 +99,7 @@ std::string to_json(const node_summary& node, const std::vector<peer_view>& peer
     json::object o{{"id", p.id}, {"name", p.name}, {"address", p.address}, {"rtt_ms", ms_or_null(s.rtt_us)}};
     for (const auto& c : peer_counters) o[c.key] = (s.*c.member).load(std::memory_order_relaxed);
     for (const auto& r : peer_rates) o[r.key] = (s.*r.member).load(std::memory_order_relaxed);
+    for (const auto& l : peer_levels) o[l.key] = (s.*l.member).load(std::memory_order_relaxed);
     o["width"] = s.width.load();
     o["height"] = s.height.load();
     json::object latency;
@@ -132,6 +151,11 @@ std::string to_prometheus(const node_summary& node, const std::vector<peer_view>
     const std::string name = std::string("chat_node_peer_") + r.key;
     family(out, name, "gauge", r.help);
     for (const auto& p : peers) out += name + "{" + labels(p) + "} " + number(((*p.stats).*r.member).load()) + "\n";
+  }
+  for (const auto& l : peer_levels) {
+    const std::string name = std::string("chat_node_peer_") + l.key;
+    family(out, name, "gauge", l.help);
+    for (const auto& p : peers) out += name + "{" + labels(p) + "} " + std::to_string(((*p.stats).*l.member).load()) + "\n";
   }
   family(out, "chat_node_peer_rtt_seconds", "gauge", "Latest round trip to the peer");
   for (const auto& p : peers)

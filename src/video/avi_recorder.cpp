@@ -4,6 +4,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include <opencv2/imgproc.hpp>
+
 #include "chatnode/video/avi_writer.hpp"
 
 namespace chatnode::video {
@@ -49,7 +51,10 @@ struct avi_recorder::recording {
 };
 
 avi_recorder::avi_recorder(std::string path, double fps_hint, error_handler on_error)
-    : path_(std::move(path)), fps_(sane_fps(fps_hint)), on_error_(std::move(on_error)) {}
+    : path_(std::move(path)),
+      fps_(sane_fps(fps_hint)),
+      on_error_(std::move(on_error)),
+      codec_(make_turbojpeg_codec()) {}
 
 avi_recorder::~avi_recorder() {
   for (auto& [peer, r] : recordings_)
@@ -64,11 +69,14 @@ void avi_recorder::consume(const decoded_frame& f) {
     start(f.peer, f, *r);
   }
   if (!r->file) return;
+  const std::vector<std::uint8_t>* jpeg = f.jpeg.get();
   if (f.image.cols != r->width || f.image.rows != r->height) {
-    skipped_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    cv::resize(f.image, rescaled_image_, cv::Size(r->width, r->height), 0, 0, cv::INTER_AREA);
+    codec_->encode(rescaled_image_, 90, rescaled_jpeg_);
+    jpeg = &rescaled_jpeg_;
+    rescaled_.fetch_add(1, std::memory_order_relaxed);
   }
-  const std::string error = r->file->write(*f.jpeg, r->next_slot(f.header.capture_us, fps_));
+  const std::string error = r->file->write(*jpeg, r->next_slot(f.header.capture_us, fps_));
   if (!error.empty()) stop(f.peer, *r, error);
 }
 

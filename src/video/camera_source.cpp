@@ -34,6 +34,16 @@ class camera_source final : public frame_source {
 
   bool grab(cv::Mat& frame) override { return capture_.read(frame) && !frame.empty(); }
 
+  void release() override { capture_.release(); }
+
+  bool reacquire() override {
+    try {
+      return capture_.open(index_, cv::CAP_V4L2);
+    } catch (const cv::Exception&) {
+      return false;
+    }
+  }
+
   std::string describe() const override {
     return "camera " + std::to_string(index_) + " (" + device_ + ", " + std::to_string(size_.width) + "x" +
            std::to_string(size_.height) + ")";

@@ -31,13 +31,12 @@ double capture_rate(double own_rate, const capture_config& cfg) {
 }
 
 capture_thread::capture_thread(std::unique_ptr<frame_source> source, std::unique_ptr<jpeg_codec> codec,
-                               capture_config cfg, deliver_fn deliver, error_fn on_error)
+                               capture_config cfg, capture_hooks hooks)
     : source_(std::move(source)),
       codec_(std::move(codec)),
       cfg_(std::move(cfg)),
       rate_(capture_rate(source_->own_rate(), cfg_)),
-      deliver_(std::move(deliver)),
-      on_error_(std::move(on_error)),
+      hooks_(std::move(hooks)),
       encoder_([this](std::stop_token st) { encode_loop(st); }),
       capturer_([this](std::stop_token st) { capture_loop(st); }) {}
 
@@ -60,6 +59,11 @@ void capture_thread::capture_loop(std::stop_token stop) {
   cv::Mat grabbed;
 
   while (!stop.stop_requested()) {
+    s.renditions = hooks_.wanted();
+    if (s.renditions.empty()) {
+      if (!wait_for_viewers(stop, s.renditions)) return;
+      next = steady::now();
+    }
     if (period > steady::duration::zero()) {
       // The source rate sets the pace: wait for this frame's slot, and if we
       // fell more than a frame behind, start counting again from now.
@@ -74,7 +78,7 @@ void capture_thread::capture_loop(std::stop_token stop) {
     s.times = {};
     s.times.grab_begin = steady_ns();
     if (!source_->grab(grabbed) || grabbed.empty()) {
-      on_error_(source_->describe() + " stopped giving frames");
+      hooks_.on_error(source_->describe() + " stopped giving frames");
       return;
     }
     s.capture_us = wall_us();
@@ -97,9 +101,33 @@ void capture_thread::capture_loop(std::stop_token stop) {
   }
 }
 
+bool capture_thread::wait_for_viewers(std::stop_token stop, std::vector<rendition>& wanted) {
+  paused_ = true;
+  source_->release();
+  if (hooks_.on_watched) hooks_.on_watched(false);
+  // Asked again every 20 ms: someone arriving is seen within a frame, and
+  // the wait costs nothing the viewers would notice.
+  std::mutex poll_mutex;
+  std::condition_variable_any poll;
+  while (wanted.empty()) {
+    std::unique_lock lock(poll_mutex);
+    poll.wait_for(lock, stop, std::chrono::milliseconds(20), [] { return false; });
+    if (stop.stop_requested()) return false;
+    wanted = hooks_.wanted();
+  }
+  paused_ = false;
+  if (!source_->reacquire()) {
+    hooks_.on_error(source_->describe() + " could not be opened again");
+    return false;
+  }
+  if (hooks_.on_watched) hooks_.on_watched(true);
+  return true;
+}
+
 void capture_thread::encode_loop(std::stop_token stop) {
   pthread_setname_np(pthread_self(), "encode");
   slot s;
+  cv::Mat smaller;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -107,11 +135,22 @@ void capture_thread::encode_loop(std::stop_token stop) {
       std::swap(pending_, s);
       has_pending_ = false;
     }
-    std::vector<std::uint8_t> jpeg;
-    codec_->encode(s.image, cfg_.quality, jpeg);
-    s.times.encode_end = steady_ns();
-    deliver_(std::make_shared<const encoded_frame>(s.seq, s.capture_us, s.image.cols, s.image.rows, cfg_.origin,
-                                                   std::move(jpeg), s.times));
+    std::vector<frame_ptr> frames;
+    for (const auto& r : s.renditions) {
+      const cv::Mat* image = &s.image;
+      if (r.scale_div > 1) {
+        const cv::Size size(scaled_side(s.image.cols, r.scale_div), scaled_side(s.image.rows, r.scale_div));
+        cv::resize(s.image, smaller, size, 0, 0, cv::INTER_AREA);
+        image = &smaller;
+      }
+      std::vector<std::uint8_t> jpeg;
+      codec_->encode(*image, r.quality, jpeg);
+      auto times = s.times;
+      times.encode_end = steady_ns();
+      frames.push_back(std::make_shared<const encoded_frame>(s.seq, s.capture_us, image->cols, image->rows,
+                                                             cfg_.origin, std::move(jpeg), times, r));
+    }
+    hooks_.deliver(std::make_shared<const frame_set>(std::move(frames)));
   }
 }
 

@@ -37,6 +37,13 @@ void client_registry::stop_all() {
   for_each([](client& c) { c.stop(); });
 }
 
+bool client_registry::any_shows(int peer) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [ptr, weak] : clients_)
+    if (auto c = weak.lock(); c && c->shows(peer)) return true;
+  return false;
+}
+
 std::size_t client_registry::size() const {
   std::lock_guard lock(mutex_);
   return clients_.size();

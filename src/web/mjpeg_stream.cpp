@@ -96,6 +96,7 @@ awaitable<void> mjpeg_stream::write_loop() {
     }
     const auto frame = std::move(pending_);
     pending_.reset();
+    if (!gate_.open(beast::get_lowest_layer(stream_).socket().native_handle())) continue;  // a newer one will come
     const auto part_head = "--" + std::string(mjpeg_boundary) +
                            "\r\nContent-Type: image/jpeg\r\nContent-Length: " + std::to_string(frame->jpeg().size()) +
                            "\r\n\r\n";

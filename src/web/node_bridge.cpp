@@ -81,11 +81,19 @@ void node_bridge::tick(std::chrono::steady_clock::time_point now) {
   std::uint64_t ours_dropped = 0;
   for (const auto& p : room_.views()) {
     const auto& s = *p.stats;
-    ours_dropped += s.frames_replaced;
+    ours_dropped += s.frames_replaced + s.frames_held;
     json::object o{{"id", p.id},
                    {"fps", s.fps_in.load()},
                    {"drops", s.frames_skipped + s.frames_undecodable}};
     if (const auto us = s.latency_us.percentile(50); us >= 0) o["latency_ms"] = static_cast<double>(us) / 1000.0;
+    // How our video to this peer adapts to its link.
+    json::object link{{"kbps", s.link_kbps.load()}, {"queue_ms", s.queue_ms.load()}, {"rung", s.rung.load()}};
+    if (s.sent_quality.load() > 0) {
+      link["quality"] = s.sent_quality.load();
+      link["width"] = s.sent_width.load();
+      link["height"] = s.sent_height.load();
+    }
+    o["link"] = std::move(link);
     peers.push_back(std::move(o));
   }
   peers.push_back(json::object{{"id", 0}, {"fps", fps_captured_.load()}, {"drops", ours_dropped}});

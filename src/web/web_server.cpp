@@ -61,6 +61,8 @@ web_server::~web_server() { stop(); }
 
 std::size_t web_server::connections() const { return state_->clients.size(); }
 
+bool web_server::shows(int peer) const { return state_->clients.any_shows(peer); }
+
 void web_server::start() {
   auto serve = [s = state_](tcp::socket socket) {
     error_code ec;

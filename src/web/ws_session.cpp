@@ -127,6 +127,11 @@ awaitable<void> ws_session::write_loop() {
       if (stop) co_return;
       continue;
     }
+    // Frames the link cannot take now give way to newer ones; events still go.
+    if (outbox_.has_frames() && !gate_.open(beast::get_lowest_layer(ws_).socket().native_handle())) {
+      outbox_.drop_frames();
+      if (!outbox_.has_pending()) continue;
+    }
     const auto m = outbox_.next();
     ws_.binary(m.binary);
     write_deadline_ = clock::now() + state_->cfg.write_timeout;

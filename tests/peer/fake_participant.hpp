@@ -26,7 +26,7 @@ class fake_participant final : public peer::participant {
 
   chatnode::awaitable<void> run() override { co_return; }
   void send_text(peer::outgoing_text t) override { texts.push_back(t.seq); }
-  void send_video(chatnode::video::frame_ptr) override {}
+  void send_video(chatnode::video::frame_set_ptr) override {}
   void stop(protocol::bye_reason, std::string, bool) override { stopped = true; }
   bool ended_in_order() const override { return in_order; }
   void abandon(std::string reason) override { abandoned = std::move(reason); }

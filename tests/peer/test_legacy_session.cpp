@@ -15,10 +15,11 @@ namespace peer = chatnode::peer;
 namespace video = chatnode::video;
 using chatnode::tcp;
 
-video::frame_ptr big_frame(std::uint32_t seq) {
+video::frame_set_ptr big_frame(std::uint32_t seq) {
   // The lecture protocol carries the bytes as they are: they need not decode.
-  return std::make_shared<const video::encoded_frame>(seq, 1'700'000'000'000'000ull, 640, 480, "host",
-                                                      std::vector<std::uint8_t>(1 << 20, 0x5a), video::stage_times{});
+  auto f = std::make_shared<const video::encoded_frame>(seq, 1'700'000'000'000'000ull, 640, 480, "host",
+                                                        std::vector<std::uint8_t>(1 << 20, 0x5a), video::stage_times{});
+  return std::make_shared<const video::frame_set>(std::vector<video::frame_ptr>{std::move(f)});
 }
 
 }  // namespace

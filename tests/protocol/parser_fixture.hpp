@@ -160,8 +160,8 @@ inline test_stream full_stream() {
   const chatnode::video::encoded_frame f(9, 123456, 640, 480, name_utf8, std::move(jpeg), {});
   REQUIRE(f.chunk_count() == 2);
   for (std::size_t i = 0; i < f.chunk_count(); ++i) {
-    bytes chunk = f.chunk_prefix(i);
-    append(chunk, f.chunk_data(i));
+    bytes chunk = f.chunk_prefix(f.chunk_at(i));
+    append(chunk, f.chunk_data(f.chunk_at(i)));
     s.add_frame(chunk);
     if (i == 0) s.add_frame(proto::encode(proto::text_message{3, 7, "bob", "between chunks"}));
   }

@@ -15,10 +15,15 @@ std::vector<std::string> stats_row(child_process& p, const std::string& peer) {
   std::string row;
   for (const auto& l : p.lines(child_process::stream::out))
     if (is_row(l)) row = l;
+  auto cols = stats_columns(row);
+  if (cols.size() < 16) throw std::runtime_error("short /stats row: " + row);
+  return cols;
+}
+
+std::vector<std::string> stats_columns(const std::string& row) {
   std::istringstream in(row);
   std::vector<std::string> cols;
   for (std::string c; in >> c;) cols.push_back(c);
-  if (cols.size() < 16) throw std::runtime_error("short /stats row: " + row);
   return cols;
 }
 

@@ -17,7 +17,16 @@ constexpr int undecodable_col = 10;
 constexpr int kbps_sent_col = 11;
 constexpr int kbps_received_col = 12;
 constexpr int latency_p50_col = 13;
+constexpr int latency_p95_col = 14;
+constexpr int latency_p99_col = 15;
+constexpr int link_kbps_col = 16;  ///< the sender's estimate of its link's rate
+constexpr int queue_col = 17;      ///< ms a byte sent now waits
+constexpr int rung_col = 18;       ///< 0: full quality
+constexpr int held_col = 19;       ///< frames the link could not take in time
+constexpr int sent_col = 20;       ///< our last frame to the peer, "q90/640x480"
 
+/// A /stats row split into its columns.
+std::vector<std::string> stats_columns(const std::string& row);
 /// Asks `p` for /stats and returns the columns of the new row about `peer`.
 std::vector<std::string> stats_row(child_process& p, const std::string& peer);
 /// One column of a fresh /stats row, as a number.

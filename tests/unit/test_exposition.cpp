@@ -21,6 +21,13 @@ std::vector<peer_view> two_peers() {
   a->rtt_us = 1500;
   a->fps_in = 29.5;
   a->latency_us.add(12000);
+  a->link_kbps = 1900;
+  a->queue_ms = 12.5;
+  a->rung = 5;
+  a->frames_held = 4;
+  a->sent_quality = 50;
+  a->sent_width = 320;
+  a->sent_height = 240;
   auto b = std::make_shared<peer_stats>();  // nothing measured yet: rtt and latency absent
   // A name with everything that needs escaping in a label or a JSON string.
   return {{1, "bob", "127.0.0.1:5000", a}, {2, "m\"a\\l\nlory", "127.0.0.1:5001", b}};
@@ -51,6 +58,14 @@ TEST_CASE("stats JSON carries the node and each peer's counters, null where noth
   CHECK(peers[0].at("texts_received") == 3);
   CHECK(peers[0].at("rtt_ms").as_double() == Approx(1.5));
   CHECK(peers[0].at("latency_ms").at("p50").as_double() == Approx(12.0));
+  // How our video to the peer adapts to its link.
+  CHECK(peers[0].at("link_kbps").to_number<double>() == Approx(1900));
+  CHECK(peers[0].at("queue_ms").to_number<double>() == Approx(12.5));
+  CHECK(peers[0].at("rung") == 5);
+  CHECK(peers[0].at("frames_held") == 4);
+  CHECK(peers[0].at("sent_quality") == 50);
+  CHECK(peers[0].at("sent_width") == 320);
+  CHECK(peers[0].at("sent_height") == 240);
   CHECK(peers[1].at("name").as_string() == "m\"a\\l\nlory");
   CHECK(peers[1].at("rtt_ms").is_null());
   CHECK(peers[1].at("latency_ms").at("p99").is_null());
@@ -91,4 +106,7 @@ TEST_CASE("metrics follow the Prometheus text format: HELP and TYPE once, then t
   CHECK(text.find("chat_node_peer_video_latency_seconds{peer=\"1\",name=\"bob\",quantile=\"0.5\"} 0.012") !=
         std::string::npos);
   CHECK(text.find("chat_node_peer_rtt_seconds{peer=\"2\"") == std::string::npos);  // not measured: no sample
+  CHECK(text.find("chat_node_peer_link_kbps{peer=\"1\",name=\"bob\"} 1900\n") != std::string::npos);
+  CHECK(text.find("chat_node_peer_rung{peer=\"1\",name=\"bob\"} 5\n") != std::string::npos);
+  CHECK(text.find("chat_node_peer_frames_held_total{peer=\"1\",name=\"bob\"} 4\n") != std::string::npos);
 }

@@ -111,8 +111,9 @@ TEST_CASE("Chunks of an encoded frame, decoded from the wire, reassemble into it
     INFO("chunk " << i);
     CHECK_FALSE(done.has_value());
     // The payload as a receiver sees it: prefix minus the header, then the data.
-    std::vector<std::uint8_t> payload(f.chunk_prefix(i).begin() + proto::header_size, f.chunk_prefix(i).end());
-    const auto data = f.chunk_data(i);
+    const auto prefix = f.chunk_prefix(f.chunk_at(i));
+    std::vector<std::uint8_t> payload(prefix.begin() + proto::header_size, prefix.end());
+    const auto data = f.chunk_data(f.chunk_at(i));
     payload.insert(payload.end(), data.begin(), data.end());
     const auto c = proto::decode_video_chunk(payload);
     REQUIRE(c.has_value());

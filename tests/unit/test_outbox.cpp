@@ -109,8 +109,8 @@ TEST_CASE("Buffers from prepare stay valid until written, even if acked runs in 
   const auto text1 = proto::encode(proto::text_message{1, 0, "me", std::string(500, 'a')});
   const auto text2 = proto::encode(proto::text_message{2, 0, "me", std::string(700, 'b')});
   auto frame = make_frame(4, 2);
-  bytes chunk0 = frame->chunk_prefix(0);
-  const auto data0 = frame->chunk_data(0);
+  bytes chunk0 = frame->chunk_prefix(frame->chunk_at(0));
+  const auto data0 = frame->chunk_data(frame->chunk_at(0));
   chunk0.insert(chunk0.end(), data0.begin(), data0.end());
 
   // The outbox holds the only references to the frames it sends.

@@ -57,9 +57,10 @@ TEST_CASE("the /stats table and the status line show what was sent and what was 
   const auto table = stats::stats_table(peers);
   CHECK(table.find(" kbps> ") != std::string::npos);
   CHECK(table.find(" kbps< ") != std::string::npos);
-  // peer, address, rtt, texts, frames> frames<, fps> fps<, drop> skip< bad<, then kbps> and kbps<.
+  // peer, address, rtt, texts, frames> frames<, fps> fps<, drop> skip< bad<, then kbps> and kbps<,
+  // three latencies, and the link's five.
   const auto row = row_of(table, "bob");
-  REQUIRE(row.size() == 16);
+  REQUIRE(row.size() == 21);
   CHECK(row[11] == "40");
   CHECK(row[12] == "5000");
 
@@ -67,6 +68,37 @@ TEST_CASE("the /stats table and the status line show what was sent and what was 
   CHECK(line.find("in=  5000kbps") != std::string::npos);
   CHECK(line.find("out=    40kbps") != std::string::npos);
   // Our source's own rate beside them, and nothing of it without a source.
-  CHECK(line.ends_with(" src=10fps"));
+  CHECK(line.find(" src=10fps | bob ") != std::string::npos);
   CHECK(stats::status_line(peers, 0).find("src=") == std::string::npos);
+}
+
+TEST_CASE("the /stats table and the status line show how each link adapts: rate, queueing, rung, last picture",
+          "[stats]") {
+  auto slow = std::make_shared<stats::peer_stats>();
+  slow->link_kbps = 1900;
+  slow->queue_ms = 12.4;
+  slow->rung = 5;
+  slow->frames_held = 7;
+  slow->sent_quality = 50;
+  slow->sent_width = 320;
+  slow->sent_height = 240;
+  auto fresh = std::make_shared<stats::peer_stats>();  // nothing measured or sent yet
+  const std::vector<stats::peer_view> peers{{1, "bob", "10.0.0.2:5555", slow}, {2, "carol", "10.0.0.3:5555", fresh}};
+
+  const auto bob = row_of(stats::stats_table(peers), "bob");
+  REQUIRE(bob.size() == 21);
+  CHECK(bob[16] == "1900");
+  CHECK(bob[17] == "12.4");
+  CHECK(bob[18] == "5");
+  CHECK(bob[19] == "7");
+  CHECK(bob[20] == "q50/320x240");
+  const auto carol = row_of(stats::stats_table(peers), "carol");
+  REQUIRE(carol.size() == 21);
+  CHECK(carol[20] == "-");
+
+  const auto line = stats::status_line(peers, 30);
+  CHECK(line.find("| bob 1.9Mbps q=12ms r5 q50/320x240") != std::string::npos);
+  CHECK(line.find("| carol ?bps q=0ms r0 -") != std::string::npos);
+  // Held frames are drops too.
+  CHECK(line.find("drop=7 ") != std::string::npos);
 }

@@ -56,7 +56,7 @@ TEST_CASE("An encoded frame splits a JPEG into chunks that parse back into it", 
   // The data slices concatenate back to the JPEG.
   bytes joined;
   for (std::size_t i = 0; i < f.chunk_count(); ++i) {
-    const auto d = f.chunk_data(i);
+    const auto d = f.chunk_data(f.chunk_at(i));
     CHECK(d.size() == (i + 1 < chunks ? proto::video_chunk_bytes : size - (chunks - 1) * proto::video_chunk_bytes));
     joined.insert(joined.end(), d.begin(), d.end());
   }
@@ -67,9 +67,9 @@ TEST_CASE("An encoded frame splits a JPEG into chunks that parse back into it", 
   h.name = "sender";
   bytes stream = proto::encode_greeting(h);
   for (std::size_t i = 0; i < f.chunk_count(); ++i) {
-    const auto& prefix = f.chunk_prefix(i);
+    const auto prefix = f.chunk_prefix(f.chunk_at(i));
     stream.insert(stream.end(), prefix.begin(), prefix.end());
-    const auto d = f.chunk_data(i);
+    const auto d = f.chunk_data(f.chunk_at(i));
     stream.insert(stream.end(), d.begin(), d.end());
   }
   const auto frames = parse_all(stream);
@@ -87,7 +87,7 @@ TEST_CASE("An encoded frame splits a JPEG into chunks that parse back into it", 
     CHECK(c->header.width == 1280);
     CHECK(c->header.height == 720);
     CHECK(c->header.origin == name_utf8);
-    const auto expected = f.chunk_data(i);
+    const auto expected = f.chunk_data(f.chunk_at(i));
     CHECK(bytes(c->data.begin(), c->data.end()) == bytes(expected.begin(), expected.end()));
   }
 }
@@ -95,14 +95,14 @@ TEST_CASE("An encoded frame splits a JPEG into chunks that parse back into it", 
 TEST_CASE("An encoded frame smaller than one chunk has one chunk", "[protocol][video]") {
   const chatnode::video::encoded_frame f(1, 2, 3, 4, "o", std::vector<std::uint8_t>(10, 1), {});
   REQUIRE(f.chunk_count() == 1);
-  CHECK(f.chunk_data(0).size() == 10);
-  CHECK(boost::endian::load_big_u32(&f.chunk_prefix(0)[4]) == proto::video_fixed_bytes + 1 + 10);
+  CHECK(f.chunk_data(f.chunk_at(0)).size() == 10);
+  CHECK(boost::endian::load_big_u32(&f.chunk_prefix(f.chunk_at(0))[4]) == proto::video_fixed_bytes + 1 + 10);
 }
 
 TEST_CASE("An encoded frame of exactly two chunks has no empty third chunk", "[protocol][video]") {
   const chatnode::video::encoded_frame f(1, 2, 3, 4, "o", std::vector<std::uint8_t>(2 * proto::video_chunk_bytes, 1), {});
   REQUIRE(f.chunk_count() == 2);
-  CHECK(f.chunk_data(1).size() == proto::video_chunk_bytes);
+  CHECK(f.chunk_data(f.chunk_at(1)).size() == proto::video_chunk_bytes);
 }
 
 TEST_CASE("An encoded frame refuses an empty or oversized JPEG", "[protocol][video]") {

@@ -152,7 +152,8 @@ std::set<std::string> names_in(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("avi_recorder stores each peer's JPEGs unchanged, one file per peer", "[sinks][avi]") {
+TEST_CASE("avi_recorder stores each peer's JPEGs unchanged, one file per peer, and scales a frame of another size",
+          "[sinks][avi]") {
   test_support::temp_dir dir;
   const fs::path out = dir.path / "out.avi";
   std::vector<std::string> errors;
@@ -160,15 +161,15 @@ TEST_CASE("avi_recorder stores each peer's JPEGs unchanged, one file per peer", 
   {
     avi_recorder recorder(out.string(), fps, [&](std::string e) { errors.push_back(std::move(e)); });
     for (std::uint32_t seq = 0; seq < 20; ++seq) {
-      sent1.push_back(make_frame(1, seq));
+      // Frame 10 comes at another size (the sender's link gave way): scaled to the file's.
+      sent1.push_back(seq == 10 ? make_frame(1, seq, 640, 480) : make_frame(1, seq));
       recorder.consume(sent1.back());
       if (seq % 4 == 0) {
         sent2.push_back(make_frame(2, seq / 4, 160, 120));
         recorder.consume(sent2.back());
       }
-      if (seq == 10) recorder.consume(make_frame(1, 100, 640, 480));  // another size: left out
     }
-    CHECK(recorder.skipped_frames() == 1);
+    CHECK(recorder.rescaled_frames() == 1);
     recorder.peer_closed(1);
     recorder.peer_closed(2);
   }
@@ -186,13 +187,21 @@ TEST_CASE("avi_recorder stores each peer's JPEGs unchanged, one file per peer", 
   CHECK(video2.frames == 5);
   CHECK(video2.size == cv::Size(160, 120));
 
-  // The packets are the very bytes received: nothing was re-encoded.
+  // The packets are the very bytes received, but for the one of another size,
+  // encoded again at the file's size.
   const auto packets1 = read_packets(out);
   REQUIRE(packets1.size() == 20);
   for (std::size_t i = 0; i < packets1.size(); ++i) {
-    CHECK(packets1[i].data == *sent1[i].jpeg);
     CHECK(packets1[i].pts == static_cast<std::int64_t>(i));
+    if (i != 10) CHECK(packets1[i].data == *sent1[i].jpeg);
   }
+  const cv::Mat rescaled = cv::imdecode(packets1[10].data, cv::IMREAD_COLOR);
+  CHECK(rescaled.size() == cv::Size(320, 240));
+  CHECK(cv::PSNR(rescaled, [&] {
+          cv::Mat smaller;
+          cv::resize(sent1[10].image, smaller, cv::Size(320, 240), 0, 0, cv::INTER_AREA);
+          return smaller;
+        }()) > 30);
   const auto packets2 = read_packets(dir.path / "out-2.avi");
   REQUIRE(packets2.size() == 5);
   CHECK(packets2[0].data == *sent2[0].jpeg);

@@ -22,6 +22,7 @@
 #include "chatnode/protocol/lecture_video.hpp"
 #include "chatnode/protocol/sniff.hpp"
 #include "chatnode/term/line_splitter.hpp"
+#include "chatnode/video/rendition_demand.hpp"
 
 namespace chatnode::peer {
 
@@ -33,6 +34,9 @@ struct legacy_config {
   /// session_config::write_timeout; a lecture frame is at most 16 MiB, but the
   /// teaching program's are tens of KiB).
   std::chrono::milliseconds write_timeout{20000};
+  /// Where a lecture_video peer says it wants our video, at `full`; null: we capture none.
+  video::rendition_demand* demand = nullptr;
+  video::rendition full{};
 };
 
 class legacy_session final : public participant, public std::enable_shared_from_this<legacy_session> {
@@ -44,7 +48,7 @@ class legacy_session final : public participant, public std::enable_shared_from_
 
   awaitable<void> run() override;
   void send_text(outgoing_text t) override;
-  void send_video(video::frame_ptr f) override;
+  void send_video(video::frame_set_ptr f) override;
   void stop(protocol::bye_reason reason, std::string text, bool flush) override;
   /// The peer closed cleanly, or we closed after sending everything.
   bool ended_in_order() const override { return ended_in_order_; }
@@ -82,6 +86,7 @@ class legacy_session final : public participant, public std::enable_shared_from_
   legacy_outbox outbox_;
   text_inbox inbox_;
   net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
+  video::rendition_demand::ticket wants_;  ///< a lecture_video peer's want of our video
   /// The deadline of the write in flight, then of the stop; time_point::max() when there is none.
   net::steady_timer stop_timer_;
 

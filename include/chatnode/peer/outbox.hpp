@@ -8,7 +8,7 @@
 // slow consumer); video is one slot where a newer frame replaces an unsent
 // older one. A batch carries control frames, the pong, the ack, then queued
 // text up to max_text_bytes_per_write, then at most one video chunk, so text
-// never waits behind more than one chunk.
+// never waits behind more than one chunk; the session sizes chunks to its link.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +50,13 @@ class outbox {
   void offer_video(video::frame_ptr f);
   /// Forgets video not yet started (the frame being sent still completes).
   void drop_pending_video();
+  /// A frame waits and none is going out: the next prepare() starts it.
+  bool video_waiting() const { return pending_video_ && !current_video_; }
+  const video::frame_ptr& waiting_video() const { return pending_video_; }
+  /// The link cannot take the waiting frame now: it is dropped, and counted as held back.
+  void hold_back_waiting_video();
+  /// JPEG bytes per chunk from the next chunk on (receivers take any size).
+  void set_chunk_bytes(std::size_t n) { chunk_bytes_ = n; }
 
   /// Something can be written now.
   bool has_pending() const;
@@ -66,11 +73,12 @@ class outbox {
   /// No text is queued or waiting for an acknowledgement.
   bool all_acked() const { return text_queue_.empty() && unacked_.empty(); }
   /// A video frame is partly sent; ending now would cut it.
-  bool video_in_progress() const { return current_video_ && (next_chunk_ > 0 || inflight_chunk_); }
+  bool video_in_progress() const { return current_video_ && (next_offset_ > 0 || inflight_chunk_); }
 
   std::size_t text_bytes() const { return text_bytes_; }
   std::uint64_t video_frames_sent() const { return video_sent_; }
   std::uint64_t video_frames_replaced() const { return video_replaced_; }
+  std::uint64_t video_frames_held_back() const { return video_held_back_; }
 
  private:
   std::size_t text_budget_;
@@ -84,15 +92,19 @@ class outbox {
   std::size_t text_bytes_ = 0;
   video::frame_ptr pending_video_;
   video::frame_ptr current_video_;
-  std::size_t next_chunk_ = 0;
+  std::size_t next_offset_ = 0;  ///< of current_video_'s next chunk
+  std::size_t chunk_bytes_ = protocol::video_chunk_bytes;
   std::uint64_t video_sent_ = 0;
   std::uint64_t video_replaced_ = 0;
+  std::uint64_t video_held_back_ = 0;
 
   // What the batch from prepare() refers to, kept alive until written().
   std::vector<protocol::bytes> inflight_control_;
   protocol::bytes inflight_ack_;
   protocol::bytes inflight_pong_;
   std::vector<std::shared_ptr<const protocol::bytes>> inflight_text_;
+  protocol::bytes inflight_prefix_;
+  std::size_t inflight_chunk_bytes_ = 0;
   bool inflight_chunk_ = false;
 };
 

@@ -27,8 +27,8 @@ class participant {
   virtual awaitable<void> run() = 0;
   /// Thread-safe: queue text for this peer (closes it as a slow consumer if over budget).
   virtual void send_text(outgoing_text t) = 0;
-  /// Thread-safe: offer a video frame (latest wins).
-  virtual void send_video(video::frame_ptr f) = 0;
+  /// Thread-safe: offer a video frame, in the renditions at hand (latest wins).
+  virtual void send_video(video::frame_set_ptr f) = 0;
   /// Thread-safe: say bye and close; with `flush`, first wait (bounded) until our text has gone out.
   virtual void stop(protocol::bye_reason reason, std::string text, bool flush) = 0;
   /// After run(): the link ended in order (a bye, or a legacy peer's clean close), not lost.

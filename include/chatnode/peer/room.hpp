@@ -60,8 +60,8 @@ class room final : public session_events {
   /// Any thread: every current session says bye; with `flush`, once its text is acknowledged.
   /// With `also_future`, peers that join later are sent the backlog and then closed the same way.
   void stop_all(protocol::bye_reason reason, std::string text, bool flush, bool also_future = false);
-  /// Any thread: hands a frame to every peer (one shared buffer, latest wins per peer).
-  void broadcast_video(const video::frame_ptr& f);
+  /// Any thread: hands a frame to every peer (shared buffers, latest wins per peer).
+  void broadcast_video(const video::frame_set_ptr& f);
 
   /// Before any session starts: tells `o` what happens from now on.
   void set_observer(room_observer* o) { observer_ = o; }

@@ -15,12 +15,14 @@
 
 #include "chatnode/net.hpp"
 #include "chatnode/peer/link.hpp"
+#include "chatnode/peer/link_adapter.hpp"
 #include "chatnode/peer/outbox.hpp"
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/peer/text_inbox.hpp"
 #include "chatnode/protocol/frame_parser.hpp"
 #include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/video/rendition_demand.hpp"
 
 namespace chatnode::peer {
 
@@ -44,6 +46,10 @@ struct session_config {
   std::function<std::string(const protocol::hello&)> vet;
   /// The secret exchange (peer/secret_gate.hpp) has sent and read the preambles: start at the hello.
   bool after_secret_exchange = false;
+  /// How our video gives way to the link.
+  adapt_config adapt;
+  /// Where the link says which rendition of our video it needs; null: we capture none.
+  video::rendition_demand* demand = nullptr;
 };
 
 class session final : public participant, public std::enable_shared_from_this<session> {
@@ -55,7 +61,7 @@ class session final : public participant, public std::enable_shared_from_this<se
 
   awaitable<void> run() override;
   void send_text(outgoing_text t) override;
-  void send_video(video::frame_ptr f) override;
+  void send_video(video::frame_set_ptr f) override;
   void stop(protocol::bye_reason reason, std::string text, bool flush) override;
   /// The peer joined and one side said bye (an orderly end, not a lost link).
   bool ended_in_order() const override { return joined_ && bye_exchanged_; }
@@ -82,6 +88,9 @@ class session final : public participant, public std::enable_shared_from_this<se
   void wake_writer() { wake_.cancel(); }
   /// Moves what the room handed us (send_text) into the outbox.
   void take_texts();
+  /// Before each write: reads the socket, lets the link's rung follow, and
+  /// starts the waiting frame only if the link can take it now.
+  void adapt_to_link();
 
   link link_;
   session_config cfg_;
@@ -92,6 +101,8 @@ class session final : public participant, public std::enable_shared_from_this<se
   video::frame_assembler assembler_;
   outbox outbox_;
   text_inbox inbox_;
+  link_adapter adapter_;
+  video::rendition_demand::ticket wants_;  ///< our video's rendition this link is sent
   net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
   net::steady_timer heartbeat_;  ///< next heartbeat event; cancelled when a deadline changes
 

@@ -34,6 +34,8 @@ struct peer_view {
 /// ffmpeg-style one-liner over all peers: "frame= 1234 fps= 30.0 in= 2400kbps ... peers=2", then, when
 /// `source_fps` > 0, the rate our own video source plays at ("src=10fps"; what each peer is sent is /stats's fps>).
 std::string status_line(const std::vector<peer_view>& peers, double source_fps);
+/// How the link to a peer adapts, in a few words: "1.9Mbps q=12ms r5 q50/320x240" (rate, queueing, rung, last frame).
+std::string link_summary(const peer_stats& s);
 /// A table with one row per peer and every counter, for /stats.
 std::string stats_table(const std::vector<peer_view>& peers);
 

@@ -1,5 +1,7 @@
 // --record: each peer's received video into its own MJPEG AVI file, the JPEGs
-// stored as they arrived (no re-encode). The first peer seen records to the
+// stored as they arrived (no re-encode). A file has one size, its first
+// frame's: a frame of another size (the sender's link gave way, or came back)
+// is scaled to it and encoded again. The first peer seen records to the
 // given path, any later peer N to the path with "-N" before the extension
 // (out.avi, out-2.avi); peer names never reach the file system.
 #pragma once
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "chatnode/video/decoded_frame.hpp"
+#include "chatnode/video/jpeg_codec.hpp"
 
 namespace chatnode::video {
 
@@ -31,8 +34,8 @@ class avi_recorder final : public frame_sink {
   void consume(const decoded_frame& f) override;
   void peer_closed(int peer) override;
 
-  /// Frames left out because their size differs from the first frame of their file.
-  std::uint64_t skipped_frames() const { return skipped_.load(std::memory_order_relaxed); }
+  /// Frames scaled to their file's size and encoded again, since theirs differed.
+  std::uint64_t rescaled_frames() const { return rescaled_.load(std::memory_order_relaxed); }
 
  private:
   struct recording;
@@ -48,7 +51,10 @@ class avi_recorder final : public frame_sink {
   /// Kept after a peer's file is closed or has failed, so a late frame neither
   /// reopens (and truncates) it nor repeats the error.
   std::map<int, std::unique_ptr<recording>> recordings_;
-  std::atomic<std::uint64_t> skipped_{0};
+  std::unique_ptr<jpeg_codec> codec_;  ///< for the frames of another size
+  std::vector<std::uint8_t> rescaled_jpeg_;
+  cv::Mat rescaled_image_;
+  std::atomic<std::uint64_t> rescaled_{0};
 };
 
 }  // namespace chatnode::video

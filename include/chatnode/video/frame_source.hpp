@@ -21,6 +21,10 @@ class frame_source {
   /// when it has none: a camera's grab() waits for its own next frame, and the
   /// test pattern can be drawn at any rate.
   virtual double own_rate() const { return 0; }
+  /// Nobody watches: let go of the device, so a camera's light goes off.
+  virtual void release() {}
+  /// Someone watches again; false when the device cannot be had back.
+  virtual bool reacquire() { return true; }
 };
 
 /// A V4L2 camera through OpenCV; nullptr with `error` set when it cannot be opened or gives no frame.

@@ -20,6 +20,8 @@ class client {
   virtual void deliver(const std::shared_ptr<const std::string>& /*event*/) {}
   /// Any thread, never blocks: the newest frame of `peer` (0 = our camera); latest wins.
   virtual void deliver_frame(int /*peer*/, const video::frame_ptr& /*frame*/) {}
+  /// Any thread: whether this connection shows `peer`'s video (0: ours), so that it is captured.
+  virtual bool shows(int /*peer*/) const { return false; }
 };
 
 }  // namespace chatnode::web

@@ -24,6 +24,8 @@ class client_registry {
   /// Stops every client now and every one that tries to join later.
   void stop_all();
   std::size_t size() const;
+  /// Whether some client shows `peer`'s video.
+  bool any_shows(int peer) const;
 
  private:
   std::vector<std::shared_ptr<client>> snapshot();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "chatnode/pacing/frame_gate.hpp"
 #include "chatnode/web/beast.hpp"
 #include "chatnode/web/client.hpp"
 #include "chatnode/web/connection_slots.hpp"
@@ -33,6 +34,7 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   awaitable<void> run();
   void stop() override;
   void deliver_frame(int peer, const video::frame_ptr& frame) override;
+  bool shows(int peer) const override { return peer == peer_; }
 
  private:
   using clock = std::chrono::steady_clock;
@@ -53,6 +55,7 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   video::frame_ptr pending_;  ///< the newest frame not yet started
   net::steady_timer wake_;    ///< condition variable of the write loop
   watchdog watchdog_;
+  pacing::frame_gate gate_;  ///< a frame starts only when the link can take it
   bool stopping_ = false;
 };
 

@@ -48,6 +48,8 @@ class node_bridge final : public backend {
   void source_started(double fps) { source_fps_.store(fps, std::memory_order_relaxed); }
   /// Whether a page or viewer is connected (the room then builds shared frames for us).
   bool watching() const { return server_ && server_->connections() > 0; }
+  /// Whether a page or a viewer shows our own video: capture runs for it.
+  bool shows_ours() const { return server_ && server_->shows(0); }
   /// A frame received over `via`; a relayed origin's first frame announces it as a peer of its own.
   void frame_received(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f);
   /// A line worth showing in the page's log (connect results, why a message was not sent).

@@ -60,6 +60,8 @@ class web_server {
   tcp::endpoint local_endpoint() const { return endpoint_; }
   /// Open connections (page requests, WebSockets, video viewers), for statistics; any thread.
   std::size_t connections() const;
+  /// Whether a page or a viewer shows `peer`'s video (0: ours); any thread.
+  bool shows(int peer) const;
 
   /// Spawns the accept loop.
   void start();

@@ -36,6 +36,7 @@ class ws_outbox {
   void drop_frames();
 
   bool has_pending() const { return !events_.empty() || !frames_.empty(); }
+  bool has_frames() const { return !frames_.empty(); }
 
   /// One WebSocket message: a text event, or a binary frame (4-byte big-endian
   /// peer number, then the JPEG). The buffers stay valid until written().

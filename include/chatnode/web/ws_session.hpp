@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "chatnode/pacing/frame_gate.hpp"
 #include "chatnode/web/beast.hpp"
 #include "chatnode/web/client.hpp"
 #include "chatnode/web/connection_slots.hpp"
@@ -39,6 +40,8 @@ class ws_session : public client, public std::enable_shared_from_this<ws_session
   void stop() override;
   void deliver(const std::shared_ptr<const std::string>& event) override;
   void deliver_frame(int peer, const video::frame_ptr& frame) override;
+  /// A page shows every stream, ours too.
+  bool shows(int) const override { return true; }
 
  private:
   using clock = std::chrono::steady_clock;
@@ -63,6 +66,7 @@ class ws_session : public client, public std::enable_shared_from_this<ws_session
   frame_mailbox mailbox_;
   net::steady_timer wake_;  ///< condition variable of the write loop: cancelled on new work
   watchdog watchdog_;
+  pacing::frame_gate gate_;  ///< a frame starts only when the link can take it
 
   bool open_ = false;  ///< handshake done: events and frames are accepted
   std::optional<websocket::close_reason> close_;  ///< set: the write loop sends it and ends

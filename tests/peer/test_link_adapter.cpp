@@ -1,0 +1,336 @@
+// peer::link_adapter driven by a simulated link: a bottleneck of a given rate
+// with a FIFO queue in front of it, and a camera offering 30 frames a second.
+// Time is simulated (5 ms steps), so every run is the same and none waits.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "chatnode/pacing/link_meter.hpp"
+#include "chatnode/pacing/tcp_probe.hpp"
+#include "chatnode/peer/link_adapter.hpp"
+#include "chatnode/video/quality_ladder.hpp"
+
+namespace link_adapter_test {
+
+using namespace std::chrono_literals;
+using chatnode::peer::adapt_config;
+using chatnode::peer::link_adapter;
+namespace video = chatnode::video;
+using sim_clock = link_adapter::clock;
+
+/// JPEG bytes of one frame at quality 90, full size; other renditions scale by relative_size.
+constexpr double base_bytes = 30'000;
+constexpr auto step = 5ms;
+constexpr auto frame_interval = std::chrono::microseconds(1'000'000 / 30);
+constexpr std::uint32_t min_rtt_us = 20'000;
+constexpr double fast = 10'000'000;   // 80 Mbit/s: ten times what rung 0 takes
+constexpr double slow = 250'000;      // 2 Mbit/s
+
+double seconds_of(sim_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+std::size_t frame_bytes(const video::rendition& r) {
+  return static_cast<std::size_t>(base_bytes * video::relative_size(r));
+}
+
+/// A link and the adapter that sends over it. Each step: the bottleneck
+/// delivers what its rate allows, the adapter reads the "socket", then a frame
+/// is offered when one is due and, when the adapter takes and starts it, queued.
+struct simulated_link {
+  simulated_link(adapt_config cfg, double bytes_per_second) : adapter(cfg), rate(bytes_per_second) {}
+
+  link_adapter adapter;
+  double rate;  ///< bytes a second the bottleneck carries
+  sim_clock::time_point start{std::chrono::hours(1)};
+  sim_clock::time_point now = start;
+  sim_clock::time_point next_offer = start;
+  double queue = 0;      ///< bytes in the bottleneck's queue
+  double delivered = 0;  ///< bytes through it, since the start
+
+  // Counted since the last reset_counts().
+  std::uint64_t offered = 0, taken = 0, started = 0, held_back = 0;
+  double started_bytes = 0;
+  std::size_t biggest_frame = 0;
+  double worst_queue_s = 0;  ///< the queue's longest drain time right after a frame joined it
+  std::map<std::size_t, int> steps_at_rung;
+
+  void reset_counts() {
+    offered = taken = started = held_back = 0;
+    started_bytes = 0;
+    biggest_frame = 0;
+    worst_queue_s = 0;
+    steps_at_rung.clear();
+  }
+
+  chatnode::pacing::tcp_reading reading() const {
+    chatnode::pacing::tcp_reading r;
+    r.valid = true;
+    r.bytes_acked = static_cast<std::uint64_t>(delivered);
+    r.rtt_us = min_rtt_us + static_cast<std::uint32_t>(queue / rate * 1e6);
+    r.min_rtt_us = min_rtt_us;
+    r.unsent_bytes = 0;
+    r.in_flight_bytes = static_cast<std::uint32_t>(queue);
+    return r;
+  }
+
+  void tick() {
+    const double out = std::min(queue, rate * seconds_of(step));
+    queue -= out;
+    delivered += out;
+    adapter.observe(reading(), now);
+    if (now >= next_offer) {
+      next_offer += frame_interval;
+      ++offered;
+      if (adapter.take_offered(now, true)) {
+        ++taken;
+        if (adapter.may_start_frame(now)) {
+          const auto picture = adapter.rung().picture;
+          const auto bytes = frame_bytes(picture);
+          adapter.frame_started(now, bytes, picture);
+          queue += static_cast<double>(bytes);
+          ++started;
+          started_bytes += static_cast<double>(bytes);
+          biggest_frame = std::max(biggest_frame, bytes);
+        } else {
+          ++held_back;
+        }
+      }
+    }
+    worst_queue_s = std::max(worst_queue_s, queue / rate);
+    ++steps_at_rung[adapter.rung_index()];
+    now += step;
+  }
+
+  void run_for(sim_clock::duration d) {
+    const auto steps = d / step;
+    for (std::int64_t i = 0; i < steps; ++i) tick();
+  }
+
+  /// Runs at most `limit` until `done()`; false when it never was.
+  template <class Done>
+  bool run_until(Done done, sim_clock::duration limit) {
+    const auto steps = limit / step;
+    for (std::int64_t i = 0; i < steps; ++i) {
+      if (done()) return true;
+      tick();
+    }
+    return done();
+  }
+
+  /// The rung the link spent most steps at since the last reset_counts().
+  std::size_t usual_rung() const {
+    return std::max_element(steps_at_rung.begin(), steps_at_rung.end(),
+                            [](const auto& a, const auto& b) { return a.second < b.second; })
+        ->first;
+  }
+};
+
+}  // namespace link_adapter_test
+
+using namespace link_adapter_test;
+
+TEST_CASE("A link much faster than rung 0 needs stays at rung 0 and never holds a frame back", "[peer][link_adapter]") {
+  simulated_link link({}, fast);
+  link.run_for(20s);
+  CHECK(link.adapter.rung_index() == 0);
+  CHECK(link.steps_at_rung.size() == 1);
+  CHECK(link.held_back == 0);
+  CHECK(link.taken == link.offered);
+  CHECK(link.started == link.offered);
+  CHECK(link.offered >= 599);
+  CHECK(link.adapter.offered_fps() == Approx(30).epsilon(0.02));
+  // Rung 0 at 30 frames a second, which the link carries.
+  CHECK(link.adapter.predicted_rate(0) == Approx(frame_bytes({90, 1}) * 30.0).epsilon(0.02));
+}
+
+// A rung that fits within the headroom is reached at once; one a little above
+// it is kept when a probe shows the link carries it without a queue.
+TEST_CASE("A slow link moves down to the highest rung the link carries, and no lower", "[peer][link_adapter]") {
+  simulated_link link({}, slow);
+  link.run_for(10s);
+  link.reset_counts();
+  link.run_for(20s);
+
+  const auto& a = link.adapter;
+  const auto usual = link.usual_rung();
+  INFO("usual rung " << usual << ", predicted " << a.predicted_rate(usual) << " B/s");
+  REQUIRE(usual > 0);
+  CHECK(a.predicted_rate(usual) <= slow);
+  CHECK(a.predicted_rate(usual - 1) > link_adapter::headroom * slow);
+  // It probes the rung above now and then, but spends most of its time where it fits.
+  CHECK(link.steps_at_rung.at(usual) >= 0.8 * (20s / step));
+  for (const auto& [index, steps] : link.steps_at_rung) {
+    INFO("rung " << index << " for " << steps << " steps");
+    CHECK(index + 1 >= usual);  // the probe, one rung up
+    CHECK(index <= usual);      // and never below where it fits
+  }
+
+  // What it sends fits the link, and uses a fair share of it.
+  const double sent_rate = link.started_bytes / 20.0;
+  CHECK(sent_rate <= slow);
+  CHECK(sent_rate >= 0.5 * link_adapter::headroom * slow);
+}
+
+TEST_CASE("On a slow link the queue stays within the budget, the delayed ACK and one frame", "[peer][link_adapter]") {
+  simulated_link link({}, slow);
+  link.run_for(10s);
+  link.reset_counts();
+  link.run_for(20s);
+  // A frame starts only while the queue ahead of it drains within the budget
+  // (above the delayed ACK the meter allows for); the frame then adds its own.
+  const double budget_s = seconds_of(adapt_config{}.budget);
+  const double ack_s = seconds_of(chatnode::pacing::link_meter::delayed_ack);
+  const double bound_s = budget_s + ack_s + link.biggest_frame / slow + 0.001;
+  INFO("worst queue " << link.worst_queue_s * 1000 << " ms, bound " << bound_s * 1000 << " ms");
+  CHECK(link.worst_queue_s <= bound_s);
+  CHECK(link.worst_queue_s <= 3 * budget_s);
+  // Frames go out all the same: the link is not starved.
+  CHECK(link.started >= link.offered * 9 / 10);
+}
+
+TEST_CASE("A link whose rate comes back is at rung 0 again within 15 simulated seconds", "[peer][link_adapter]") {
+  simulated_link link({}, slow);
+  link.run_for(20s);
+  REQUIRE(link.adapter.rung_index() > 0);
+  link.rate = fast;
+  const auto fast_from = link.now;
+  CHECK(link.run_until([&] { return link.adapter.rung_index() == 0; }, 15s));
+  INFO("back at rung 0 after " << seconds_of(link.now - fast_from) << " s");
+  // Stays there.
+  link.reset_counts();
+  link.run_for(5s);
+  CHECK(link.steps_at_rung.size() == 1);
+  CHECK(link.adapter.rung_index() == 0);
+}
+
+TEST_CASE("A bitrate cap limits the bytes started on a fast link to the cap and a bucket", "[peer][link_adapter]") {
+  adapt_config cfg;
+  cfg.max_bitrate = 1'000'000;
+  const double cap = cfg.max_bitrate / 8.0;
+  simulated_link link(cfg, fast);
+  link.run_for(10s);
+  INFO("started " << link.started_bytes << " bytes in " << link.started << " frames");
+  CHECK(link.started_bytes <= cap * 10 + cap / 4 + link.biggest_frame);
+  CHECK(link.started_bytes >= cap * 10 * 0.8);  // the cap, not something far below it
+}
+
+// On a fast link nothing queues: the cap alone must move the ladder, or the
+// link would send rung 0's 30 KB frames a few a second instead of a smaller
+// rung at the offered rate.
+TEST_CASE("A bitrate cap below rung 0's rate moves a fast link down the ladder", "[peer][link_adapter]") {
+  adapt_config cfg;
+  cfg.max_bitrate = 1'000'000;
+  simulated_link link(cfg, fast);
+  link.run_for(10s);
+  CHECK(link.adapter.rung_index() > 0);
+  CHECK(link.adapter.predicted_rate(link.adapter.rung_index()) <= cfg.max_bitrate / 8.0);
+}
+
+TEST_CASE("A rung with fps_div 2 takes every other frame offered", "[peer][link_adapter]") {
+  // 30 000 B/s: within its headroom the first rung that fits is the first at half the frame rate.
+  simulated_link link({}, 30'000);
+  REQUIRE(link.run_until([&] { return link.adapter.rung().fps_div == 2; }, 20s));
+  link.reset_counts();
+  // Where it settles: half of the frames offered are taken, all taken ones start.
+  link.run_for(10s);
+  const auto usual = link.usual_rung();
+  REQUIRE(link.adapter.ladder()[usual].fps_div == 2);
+  INFO("offered " << link.offered << ", taken " << link.taken << ", started " << link.started);
+  CHECK(link.taken >= link.offered * 4 / 10);
+  CHECK(link.taken <= link.offered * 6 / 10);
+
+  // Offer by offer, with no reading between that could move the rung.
+  REQUIRE(link.run_until([&] { return link.adapter.rung().fps_div == 2; }, 20s));
+  auto& a = link.adapter;
+  const auto picture = a.rung().picture;
+  auto t = link.now;
+  a.frame_started(t, frame_bytes(picture), picture);
+  std::vector<bool> takes;
+  for (int i = 0; i < 8; ++i) {
+    t += frame_interval;
+    const bool take = a.take_offered(t, true);
+    takes.push_back(take);
+    if (take) a.frame_started(t, frame_bytes(picture), picture);
+  }
+  CHECK(takes == std::vector<bool>{false, true, false, true, false, true, false, true});
+}
+
+TEST_CASE("The last rung takes one frame in its fps_div, counting frames not taken since the last sent",
+          "[peer][link_adapter]") {
+  // 10 000 B/s: within its headroom only the last rung fits (a quarter of the frames needs 9 000).
+  simulated_link link({}, 10'000);
+  const auto last = link.adapter.ladder().size() - 1;
+  REQUIRE(link.run_until([&] { return link.adapter.rung_index() == last; }, 30s));
+  auto& a = link.adapter;
+  const int div = a.rung().fps_div;
+  REQUIRE(div == 8);
+  const auto picture = a.rung().picture;
+  auto t = link.now;
+  a.frame_started(t, frame_bytes(picture), picture);
+  for (int frame = 0; frame < 3; ++frame) {
+    for (int i = 1; i < div; ++i) {
+      t += frame_interval;
+      CHECK_FALSE(a.take_offered(t, true));
+    }
+    t += frame_interval;
+    REQUIRE(a.take_offered(t, true));
+    a.frame_started(t, frame_bytes(picture), picture);
+  }
+  // A frame taken but not started (the link was busy): the next one is taken too.
+  for (int i = 1; i < div; ++i) CHECK_FALSE(a.take_offered(t += frame_interval, true));
+  CHECK(a.take_offered(t += frame_interval, true));
+  CHECK(a.take_offered(t += frame_interval, true));
+}
+
+TEST_CASE("Chunk bytes grow with the link's rate, within 2 KiB and 32 KiB", "[peer][link_adapter]") {
+  CHECK(link_adapter({}).chunk_bytes() == 8 * 1024);  // not measured yet
+  std::size_t previous = 0;
+  std::map<double, std::size_t> chunk_at;
+  for (const double rate : {10'000.0, 100'000.0, 250'000.0, 500'000.0, 1'000'000.0, 2'000'000.0, 5'000'000.0}) {
+    // Readings of a link carrying `rate` with no queue: the adapter's rate is that.
+    link_adapter a({});
+    const auto t0 = sim_clock::time_point(std::chrono::hours(1));
+    for (int i = 0; i <= 300; ++i) {
+      chatnode::pacing::tcp_reading r;
+      r.valid = true;
+      r.bytes_acked = static_cast<std::uint64_t>(rate * i * seconds_of(step));
+      r.rtt_us = r.min_rtt_us = min_rtt_us;
+      a.observe(r, t0 + i * step);
+    }
+    INFO("rate " << rate << ": measured " << a.rate() << ", chunk " << a.chunk_bytes());
+    CHECK(a.rate() == Approx(rate).epsilon(0.01));
+    CHECK(a.chunk_bytes() >= 2 * 1024);
+    CHECK(a.chunk_bytes() <= 32 * 1024);
+    CHECK(a.chunk_bytes() >= previous);
+    previous = a.chunk_bytes();
+    chunk_at[rate] = a.chunk_bytes();
+  }
+  CHECK(chunk_at[10'000] == 2 * 1024);
+  CHECK(chunk_at[1'000'000] > chunk_at[250'000]);
+  CHECK(chunk_at[1'000'000] >= 14'000);  // about 15 ms of the link
+  CHECK(chunk_at[1'000'000] <= 16'000);
+  CHECK(chunk_at[5'000'000] == 32 * 1024);
+}
+
+TEST_CASE("Relayed frames do not teach the ladder frame sizes", "[peer][link_adapter]") {
+  link_adapter a({});
+  auto t = sim_clock::time_point(std::chrono::hours(1));
+  for (int i = 0; i < 60; ++i) {
+    t += frame_interval;
+    // Our camera offers frames, so the frame rate is known...
+    a.take_offered(t, true);
+    // ...but only relayed frames start.
+    if (a.take_offered(t, false)) a.frame_started(t, 40'000, video::not_ours);
+  }
+  REQUIRE(a.offered_fps() > 0);
+  for (std::size_t i = 0; i < a.ladder().size(); ++i) CHECK(a.predicted_rate(i) == 0);
+
+  // One frame of ours is enough to predict every rung.
+  a.frame_started(t, 30'000, a.rung().picture);
+  CHECK(a.predicted_rate(0) > 0);
+  CHECK(a.predicted_rate(a.ladder().size() - 1) > 0);
+  CHECK(a.predicted_rate(a.ladder().size() - 1) < a.predicted_rate(0));
+}
