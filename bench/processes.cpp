@@ -40,7 +40,8 @@ double ms_column(const std::vector<std::string>& row, int column) {
 }
 
 // Latency and rate columns of the /stats table (see chatnode::stats::stats_table).
-constexpr int p50_col = 12, p95_col = 13, p99_col = 14;
+constexpr int p50_col = test_support::latency_p50_col, p95_col = test_support::latency_p95_col,
+              p99_col = test_support::latency_p99_col;
 
 }  // namespace
 

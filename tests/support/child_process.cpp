@@ -113,24 +113,31 @@ void child_process::read_output_for(std::chrono::milliseconds d) {
 void child_process::pump(std::chrono::milliseconds timeout) {
   pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
   if (::poll(fds, 2, static_cast<int>(timeout.count())) <= 0) return;
-  auto drain = [](int& fd, std::string& partial, std::vector<std::string>& lines) {
+  // Each complete line's arrival: when the read that completed it returned.
+  const auto now = clock::now();
+  auto drain = [now](int& fd, std::string& partial, std::vector<std::string>& lines,
+                     std::vector<clock::time_point>& times) {
     char buf[65536];
     const auto n = ::read(fd, buf, sizeof buf);
     if (n <= 0) {
       ::close(fd);
       fd = -1;
-      if (!partial.empty()) lines.push_back(std::move(partial));
+      if (!partial.empty()) {
+        lines.push_back(std::move(partial));
+        times.push_back(now);
+      }
       partial.clear();
       return;
     }
     partial.append(buf, static_cast<std::size_t>(n));
     for (auto nl = partial.find('\n'); nl != std::string::npos; nl = partial.find('\n')) {
       lines.push_back(partial.substr(0, nl));
+      times.push_back(now);
       partial.erase(0, nl + 1);
     }
   };
-  if (fds[0].fd != -1 && (fds[0].revents & (POLLIN | POLLHUP))) drain(out_, out_partial_, out_lines_);
-  if (fds[1].fd != -1 && (fds[1].revents & (POLLIN | POLLHUP))) drain(err_, err_partial_, err_lines_);
+  if (fds[0].fd != -1 && (fds[0].revents & (POLLIN | POLLHUP))) drain(out_, out_partial_, out_lines_, out_times_);
+  if (fds[1].fd != -1 && (fds[1].revents & (POLLIN | POLLHUP))) drain(err_, err_partial_, err_lines_, err_times_);
 }
 
 std::optional<std::string> child_process::wait_for_line(stream s, const std::function<bool(const std::string&)>& match,

@@ -52,6 +52,11 @@ class child_process {
 
   /// Complete lines received so far.
   const std::vector<std::string>& lines(stream s) const { return s == stream::out ? out_lines_ : err_lines_; }
+  /// When each of those lines was read from the pipe (steady clock), index for index: as
+  /// exact as the caller's reading is prompt (bench/slow_link times text arrivals with it).
+  const std::vector<std::chrono::steady_clock::time_point>& line_times(stream s) const {
+    return s == stream::out ? out_times_ : err_times_;
+  }
   /// Everything on a stream as one string, for failure messages.
   std::string transcript(stream s) const;
 
@@ -68,6 +73,7 @@ class child_process {
   int in_ = -1, out_ = -1, err_ = -1;
   std::string out_partial_, err_partial_;
   std::vector<std::string> out_lines_, err_lines_;
+  std::vector<std::chrono::steady_clock::time_point> out_times_, err_times_;
   std::optional<int> exit_code_;
 };
 

@@ -9,6 +9,7 @@
 namespace test_support {
 
 // Columns of the /stats table (see chatnode::stats::stats_table).
+constexpr int rtt_col = 2;
 constexpr int frames_sent_col = 4;
 constexpr int frames_received_col = 5;
 constexpr int dropped_col = 8;
