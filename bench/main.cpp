@@ -1,12 +1,11 @@
 // bench/frame_throughput: frame latency and throughput of the real pipeline,
 // measured beside the codec floor on the same frames, in one run.
-#include <fstream>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 #include <boost/program_options.hpp>
 
+#include "machine.hpp"
 #include "codec_floor.hpp"
 #include "in_process.hpp"
 #include "processes.hpp"
@@ -27,17 +26,6 @@ std::vector<std::pair<int, int>> parse_sizes(const std::string& text) {
     sizes.emplace_back(w, h);
   }
   return sizes;
-}
-
-std::string machine() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line, model = "unknown CPU";
-  while (std::getline(cpuinfo, line))
-    if (line.starts_with("model name")) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
 }
 
 struct plan {
@@ -131,7 +119,7 @@ int main(int argc, char** argv) {
   }
 
   bench::report r;
-  r.machine = machine();
+  r.machine = bench::machine();
   // Errors end the run through the destructors, so no chat_node is left behind.
   try {
     std::shared_ptr<const bench::footage> footage;

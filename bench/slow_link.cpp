@@ -4,13 +4,12 @@
 // then how fast it recovers when the rate drops from 10 to 2 Mbit/s and comes
 // back. Two network namespaces joined by tests/support/emulated_link; needs
 // root, /dev/net/tun and iproute2 (exit 77 without them).
-#include <fstream>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 #include <boost/program_options.hpp>
 
+#include "machine.hpp"
 #include "slow_link_results.hpp"
 #include "slow_link_runs.hpp"
 #include "support/emulated_link.hpp"
@@ -21,17 +20,6 @@ namespace {
 
 /// What ctest takes for "skipped" (SKIP_RETURN_CODE in bench/CMakeLists.txt).
 constexpr int exit_skipped = 77;
-
-std::string machine() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line, model = "unknown CPU";
-  while (std::getline(cpuinfo, line))
-    if (line.starts_with("model name")) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
-}
 
 std::vector<double> parse_rates(const std::string& text) {
   std::vector<double> rates;
@@ -92,7 +80,7 @@ int main(int argc, char** argv) {
   }
 
   bench::slow_link::report r;
-  r.machine = machine();
+  r.machine = bench::machine();
   r.config = s;
   const auto start = std::chrono::steady_clock::now();
   // Errors end the run through the destructors, so no chat_node or namespace is left behind.
