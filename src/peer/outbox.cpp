@@ -6,6 +6,11 @@ namespace chatnode::peer {
 
 void outbox::push_control(protocol::bytes frame) { control_.push_back(std::move(frame)); }
 
+void outbox::set_ping(std::uint64_t t1_us) {
+  ping_pending_ = true;
+  ping_t1_ = t1_us;
+}
+
 void outbox::set_pong(std::uint64_t t1_us, std::uint64_t t2_us) {
   pong_pending_ = true;
   pong_t1_ = t1_us;
@@ -43,7 +48,7 @@ void outbox::hold_back_waiting_video() {
 }
 
 bool outbox::has_pending() const {
-  return !control_.empty() || pong_pending_ || ack_pending_ || !text_queue_.empty() || current_video_ || pending_video_;
+  return !control_.empty() || ping_pending_ || pong_pending_ || ack_pending_ || !text_queue_.empty() || current_video_ || pending_video_;
 }
 
 void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
@@ -52,6 +57,11 @@ void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
     inflight_control_.push_back(std::move(control_.front()));
     control_.pop_front();
     out.emplace_back(boost::asio::buffer(inflight_control_.back()));
+  }
+  if (ping_pending_ && out.size() < max_buffers_per_write) {
+    inflight_ping_ = protocol::encode(protocol::ping{ping_t1_});
+    ping_pending_ = false;
+    out.emplace_back(boost::asio::buffer(inflight_ping_));
   }
   if (pong_pending_ && out.size() < max_buffers_per_write) {
     inflight_pong_ = protocol::encode(protocol::pong{pong_t1_, pong_t2_, wall_us()});
@@ -93,6 +103,7 @@ void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
 void outbox::written() {
   inflight_control_.clear();
   inflight_ack_.clear();
+  inflight_ping_.clear();
   inflight_pong_.clear();
   inflight_text_.clear();
   if (inflight_chunk_) {

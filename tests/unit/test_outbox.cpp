@@ -221,6 +221,16 @@ TEST_CASE("However fast the peer pings, one pong waits: the answer to its newest
   CHECK(send_batch(ob) == batch{"pong 100001"});
 }
 
+TEST_CASE("However often we ping while a write is held up, one ping waits: the newest", "[outbox]") {
+  outbox ob;
+  for (std::uint64_t t1 = 1; t1 <= 400; ++t1) ob.set_ping(t1);
+  ob.set_pong(9, 5);
+  CHECK(send_batch(ob) == batch{"ping 400", "pong 9"});
+  CHECK_FALSE(ob.has_pending());
+  ob.set_ping(401);
+  CHECK(send_batch(ob) == batch{"ping 401"});
+}
+
 TEST_CASE("A pong is stamped when it goes out, not when the ping came", "[outbox]") {
   outbox ob;
   ob.set_pong(10, 20);

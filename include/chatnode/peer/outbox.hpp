@@ -2,11 +2,11 @@
 // I/O: the session's write loop asks for the next batch and reports completion.
 //
 // Every lane is bounded, and none grows with what the peer sends: control frames
-// are our own (the greeting, one ping per interval, bye); the answer to the
-// peer's ping and our acknowledgement are one slot each, newest wins; text is a
+// are our own (the greeting); our ping, the answer to the peer's ping and our
+// acknowledgement are one slot each, newest wins; text is a
 // FIFO bounded in bytes and never dropped (overflowing it means the peer is a
 // slow consumer); video is one slot where a newer frame replaces an unsent
-// older one. A batch carries control frames, the pong, the ack, then queued
+// older one. A batch carries control frames, the ping, the pong, the ack, then queued
 // text up to max_text_bytes_per_write, then at most one video chunk, so text
 // never waits behind more than one chunk; the session sizes chunks to its link.
 #pragma once
@@ -36,8 +36,11 @@ class outbox {
 
   explicit outbox(std::size_t text_budget = default_text_budget) : text_budget_(text_budget) {}
 
-  /// Our own control frames (greeting, ping): sent before anything else, in order.
+  /// Our own control frames (the greeting): sent before anything else, in order.
   void push_control(protocol::bytes frame);
+  /// Our ping of `t1_us`; replaces one not yet written (while a write is held
+  /// up, pings every probe interval would otherwise pile up).
+  void set_ping(std::uint64_t t1_us);
   /// The answer to the peer's ping `t1_us`, received at `t2_us`; only the newest
   /// is sent, stamped as it goes out (a peer pinging faster than we write
   /// cannot make the queue grow).
@@ -85,6 +88,8 @@ class outbox {
   std::deque<protocol::bytes> control_;
   bool ack_pending_ = false;
   std::uint64_t ack_seq_ = 0;
+  bool ping_pending_ = false;
+  std::uint64_t ping_t1_ = 0;
   bool pong_pending_ = false;
   std::uint64_t pong_t1_ = 0, pong_t2_ = 0;
   std::deque<outgoing_text> text_queue_;
@@ -101,6 +106,7 @@ class outbox {
   // What the batch from prepare() refers to, kept alive until written().
   std::vector<protocol::bytes> inflight_control_;
   protocol::bytes inflight_ack_;
+  protocol::bytes inflight_ping_;
   protocol::bytes inflight_pong_;
   std::vector<std::shared_ptr<const protocol::bytes>> inflight_text_;
   protocol::bytes inflight_prefix_;
