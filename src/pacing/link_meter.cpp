@@ -28,10 +28,9 @@ std::chrono::microseconds link_meter::network_delay(double rate) const {
   return std::min(by_time, us(static_cast<std::int64_t>(last_.in_flight_bytes / rate * 1e6)));
 }
 
-std::chrono::microseconds link_meter::queue_delay(double rate) const {
+std::chrono::microseconds link_meter::unsent_delay(double rate) const {
   using us = std::chrono::microseconds;
-  const us unsent = rate > 0 ? us(static_cast<std::int64_t>(last_.unsent_bytes / rate * 1e6)) : us{0};
-  return unsent + network_delay(rate);
+  return rate > 0 ? us(static_cast<std::int64_t>(last_.unsent_bytes / rate * 1e6)) : us{0};
 }
 
 std::size_t link_meter::unsent_limit(double rate) {

@@ -32,4 +32,9 @@ bool limit_unsent(int fd, std::size_t bytes) {
   return ::setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &value, sizeof value) == 0;
 }
 
+bool limit_pacing(int fd, std::uint64_t bytes_per_second) {
+  const std::uint64_t value = bytes_per_second == 0 ? ~std::uint64_t{0} : bytes_per_second;
+  return ::setsockopt(fd, SOL_SOCKET, SO_MAX_PACING_RATE, &value, sizeof value) == 0;
+}
+
 }  // namespace chatnode::pacing

@@ -25,11 +25,22 @@ void link_adapter::observe(const pacing::tcp_reading& r, clock::time_point now) 
   // What it acknowledged lately, or what it carried when its queue last grew:
   // whichever is more (the first only shows what we send).
   rate_ = std::max(meter_.rate(), congested_rate_);
-  queue_delay_ = meter_.queue_delay(rate_);
+  // The network's queue as the socket sees it, bounded by what our pings saw on
+  // the way out: the socket's round trip holds the peer's video queue too.
+  auto in_network = meter_.network_delay(rate_);
+  if (const auto ours = one_way_.queueing(now)) in_network = std::min(in_network, *ours);
+  queue_delay_ = meter_.unsent_delay(rate_) + in_network;
+  // Without our video on it the link has nothing to give way: a queue then is
+  // the peer's acknowledgements held up behind its own video, or text.
+  sends_video_ = last_frame_started_ != clock::time_point{} && now - last_frame_started_ < video_idle;
+  if (!sends_video_) {
+    congested_ = probing_ = false;
+    calm_since_ = now;
+    return;
+  }
 
   // Only a queue in the network moves the rung: one in our kernel alone (TCP
   // still growing its window, a moment's burst) holds frames back, no more.
-  const auto in_network = meter_.network_delay(rate_);
   if (probing_ && in_network > cfg_.budget / 2) {
     // The rung just tried is more than the link carries: back at once, before
     // the queue grows, and try again later, the later the more tries failed.
@@ -38,6 +49,9 @@ void link_adapter::observe(const pacing::tcp_reading& r, clock::time_point now) 
     next_probe_ = now + probe_backoff_;
     step_down(index_ + 1, in_network, now);
     calm_since_ = now;
+    // The rung below held before: the queue that grows on is the probe's
+    // draining, not a new fall of the link's rate to measure and step under.
+    congested_ = true;
     return;
   }
   if (probing_ && now - probe_started_ >= probe_watch) {
@@ -137,6 +151,8 @@ bool link_adapter::take_offered(clock::time_point now, bool own) {
 
 void link_adapter::frame_started(clock::time_point now, std::size_t bytes, const video::rendition& r) {
   offered_since_sent_ = 0;
+  last_frame_started_ = now;
+  sends_video_ = true;
   if (r != video::not_ours) {
     auto [it, fresh] = frame_bytes_.try_emplace(r, static_cast<double>(bytes));
     if (!fresh) it->second = 0.8 * it->second + 0.2 * static_cast<double>(bytes);
@@ -160,6 +176,20 @@ double link_adapter::predicted_rate(std::size_t i) const {
   return predicted_frame_bytes(r.picture) * offered_fps_ / r.fps_div;
 }
 
+double link_adapter::pacing_rate() const {
+  // Before a queue was seen the link may be loopback, and at rung 0 it carries
+  // all we would send: a frame goes out at once.
+  if (congested_rate_ == 0 || !sends_video_ || index_ == 0) return 0;
+  return std::max(least_pacing, pacing_gain * std::max(rate_, predicted_rate(index_)));
+}
+
+std::optional<std::uint64_t> link_adapter::pacing_rate_change() {
+  const auto want = static_cast<std::uint64_t>(pacing_rate());
+  if (want == pacing_set_ || (pacing_set_ != 0 && want != 0 && want * 10 >= pacing_set_ * 9 && want * 10 <= pacing_set_ * 11))
+    return std::nullopt;
+  pacing_set_ = want;
+  return want;
+}
 
 std::size_t link_adapter::chunk_bytes() const {
   if (rate_ <= 0) return 8 * 1024;

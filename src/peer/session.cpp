@@ -307,12 +307,14 @@ void session::on_pong(const protocol::pong& p) {
   // NTP's clock filter in miniature: the sample with the shortest round trip has
   // the least queueing in it, so its offset is the most trustworthy. Old samples
   // age out so that a drifting clock is followed.
-  if (best_rtt_us_ < 0 || rtt <= best_rtt_us_ || ++rtt_samples_ >= 8) {
+  const auto now = clock::now();
+  if (best_rtt_us_ < 0 || rtt <= best_rtt_us_ || now - best_rtt_at_ >= 16s) {
     best_rtt_us_ = rtt;
-    rtt_samples_ = 0;
+    best_rtt_at_ = now;
     stats_->clock_offset_us.store(((t2 - t1) + (t3 - t4)) / 2, std::memory_order_relaxed);
   }
   stats_->rtt_us.store(rtt, std::memory_order_relaxed);
+  adapter_.ping_answered(t2 - t1, rtt, now);
 }
 
 awaitable<void> session::write_loop() {
@@ -357,6 +359,7 @@ void session::adapt_to_link() {
   const int fd = link_.socket().native_handle();
   adapter_.observe(pacing::read_tcp(fd), now);
   if (const auto limit = adapter_.unsent_limit_change()) pacing::limit_unsent(fd, *limit);
+  if (const auto rate = adapter_.pacing_rate_change()) pacing::limit_pacing(fd, *rate);
   outbox_.set_chunk_bytes(adapter_.chunk_bytes());
   wants_.change(adapter_.rung().picture);
 
@@ -364,6 +367,10 @@ void session::adapt_to_link() {
     if (adapter_.may_start_frame(now)) {
       const auto& f = *outbox_.waiting_video();
       adapter_.frame_started(now, f.jpeg().size(), f.encoding());
+      if (next_ping_ > now + cfg_.probe_interval) {
+        next_ping_ = now + cfg_.probe_interval;  // video again: measure its queue from the start
+        heartbeat_.cancel();
+      }
       if (f.encoding() != video::not_ours) {
         stats_->sent_quality.store(f.encoding().quality, std::memory_order_relaxed);
         stats_->sent_width.store(f.width(), std::memory_order_relaxed);
@@ -408,9 +415,10 @@ awaitable<void> session::heartbeat_loop() {
     if (joined_ && !stopping_ && now >= next_ping_) {
       const auto t1 = wall_us();
       pings_unanswered_[pings_sent_++ % pings_unanswered_.size()] = t1;
-      outbox_.push_control(protocol::encode(protocol::ping{t1}));
+      outbox_.set_ping(t1);
       wake_writer();
-      next_ping_ = now + cfg_.ping_interval;
+      // While video goes out, often: each answer says how long this link's queue is.
+      next_ping_ = now + (adapter_.sends_video() ? cfg_.probe_interval : cfg_.ping_interval);
     }
 
     // A write's deadline is seen at the next wake at the latest: within a ping

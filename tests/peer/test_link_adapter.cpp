@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <vector>
 
@@ -49,6 +50,20 @@ struct simulated_link {
   sim_clock::time_point next_offer = start;
   double queue = 0;      ///< bytes in the bottleneck's queue
   double delivered = 0;  ///< bytes through it, since the start
+  /// A standing queue on the way back (the peer's video): the round trip holds
+  /// it, and the acknowledgements of what is in flight wait in it.
+  std::chrono::milliseconds reverse_queue{0};
+  /// Whether the peer answers our pings: every probe interval, each answered a
+  /// round trip later with the peer's clock (ahead by `clock_offset`) at its arrival.
+  bool pings = false;
+  std::chrono::milliseconds probe_interval{50};
+  static constexpr std::int64_t clock_offset_us = 123'456'789;
+  struct answer {
+    sim_clock::time_point at;
+    std::int64_t forward_us, rtt_us;
+  };
+  std::deque<answer> answers;  ///< pongs on their way, earliest first
+  sim_clock::time_point next_ping = start;
 
   // Counted since the last reset_counts().
   std::uint64_t offered = 0, taken = 0, started = 0, held_back = 0;
@@ -69,10 +84,11 @@ struct simulated_link {
     chatnode::pacing::tcp_reading r;
     r.valid = true;
     r.bytes_acked = static_cast<std::uint64_t>(delivered);
-    r.rtt_us = min_rtt_us + static_cast<std::uint32_t>(queue / rate * 1e6);
+    const auto back_us = std::chrono::duration_cast<std::chrono::microseconds>(reverse_queue).count();
+    r.rtt_us = min_rtt_us + static_cast<std::uint32_t>(queue / rate * 1e6 + back_us);
     r.min_rtt_us = min_rtt_us;
     r.unsent_bytes = 0;
-    r.in_flight_bytes = static_cast<std::uint32_t>(queue);
+    r.in_flight_bytes = static_cast<std::uint32_t>(queue + rate * seconds_of(reverse_queue));
     return r;
   }
 
@@ -80,6 +96,17 @@ struct simulated_link {
     const double out = std::min(queue, rate * seconds_of(step));
     queue -= out;
     delivered += out;
+    if (pings && now >= next_ping) {
+      next_ping += probe_interval;
+      const auto forward_us = static_cast<std::int64_t>(min_rtt_us / 2 + queue / rate * 1e6);
+      const auto rtt_us =
+          forward_us + min_rtt_us / 2 + std::chrono::duration_cast<std::chrono::microseconds>(reverse_queue).count();
+      answers.push_back({now + std::chrono::microseconds(rtt_us), clock_offset_us + forward_us, rtt_us});
+    }
+    while (!answers.empty() && answers.front().at <= now) {
+      adapter.ping_answered(answers.front().forward_us, answers.front().rtt_us, now);
+      answers.pop_front();
+    }
     adapter.observe(reading(), now);
     if (now >= next_offer) {
       next_offer += frame_interval;
@@ -333,4 +360,75 @@ TEST_CASE("Relayed frames do not teach the ladder frame sizes", "[peer][link_ada
   CHECK(a.predicted_rate(0) > 0);
   CHECK(a.predicted_rate(a.ladder().size() - 1) > 0);
   CHECK(a.predicted_rate(a.ladder().size() - 1) < a.predicted_rate(0));
+}
+
+TEST_CASE("A queue on the way back, which the round trip holds, moves no rung while pings show the way out clear",
+          "[peer][link_adapter]") {
+  // The peer's video keeps 300 ms queued towards us on an otherwise fast link.
+  simulated_link link({}, fast);
+  link.reverse_queue = 300ms;
+  link.pings = true;
+  // Until the first pong is back, a round trip later, the round trip alone
+  // tells: frames may be held back then, as on any link.
+  link.run_for(1s);
+  link.reset_counts();
+  link.run_for(20s);
+  CHECK(link.steps_at_rung.size() == 1);
+  CHECK(link.adapter.rung_index() == 0);
+  CHECK(link.held_back == 0);
+
+  // Without answered pings (a peer of an older version) only the round trip
+  // tells, and it cannot tell the directions apart: the link gives way.
+  simulated_link blind({}, fast);
+  blind.reverse_queue = 300ms;
+  blind.run_for(20s);
+  CHECK(blind.held_back > 0);
+}
+
+TEST_CASE("With pings answered, a slow link still steps down to what it carries and keeps its queue short",
+          "[peer][link_adapter]") {
+  simulated_link link({}, slow);
+  link.pings = true;
+  link.run_for(10s);
+  link.reset_counts();
+  link.run_for(20s);
+  const auto usual = link.usual_rung();
+  REQUIRE(usual > 0);
+  CHECK(link.adapter.predicted_rate(usual) <= slow);
+  CHECK(link.started_bytes / 20.0 >= 0.5 * link_adapter::headroom * slow);
+  // The pongs come a round trip late, so the queue may pass the budget by what
+  // grows in that time; the frame started just before adds its own.
+  const double bound_s = 2 * seconds_of(adapt_config{}.budget) + link.biggest_frame / slow;
+  INFO("worst queue " << link.worst_queue_s * 1000 << " ms, bound " << bound_s * 1000 << " ms");
+  CHECK(link.worst_queue_s <= bound_s);
+}
+
+TEST_CASE("A link is paced only once it has shown a queue, and only while our video goes out", "[peer][link_adapter]") {
+  simulated_link quick({}, fast);
+  quick.run_for(10s);
+  CHECK(quick.adapter.pacing_rate() == 0);  // loopback and fast links: a frame leaves at once
+
+  simulated_link link({}, slow);
+  link.run_for(10s);
+  REQUIRE(link.adapter.sends_video());
+  const double pace = link.adapter.pacing_rate();
+  INFO("pacing " << pace << " B/s, link " << link.adapter.rate() << " B/s");
+  CHECK(pace >= link_adapter::pacing_gain * link.adapter.rate() * 0.999);
+  CHECK(pace <= 2 * slow);
+  auto& a = link.adapter;
+  CHECK(a.pacing_rate_change().has_value());  // the first one is set
+  CHECK_FALSE(a.pacing_rate_change().has_value());  // and not again while it holds
+
+  // The camera stops: after video_idle nothing is paced and no queue moves the rung.
+  const auto rung = a.rung_index();
+  const auto stop = link.now;
+  auto r = link.reading();
+  r.rtt_us += 500'000;  // a queue of the peer's, say
+  for (auto t = stop; t <= stop + link_adapter::video_idle + 100ms; t += step) a.observe(r, t);
+  CHECK_FALSE(a.sends_video());
+  CHECK(a.pacing_rate() == 0);
+  CHECK(a.rung_index() == rung);
+  const auto lifted = a.pacing_rate_change();
+  REQUIRE(lifted.has_value());
+  CHECK(*lifted == 0);
 }

@@ -36,7 +36,9 @@ class link_meter {
   double rate(std::chrono::milliseconds window = rate_window) const;
   /// How long a byte written now waits: the unsent bytes ahead of it in our
   /// kernel at `rate` bytes a second, then the network's queue.
-  std::chrono::microseconds queue_delay(double rate) const;
+  std::chrono::microseconds queue_delay(double rate) const { return unsent_delay(rate) + network_delay(rate); }
+  /// The first part of it: the unsent bytes ahead in our kernel, at `rate` bytes a second.
+  std::chrono::microseconds unsent_delay(double rate) const;
   std::chrono::microseconds queue_delay() const { return queue_delay(rate()); }
   /// The network's part of it: the smoothed round trip above its least, less a
   /// delayed ACK; but never more than our bytes in flight take at `rate`. The

@@ -26,4 +26,11 @@ tcp_reading read_tcp(int fd);
 /// behind seconds of older bytes. False when the kernel refused it.
 bool limit_unsent(int fd, std::size_t bytes);
 
+/// Caps the rate at which the kernel sends (SO_MAX_PACING_RATE, which turns
+/// on TCP's own pacing), in bytes a second; 0 lifts the cap. A frame written
+/// at once then leaves no faster than the link takes it: with the unsent
+/// limit, the rest of it waits with us, where a text written after it goes
+/// ahead, rather than in the network's queue. False when the kernel refused it.
+bool limit_pacing(int fd, std::uint64_t bytes_per_second);
+
 }  // namespace chatnode::pacing

@@ -2,11 +2,14 @@
 // (pacing/link_meter.hpp) and nothing else: no I/O, the time is given, so
 // every rule here is tested without a network (tests/peer/test_link_adapter.cpp).
 //
-// Three rules keep the link live:
+// Four rules keep the link live:
 //  - the kernel's unsent queue is capped near 10 ms of the link's rate, so a
 //    text written now goes out behind milliseconds of video, not seconds;
+//  - once the link has shown a queue, the kernel paces what it sends a little
+//    above the link's rate, so a frame queues with us, not in the router;
 //  - a new frame starts only while what is queued for the link (unsent here,
-//    and waiting in the network's queues) drains within the budget; otherwise
+//    and waiting in the network's queue on the way out, which our pings
+//    measure apart from the way back) drains within the budget; otherwise
 //    the frame is skipped for this link;
 //  - the link runs at the highest rung of its quality ladder whose bytes a
 //    second fit within 0.8 of its rate. When the network's queue grows it
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "chatnode/pacing/link_meter.hpp"
+#include "chatnode/pacing/one_way_delay.hpp"
 #include "chatnode/video/quality_ladder.hpp"
 
 namespace chatnode::peer {
@@ -41,6 +45,13 @@ class link_adapter {
 
   /// Share of the link's rate a rung may use: room for text, and for the rate to dip.
   static constexpr double headroom = 0.8;
+  /// Our video has stopped on the link when no frame started for this long:
+  /// a queue then is not ours to answer, and nothing is paced.
+  static constexpr std::chrono::milliseconds video_idle{1000};
+  /// The least pacing rate: text and control alone never wait on pacing.
+  static constexpr double least_pacing = 16 * 1024;
+  /// Pacing over the link's rate: a frame of n bytes queues n/5 in the network, not n.
+  static constexpr double pacing_gain = 1.25;
   /// Calm this long (queueing under half the budget) before one rung up.
   static constexpr std::chrono::milliseconds calm_before_step_up{700};
   /// While the queue grows, what the peer acknowledged over this long is the link's rate.
@@ -59,6 +70,12 @@ class link_adapter {
   /// A reading of the link's socket, taken at `now`: updates the rate and the
   /// queueing, and may move the link to another rung.
   void observe(const pacing::tcp_reading& r, clock::time_point now);
+  /// One of our pings answered at `now`: `forward_us` is the peer's clock at
+  /// its arrival less ours at its leaving, `rtt_us` its round trip. Tells
+  /// our direction's queue from the peer's (pacing/one_way_delay.hpp).
+  void ping_answered(std::int64_t forward_us, std::int64_t rtt_us, clock::time_point now) {
+    one_way_.observe(forward_us, rtt_us, now);
+  }
   /// Whether a new frame may start now: the queue drains within the budget, and the bitrate cap allows it.
   bool may_start_frame(clock::time_point now) const;
   /// A frame was offered at `now` (`own`: ours, not relayed); whether the
@@ -68,6 +85,8 @@ class link_adapter {
   /// not ours to shrink; our own teach the ladder their size).
   void frame_started(clock::time_point now, std::size_t bytes, const video::rendition& r);
 
+  /// Whether our video goes out on the link: a frame started within video_idle of the last observe().
+  bool sends_video() const { return sends_video_; }
   const video::rung& rung() const { return ladder_[index_]; }
   std::size_t rung_index() const { return index_; }
   const std::vector<video::rung>& ladder() const { return ladder_; }
@@ -79,6 +98,12 @@ class link_adapter {
   double offered_fps() const { return offered_fps_; }
   /// TCP_NOTSENT_LOWAT to set now, if it should change (pacing::link_meter::unsent_limit_change).
   std::optional<std::size_t> unsent_limit_change() { return meter_.unsent_limit_change(rate_); }
+  /// The rate the kernel may send at, bytes a second (pacing::limit_pacing):
+  /// none (0) until the link has shown a queue, at rung 0, or while no video
+  /// goes out; then pacing_gain over what it carries or the rung needs, whichever is more.
+  double pacing_rate() const;
+  /// The pacing rate to set now, if it moved by more than a tenth since the last one set.
+  std::optional<std::uint64_t> pacing_rate_change();
   /// JPEG bytes per video chunk: about 15 ms of the link, so text waits behind little.
   std::size_t chunk_bytes() const;
 
@@ -103,7 +128,10 @@ class link_adapter {
   std::size_t index_ = 0;
 
   pacing::link_meter meter_;
+  pacing::one_way_delay one_way_;
   bool measured_ = false;
+  clock::time_point last_frame_started_{};
+  bool sends_video_ = false;
   double rate_ = 0;
   std::chrono::microseconds queue_delay_{0};
   clock::time_point calm_since_{};
@@ -122,6 +150,8 @@ class link_adapter {
   double offered_fps_ = 0;
   clock::time_point last_offered_{};
   int offered_since_sent_ = 0;
+
+  std::uint64_t pacing_set_ = 0;  ///< the pacing rate last set; 0: none
 
   double tokens_ = 0;  ///< bytes the bitrate cap allowed at tokens_at_
   clock::time_point tokens_at_{};

@@ -30,6 +30,9 @@ struct session_config {
   protocol::hello greeting;  ///< what we announce
   std::chrono::milliseconds handshake_timeout{5000};
   std::chrono::milliseconds ping_interval{2000};
+  /// While our video goes out, pings this often measure its queue one way
+  /// (pacing/one_way_delay.hpp): 48 bytes each way, under 1 KB a second.
+  std::chrono::milliseconds probe_interval{50};
   std::chrono::milliseconds peer_timeout{10000};   ///< silence after which the peer is gone
   std::chrono::milliseconds flush_timeout{3000};   ///< how long a graceful stop waits for acks
   std::chrono::milliseconds linger_timeout{2000};  ///< after bye, how long to wait for the peer's close
@@ -115,8 +118,9 @@ class session final : public participant, public std::enable_shared_from_this<se
   clock::time_point next_ping_ = clock::now();
   clock::time_point write_deadline_ = clock::time_point::max();  ///< of the write in flight
   /// Our last pings' times, 0 once answered: a pong may answer any of them (a
-  /// round trip may be longer than the ping interval), and only once.
-  std::array<std::uint64_t, 4> pings_unanswered_{};
+  /// round trip may be longer than the ping interval), and only once. 32 at
+  /// the probe interval: a round trip of 1.6 s.
+  std::array<std::uint64_t, 32> pings_unanswered_{};
   std::uint64_t pings_sent_ = 0;
 
   bool stopping_ = false;
@@ -126,7 +130,7 @@ class session final : public participant, public std::enable_shared_from_this<se
   std::string close_reason_;
 
   std::int64_t best_rtt_us_ = -1;
-  int rtt_samples_ = 0;
+  clock::time_point best_rtt_at_{};
 };
 
 }  // namespace chatnode::peer
