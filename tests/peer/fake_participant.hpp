@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,17 +26,35 @@ class fake_participant final : public peer::participant {
   }
 
   chatnode::awaitable<void> run() override { co_return; }
-  void send_text(peer::outgoing_text t) override { texts.push_back(t.seq); }
+  void send_text(peer::outgoing_text t) override {
+    texts.push_back(t.seq);
+    sent.push_back(std::move(t));
+  }
   void send_video(chatnode::video::frame_set_ptr) override {}
-  void stop(protocol::bye_reason, std::string, bool) override { stopped = true; }
+  void stop(protocol::bye_reason reason, std::string, bool) override {
+    stopped = true;
+    stop_reason = reason;
+  }
   bool ended_in_order() const override { return in_order; }
   void abandon(std::string reason) override { abandoned = std::move(reason); }
   std::string resume_key() const override { return "node " + std::to_string(peer_.node_id); }
 
   std::vector<std::uint64_t> texts;  ///< sequence numbers the room sent us, in order
+  std::vector<peer::outgoing_text> sent;  ///< the same texts, whole: what a lost link hands back
   bool stopped = false;
+  protocol::bye_reason stop_reason = protocol::bye_reason::normal;
   bool in_order = false;  ///< what ended_in_order() answers: false is a lost link
   std::string abandoned;
+
+  /// The bodies of the texts the room sent us, in order: "origin: body".
+  std::vector<std::string> lines() const {
+    std::vector<std::string> out;
+    for (const auto& t : sent) {
+      const auto m = protocol::decode_text(std::span<const std::uint8_t>(*t.frame).subspan(protocol::header_size));
+      out.push_back(m ? m->origin + ": " + m->body : "undecodable");
+    }
+    return out;
+  }
 };
 
 }  // namespace peer_test
