@@ -71,7 +71,8 @@ node::node(options opts, term::console& console, node_hooks hooks)
       decoder_(opts_.source == options::video_source::none
                    ? nullptr
                    : std::make_unique<video::decode_thread>(video::make_turbojpeg_codec(), make_sinks())),
-      room_(console_, opts_.name, decoder_.get(), opts_.max_peers),
+      terminal_view_(console_),
+      room_(opts_.name, decoder_.get(), opts_.max_peers),
       connector_(ioc_),
       input_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
@@ -87,8 +88,10 @@ node::node(options opts, term::console& console, node_hooks hooks)
   session_cfg_.adapt = {opts_.degrade, opts_.capture.quality, opts_.max_bitrate};
   if (source_) session_cfg_.demand = &demand_;
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
+  // The terminal hears first, as the user would: a peer has joined before anything is done about it.
+  room_.subscribe(terminal_view_);
+  room_.subscribe(*this);
   if (opts_.web) open_web();
-  room_.set_observer(this);
 }
 
 void node::open_web() {
@@ -103,6 +106,7 @@ void node::open_web() {
       [this](std::string body) { net::post(strand_, [this, b = std::move(body)]() mutable { say_from_page(std::move(b)); }); },
       [this](std::string to) { net::post(strand_, [this, t = std::move(to)] { connect_from_page(t); }); }};
   web_bridge_ = std::make_unique<web::node_bridge>(std::move(id), room_, std::move(act));
+  room_.subscribe(*web_bridge_);
 
   web::web_config cfg;
   if (!web::is_loopback_host(opts_.web->host)) cfg.token = web::access_token();
@@ -269,7 +273,6 @@ awaitable<void> node::stats_loop() {
 
 void node::on_text(const protocol::text_message& m, bool from_peer) {
   if (from_peer && hooks_.on_text) hooks_.on_text(m);
-  if (web_bridge_) web_bridge_->text(m, from_peer);
 }
 
 void node::on_joined(const peer::participant& s) {
@@ -279,17 +282,6 @@ void node::on_joined(const peer::participant& s) {
     target_joined_ = true;
     backoff_.reset();
   });
-  if (web_bridge_) web_bridge_->joined(s);
-}
-
-void node::on_left(const peer::participant& s, const std::string& reason) {
-  if (web_bridge_) web_bridge_->left(s, reason);
-}
-
-bool node::wants_video() const { return web_bridge_ && web_bridge_->watching(); }
-
-void node::on_video(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f) {
-  if (web_bridge_) web_bridge_->frame_received(via, stream, name, f);
 }
 
 void node::tell(const std::string& text) {

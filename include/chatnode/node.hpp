@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "chatnode/app/terminal_view.hpp"
 #include "chatnode/log_throttle.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/options.hpp"
@@ -37,7 +38,7 @@ struct node_hooks {
   std::function<void(const protocol::text_message&)> on_text; ///< sees each text received (on a session strand)
 };
 
-class node final : private peer::room_observer {
+class node final : private peer::room_subscriber {
  public:
   /// Threads that run the io_context: sessions on different strands run in parallel.
   static constexpr int io_threads = 2;
@@ -101,11 +102,9 @@ class node final : private peer::room_observer {
   /// The renditions of our video someone needs now (the capture thread asks).
   std::vector<video::rendition> wanted_renditions() const;
 
+  // What the node itself does with the room's events: the hooks, and the dialing.
   void on_text(const protocol::text_message& m, bool from_peer) override;
   void on_joined(const peer::participant& s) override;
-  void on_left(const peer::participant& s, const std::string& reason) override;
-  bool wants_video() const override;
-  void on_video(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f) override;
 
   options opts_;
   term::console& console_;
@@ -119,6 +118,7 @@ class node final : private peer::room_observer {
   std::unique_ptr<security::tls_setup> tls_;        // with --tls
   std::unique_ptr<video::frame_source> source_;     // handed to the capture thread in run()
   std::unique_ptr<video::decode_thread> decoder_;   // before room_: the room hands it frames
+  app::terminal_view terminal_view_;                // before room_, which publishes to it
   peer::room room_;
   peer::session_config session_cfg_;
   std::optional<peer::listener> listener_;

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "chatnode/clock.hpp"
+#include "chatnode/term/terminal_text.hpp"
 
 namespace chatnode::peer {
 
-room::room(term::console& console, std::string local_name, video::decode_thread* decoder, std::size_t max_peers)
-    : console_(console),
-      local_name_(std::move(local_name)),
+room::room(std::string local_name, video::decode_thread* decoder, std::size_t max_peers)
+    : local_name_(std::move(local_name)),
       decoder_(decoder),
       max_peers_(max_peers),
       absent_(max_backlog_bytes, max_peers) {}
@@ -22,7 +22,7 @@ room::local_text room::send_local_text(std::string body) {
     const bool fits = absent_.empty() ? backlog_bytes_ + size <= max_backlog_bytes : absent_.fits(size);
     if (!fits) return local_text::refused;
   }
-  if (observer_) observer_->on_text(t.first, false);
+  for (auto* sub : subscribers_) sub->on_text(t.first, false);
   deliver_locked(std::move(t.second), nullptr);
   return anyone ? local_text::sent : local_text::waiting;
 }
@@ -80,8 +80,15 @@ std::size_t room::resume_locked(participant& p, const std::string& key) {
 }
 
 void room::log_forgotten(const std::vector<std::string>& names) {
-  for (const auto& name : names)
-    console_.info(name + " has been away too long: what was said meanwhile is no longer kept for it");
+  for (const auto& name : names) notice(name + " has been away too long: what was said meanwhile is no longer kept for it");
+}
+
+void room::notice(const std::string& text) {
+  for (auto* sub : subscribers_) sub->on_notice(text);
+}
+
+bool room::video_wanted() const {
+  return std::any_of(subscribers_.begin(), subscribers_.end(), [](const auto* sub) { return sub->wants_video(); });
 }
 
 void room::stop_all(protocol::bye_reason reason, std::string text, bool flush, bool also_future) {
@@ -146,7 +153,7 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
     }
     if (sessions_.size() >= max_peers_) {
       // Refused after the handshake, so a chat_node peer hears why (bye "room full").
-      console_.info("refused " + s->peer_hello().name + " (" + s->remote() + "): the room is full (" +
+      notice("refused " + s->peer_hello().name + " (" + s->remote() + "): the room is full (" +
                     std::to_string(max_peers_) + " peers)");
       s->stop(protocol::bye_reason::room_full, "the room is full", false);
       return;
@@ -156,14 +163,12 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
     if (stop_future_) s->stop(stop_future_->reason, stop_future_->text, stop_future_->flush);
   }
   // Announced once registered, so whoever reacts to the news (/peers, /stats) finds the peer.
-  console_.event(s->peer_hello().name + " (" + s->remote() + ") joined");
+  for (auto* sub : subscribers_) sub->on_joined(*s);
   if (replaced) {
-    console_.info(s->peer_hello().name + " is back on a new connection: closing its old one (" + replaced->remote() + ")");
+    notice(s->peer_hello().name + " is back on a new connection: closing its old one (" + replaced->remote() + ")");
     replaced->abandon("replaced by a new connection from the same peer");
   }
-  if (resent > 0)
-    console_.info("sending " + s->peer_hello().name + " the " + term::count_of(resent, "message") + " it missed");
-  if (observer_) observer_->on_joined(*s);
+  if (resent > 0) notice("sending " + s->peer_hello().name + " the " + term::count_of(resent, "message") + " it missed");
 }
 
 bool room::on_text(participant& s, protocol::text_message m) {
@@ -177,8 +182,7 @@ bool room::on_text(participant& s, protocol::text_message m) {
         return a.second.heard < b.second.heard;
       }));
   }
-  console_.chat_line(m.origin, m.body);
-  if (observer_) observer_->on_text(m, true);
+  for (auto* sub : subscribers_) sub->on_text(m, true);
   std::lock_guard lock(mutex_);
   auto t = make_text_locked(m.origin, std::move(m.body));
   deliver_locked(std::move(t.second), &s);
@@ -202,7 +206,7 @@ void room::on_video(participant& s, video::received_frame f) {
                                            [&](const auto& e) { return e.first.first == s.peer_id(); });
         if (static_cast<std::size_t>(relayed) >= max_peers_) {
           if (full_relays_.insert(s.peer_id()).second)
-            console_.info(s.peer_hello().name + " (" + s.remote() + ") relays video of more than " +
+            notice(s.peer_hello().name + " (" + s.remote() + ") relays video of more than " +
                           std::to_string(max_peers_) + " others: frames of the ones beyond are dropped");
           return;
         }
@@ -214,7 +218,7 @@ void room::on_video(participant& s, video::received_frame f) {
     for (auto& m : sessions_)
       if (auto p = m.peer.lock(); p && p.get() != &s) others.push_back(std::move(p));
   }
-  const bool observed = observer_ && observer_->wants_video();
+  const bool observed = video_wanted();
   if (!others.empty() || observed) {
     // The one copy a received frame costs: every relay and page shares it.
     const auto& h = f.header;
@@ -224,7 +228,8 @@ void room::on_video(participant& s, video::received_frame f) {
       const auto relayed = std::make_shared<const video::frame_set>(std::vector<video::frame_ptr>{shared});
       for (auto& p : others) p->send_video(relayed);
     }
-    if (observed) observer_->on_video(s, stream, name, shared);
+    if (observed)
+      for (auto* sub : subscribers_) sub->on_video(s, stream, name, shared);
   }
   if (decoder_) decoder_->submit(stream, std::move(name), s.stats(), std::move(f));
 }
@@ -285,15 +290,13 @@ void room::on_closed(participant& s, bool joined, const std::string& reason, std
   if (decoder_)
     for (int stream : streams) decoder_->peer_closed(stream);
   if (was_replaced) {
-    console_.info(name + "'s old connection (" + s.remote() + ") closed: " + reason);
+    notice(name + "'s old connection (" + s.remote() + ") closed: " + reason);
   } else if (was_in_room) {
-    console_.event(name + " (" + s.remote() + ") left: " + reason);
+    for (auto* sub : subscribers_) sub->on_left(s, reason);
     if (waiting > 0)
-      console_.info(term::count_of(waiting, "message") + (waiting == 1 ? " waits" : " wait") + " for " + name +
-                    " to come back");
-    if (observer_) observer_->on_left(s, reason);
+      notice(term::count_of(waiting, "message") + (waiting == 1 ? " waits" : " wait") + " for " + name + " to come back");
   } else if (!joined) {
-    console_.info("connection with " + s.remote() + " closed before the handshake completed: " + reason);
+    notice("connection with " + s.remote() + " closed before the handshake completed: " + reason);
   }
 }
 

@@ -57,8 +57,4 @@ void console::set_status(std::string line) {
   if (!out.empty()) queue_.write(::fileno(err_), std::move(out));
 }
 
-std::string count_of(std::size_t n, std::string_view noun) {
-  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
-}
-
 }  // namespace chatnode::term

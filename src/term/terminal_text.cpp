@@ -45,4 +45,8 @@ std::string message_block(std::string_view head, std::string_view body) {
   return out;
 }
 
+std::string count_of(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 }  // namespace chatnode::term

@@ -20,12 +20,12 @@ void node_bridge::publish(const json::object& event) {
   if (server_) server_->publish(json::serialize(event));
 }
 
-void node_bridge::text(const protocol::text_message& m, bool from_peer) {
+void node_bridge::on_text(const protocol::text_message& m, bool from_peer) {
   if (!from_peer) texts_said_.fetch_add(1, std::memory_order_relaxed);
   publish({{"type", "text"}, {"from", m.origin}, {"text", m.body}, {"time", m.sent_us / 1000}});
 }
 
-void node_bridge::joined(const peer::participant& s) {
+void node_bridge::on_joined(const peer::participant& s) {
   publish({{"type", "join"},
            {"id", s.peer_id()},
            {"name", s.peer_hello().name},
@@ -33,7 +33,7 @@ void node_bridge::joined(const peer::participant& s) {
            {"time", now_ms()}});
 }
 
-void node_bridge::left(const peer::participant& s, const std::string& reason) {
+void node_bridge::on_left(const peer::participant& s, const std::string& reason) {
   std::vector<int> gone{s.peer_id()};
   {
     std::lock_guard lock(relayed_mutex_);
@@ -53,7 +53,7 @@ void node_bridge::frame_captured(const video::frame_ptr& f) {
   if (server_) server_->publish_frame(0, f);
 }
 
-void node_bridge::frame_received(const peer::participant& via, int stream, const std::string& name,
+void node_bridge::on_video(const peer::participant& via, int stream, const std::string& name,
                                  const video::frame_ptr& f) {
   if (!server_) return;
   if (stream != via.peer_id()) {

@@ -1,39 +1,51 @@
-// The room's rules with fake participants, without sockets or processes.
+// The room's rules with fake participants, without sockets or processes: what
+// each peer is sent, and what the room publishes (peer/room_events.hpp).
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <cstdio>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "chatnode/peer/room.hpp"
 #include "peer/fake_participant.hpp"
 
-namespace {
+namespace room_test {
 
 using peer_test::fake_participant;
 namespace peer = chatnode::peer;
 namespace protocol = chatnode::protocol;
 
-/// A room whose console writes to a temporary file, and its participants' executor.
-struct room_fixture {
-  explicit room_fixture(std::size_t max_peers = 16) : room{console, "host", nullptr, max_peers} {}
+/// What the room published, as one text: texts, joins, leaves and notices, a line each.
+struct recorder final : peer::room_subscriber {
+  void on_joined(const peer::participant& p) override { add(p.peer_hello().name + " (" + p.remote() + ") joined"); }
+  void on_left(const peer::participant& p, const std::string& reason) override {
+    add(p.peer_hello().name + " (" + p.remote() + ") left: " + reason);
+  }
+  void on_notice(const std::string& text) override { add(text); }
+  void on_text(const protocol::text_message& m, bool from_peer) override {
+    add((from_peer ? "peer text " : "our text ") + m.origin + ": " + m.body);
+  }
+  void add(const std::string& line) {
+    std::lock_guard lock(mutex);
+    all += line + "\n";
+  }
+  std::mutex mutex;
+  std::string all;
+};
 
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out{std::tmpfile(), &std::fclose};
-  chatnode::term::console console{out.get(), out.get()};
+/// A room, what it published, and its participants' executor.
+struct room_fixture {
+  explicit room_fixture(std::size_t max_peers = 16) : room{"host", nullptr, max_peers} { room.subscribe(events); }
+
+  recorder events;
   chatnode::net::io_context ioc;
   peer::room room;
 
-  /// Everything the console printed so far (its writer thread has written it all).
   std::string said() {
-    REQUIRE(console.drain(std::chrono::seconds(5)));
-    std::rewind(out.get());
-    std::string all;
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, out.get())) > 0;) all.append(buf, n);
-    return all;
+    std::lock_guard lock(events.mutex);
+    return events.all;
   }
 
   std::shared_ptr<fake_participant> join(int id, const std::string& name, std::uint64_t node_id) {
@@ -58,7 +70,9 @@ protocol::text_message text_from(const fake_participant& p, std::uint64_t seq) {
   return {seq, 1'700'000'000'000'000ull, p.peer_hello().name, "line " + std::to_string(seq)};
 }
 
-}  // namespace
+}  // namespace room_test
+
+using namespace room_test;
 
 TEST_CASE("a text from one peer reaches the others, not itself, and a resend of it is dropped", "[room]") {
   room_fixture f;
@@ -236,4 +250,17 @@ TEST_CASE("a stop meant for later joiners reaches them once they join", "[room]"
   auto late = f.join(2, "bob", 0xb0b);
   CHECK(late->stopped);
   CHECK(late->stop_reason == protocol::bye_reason::shutting_down);
+}
+
+TEST_CASE("the room publishes each text once, a peer's as such and the user's as ours, in the order said", "[room]") {
+  room_fixture f;
+  auto alice = f.join(1, "alice", 0xa11ce);
+  auto bob = f.join(2, "bob", 0xb0b);
+  REQUIRE(f.room.on_text(*alice, text_from(*alice, 1)));
+  f.say({"hi"});
+  CHECK_FALSE(f.room.on_text(*alice, text_from(*alice, 1)));  // a resend: nothing published
+  f.lose(*bob);
+  CHECK(f.said() == "alice (" + alice->remote() + ") joined\n" + "bob (" + bob->remote() + ") joined\n" +
+                        "peer text alice: line 1\n" + "our text host: hi\n" + "bob (" + bob->remote() +
+                        ") left: connection lost\n");
 }

@@ -1,6 +1,9 @@
 // Everyone this node talks to: the local user and the connected peers. Text
 // from anyone reaches everyone else (a listening node relays between its
 // peers); each text is encoded once and the same buffer goes to every peer.
+// The room keeps membership, sequencing, fan-out, dedup and resume; what it
+// sees and decides it publishes to its subscribers (peer/room_events.hpp),
+// which print it, show it on the page or act on it.
 #pragma once
 
 #include <chrono>
@@ -14,31 +17,12 @@
 
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/resume_store.hpp"
+#include "chatnode/peer/room_events.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/stats/report.hpp"
-#include "chatnode/term/console.hpp"
 #include "chatnode/video/decode_thread.hpp"
 
 namespace chatnode::peer {
-
-/// Who else wants to hear what happens in the room (the web page, the benchmark).
-/// Called on the strand of the peer concerned, or on the caller's thread for local text.
-class room_observer {
- public:
-  virtual ~room_observer() = default;
-  /// Text said in the room: by a peer (`from_peer` true) or by the local user.
-  virtual void on_text(const protocol::text_message& m, bool from_peer) = 0;
-  /// A peer completed the handshake and is in the room.
-  virtual void on_joined(const participant& p) = 0;
-  /// A peer that had joined is gone.
-  virtual void on_left(const participant& p, const std::string& reason) = 0;
-  /// Whether on_video is wanted now; when not, the room skips building the shared frame for it.
-  virtual bool wants_video() const = 0;
-  /// A whole frame arrived over `via`: its own (`stream` is its peer id) or one
-  /// it relays from `name` (`stream` numbers that origin on this link). The
-  /// same buffer goes to every peer the room relays it to.
-  virtual void on_video(const participant& via, int stream, const std::string& name, const video::frame_ptr& f) = 0;
-};
 
 class room final : public session_events {
  public:
@@ -49,7 +33,7 @@ class room final : public session_events {
 
   /// `decoder` receives every reassembled video frame; null when the node takes no video.
   /// Peers beyond `max_peers` are told "room full" and closed when they join.
-  room(term::console& console, std::string local_name, video::decode_thread* decoder, std::size_t max_peers);
+  room(std::string local_name, video::decode_thread* decoder, std::size_t max_peers);
 
   /// What became of a line the local user said.
   enum class local_text { sent, waiting, refused };
@@ -63,8 +47,9 @@ class room final : public session_events {
   /// Any thread: hands a frame to every peer (shared buffers, latest wins per peer).
   void broadcast_video(const video::frame_set_ptr& f);
 
-  /// Before any session starts: tells `o` what happens from now on.
-  void set_observer(room_observer* o) { observer_ = o; }
+  /// Before any session starts: `s` hears what happens from now on, after
+  /// those subscribed before it. It must outlive the room's sessions.
+  void subscribe(room_subscriber& s) { subscribers_.push_back(&s); }
 
   std::vector<std::shared_ptr<participant>> sessions() const;
   /// Each joined peer's name, address and counters, for statistics.
@@ -98,15 +83,16 @@ class room final : public session_events {
   /// sequence order. Returns how many texts that was.
   std::size_t resume_locked(participant& p, const std::string& key);
   void log_forgotten(const std::vector<std::string>& names);
+  void notice(const std::string& text);
+  bool video_wanted() const;
 
-  term::console& console_;
   const std::string local_name_;
   video::decode_thread* const decoder_;
   const std::size_t max_peers_;
   /// Stream numbers of the origins a link relays to us, beside its own; they
   /// start far above peer ids so the two never meet.
   static constexpr int first_relayed_stream = 1 << 20;
-  room_observer* observer_ = nullptr;
+  std::vector<room_subscriber*> subscribers_;  ///< fixed before sessions start
 
   // Sessions run on their own strands and all reach the room, so the registry
   // is shared state across strands: a mutex guards it. Posting to a session

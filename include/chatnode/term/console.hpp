@@ -14,9 +14,6 @@
 
 namespace chatnode::term {
 
-/// "1 message", "3 messages": a count for a sentence.
-std::string count_of(std::size_t n, std::string_view noun);
-
 class console {
  public:
   console(std::FILE* out = stdout, std::FILE* err = stderr) : out_(out), err_(err) {}

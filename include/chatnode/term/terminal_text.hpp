@@ -20,4 +20,7 @@ std::string sanitize_line(std::string_view s);
 /// line, so no text inside it can pass for a line of its own.
 std::string message_block(std::string_view head, std::string_view body);
 
+/// "1 message", "3 messages": a count for a sentence.
+std::string count_of(std::size_t n, std::string_view noun);
+
 }  // namespace chatnode::term

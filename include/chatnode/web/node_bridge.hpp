@@ -20,7 +20,7 @@
 
 namespace chatnode::web {
 
-class node_bridge final : public backend {
+class node_bridge final : public backend, public peer::room_subscriber {
  public:
   struct identity {
     std::string name;
@@ -39,19 +39,21 @@ class node_bridge final : public backend {
   /// The server to publish to; once, before it starts. Without it nothing is published.
   void attach(web_server& server) { server_ = &server; }
 
+  // What happens in the room, from any thread (peer/room_events.hpp):
+  void on_text(const protocol::text_message& m, bool from_peer) override;
+  void on_joined(const peer::participant& s) override;
+  void on_left(const peer::participant& s, const std::string& reason) override;
+  /// Whether a page or viewer is connected (the room then builds shared frames for us).
+  bool wants_video() const override { return server_ && server_->connections() > 0; }
+  /// A frame received over `via`; a relayed origin's first frame announces it as a peer of its own.
+  void on_video(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f) override;
+
   // What happens in the node, from any thread:
-  void text(const protocol::text_message& m, bool from_peer);
-  void joined(const peer::participant& s);
-  void left(const peer::participant& s, const std::string& reason);
   void frame_captured(const video::frame_ptr& f);
   /// Our video source started, playing at `fps` (0: unpaced): for /stats.json and /metrics.
   void source_started(double fps) { source_fps_.store(fps, std::memory_order_relaxed); }
-  /// Whether a page or viewer is connected (the room then builds shared frames for us).
-  bool watching() const { return server_ && server_->connections() > 0; }
   /// Whether a page or a viewer shows our own video: capture runs for it.
   bool shows_ours() const { return server_ && server_->shows(0); }
-  /// A frame received over `via`; a relayed origin's first frame announces it as a peer of its own.
-  void frame_received(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f);
   /// A line worth showing in the page's log (connect results, why a message was not sent).
   void notice(std::string text);
   /// Once a second, from the node's statistics timer (one strand): the pages' stats event.
