@@ -72,7 +72,7 @@ node::node(options opts, term::console& console, node_hooks hooks)
                    ? nullptr
                    : std::make_unique<video::decode_thread>(video::make_turbojpeg_codec(), make_sinks())),
       terminal_view_(console_),
-      room_(opts_.name, decoder_.get(), opts_.max_peers),
+      room_(opts_.name, opts_.max_peers),
       connector_(ioc_),
       input_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
@@ -91,6 +91,7 @@ node::node(options opts, term::console& console, node_hooks hooks)
   // The terminal hears first, as the user would: a peer has joined before anything is done about it.
   room_.subscribe(terminal_view_);
   room_.subscribe(*this);
+  if (decoder_) room_.subscribe(decoder_feed_.emplace(*decoder_));
   if (opts_.web) open_web();
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "chatnode/app/decoder_feed.hpp"
 #include "chatnode/app/terminal_view.hpp"
 #include "chatnode/log_throttle.hpp"
 #include "chatnode/net.hpp"
@@ -117,8 +118,10 @@ class node final : private peer::room_subscriber {
   net::strand<net::io_context::executor_type> strand_;
   std::unique_ptr<security::tls_setup> tls_;        // with --tls
   std::unique_ptr<video::frame_source> source_;     // handed to the capture thread in run()
-  std::unique_ptr<video::decode_thread> decoder_;   // before room_: the room hands it frames
-  app::terminal_view terminal_view_;                // before room_, which publishes to it
+  // Before room_, which publishes to them:
+  std::unique_ptr<video::decode_thread> decoder_;   // when we take video
+  std::optional<app::decoder_feed> decoder_feed_;   // the room's frames to decoder_
+  app::terminal_view terminal_view_;
   peer::room room_;
   peer::session_config session_cfg_;
   std::optional<peer::listener> listener_;

@@ -7,9 +7,8 @@
 
 namespace chatnode::peer {
 
-room::room(std::string local_name, video::decode_thread* decoder, std::size_t max_peers)
+room::room(std::string local_name, std::size_t max_peers)
     : local_name_(std::move(local_name)),
-      decoder_(decoder),
       max_peers_(max_peers),
       absent_(max_backlog_bytes, max_peers) {}
 
@@ -219,19 +218,19 @@ void room::on_video(participant& s, video::received_frame f) {
       if (auto p = m.peer.lock(); p && p.get() != &s) others.push_back(std::move(p));
   }
   const bool observed = video_wanted();
-  if (!others.empty() || observed) {
-    // The one copy a received frame costs: every relay and page shares it.
-    const auto& h = f.header;
-    const auto shared = std::make_shared<const video::encoded_frame>(h.frame_seq, h.capture_us, h.width, h.height,
-                                                                      h.origin, f.jpeg, video::stage_times{});
-    if (!others.empty()) {
-      const auto relayed = std::make_shared<const video::frame_set>(std::vector<video::frame_ptr>{shared});
-      for (auto& p : others) p->send_video(relayed);
-    }
-    if (observed)
-      for (auto* sub : subscribers_) sub->on_video(s, stream, name, shared);
+  if (others.empty() && !observed) return;
+  // The received bytes, moved, not copied: every relay, page and the decoder share them.
+  const auto& h = f.header;
+  const auto shared = std::make_shared<const video::encoded_frame>(h.frame_seq, h.capture_us, h.width, h.height,
+                                                                    h.origin, std::move(f.jpeg), video::stage_times{});
+  if (!others.empty()) {
+    const auto relayed = std::make_shared<const video::frame_set>(std::vector<video::frame_ptr>{shared});
+    for (auto& p : others) p->send_video(relayed);
   }
-  if (decoder_) decoder_->submit(stream, std::move(name), s.stats(), std::move(f));
+  if (observed) {
+    const arrived_frame arrived{s, stream, name, shared, f.first_chunk_ns, f.complete_ns};
+    for (auto* sub : subscribers_) sub->on_video(arrived);
+  }
 }
 
 void room::on_leaving(participant& s) {
@@ -287,8 +286,8 @@ void room::on_closed(participant& s, bool joined, const std::string& reason, std
       }
     }
   }
-  if (decoder_)
-    for (int stream : streams) decoder_->peer_closed(stream);
+  for (int stream : streams)
+    for (auto* sub : subscribers_) sub->on_stream_ended(stream);
   if (was_replaced) {
     notice(name + "'s old connection (" + s.remote() + ") closed: " + reason);
   } else if (was_in_room) {

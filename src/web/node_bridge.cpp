@@ -53,19 +53,18 @@ void node_bridge::frame_captured(const video::frame_ptr& f) {
   if (server_) server_->publish_frame(0, f);
 }
 
-void node_bridge::on_video(const peer::participant& via, int stream, const std::string& name,
-                                 const video::frame_ptr& f) {
+void node_bridge::on_video(const peer::arrived_frame& f) {
   if (!server_) return;
-  if (stream != via.peer_id()) {
+  if (f.stream != f.via.peer_id()) {
     bool fresh = false;
-    const auto address = "via " + via.peer_hello().name;
+    const auto address = "via " + f.via.peer_hello().name;
     {
       std::lock_guard lock(relayed_mutex_);
-      fresh = relayed_.try_emplace(stream, relayed_stream{via.peer_id(), name, address}).second;
+      fresh = relayed_.try_emplace(f.stream, relayed_stream{f.via.peer_id(), f.name, address}).second;
     }
-    if (fresh) publish({{"type", "join"}, {"id", stream}, {"name", name}, {"address", address}, {"time", now_ms()}});
+    if (fresh) publish({{"type", "join"}, {"id", f.stream}, {"name", f.name}, {"address", address}, {"time", now_ms()}});
   }
-  server_->publish_frame(stream, f);
+  server_->publish_frame(f.stream, f.frame);
 }
 
 void node_bridge::tick(std::chrono::steady_clock::time_point now) {

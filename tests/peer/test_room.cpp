@@ -37,7 +37,7 @@ struct recorder final : peer::room_subscriber {
 
 /// A room, what it published, and its participants' executor.
 struct room_fixture {
-  explicit room_fixture(std::size_t max_peers = 16) : room{"host", nullptr, max_peers} { room.subscribe(events); }
+  explicit room_fixture(std::size_t max_peers = 16) : room{"host", max_peers} { room.subscribe(events); }
 
   recorder events;
   chatnode::net::io_context ioc;

@@ -20,7 +20,7 @@
 #include "chatnode/peer/room_events.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/stats/report.hpp"
-#include "chatnode/video/decode_thread.hpp"
+#include "chatnode/video/frame_assembler.hpp"
 
 namespace chatnode::peer {
 
@@ -31,9 +31,8 @@ class room final : public session_events {
   /// Peers whose last text is remembered for dropping resends (about 50 bytes each).
   static constexpr std::size_t max_senders_remembered = 4096;
 
-  /// `decoder` receives every reassembled video frame; null when the node takes no video.
   /// Peers beyond `max_peers` are told "room full" and closed when they join.
-  room(std::string local_name, video::decode_thread* decoder, std::size_t max_peers);
+  room(std::string local_name, std::size_t max_peers);
 
   /// What became of a line the local user said.
   enum class local_text { sent, waiting, refused };
@@ -87,7 +86,6 @@ class room final : public session_events {
   bool video_wanted() const;
 
   const std::string local_name_;
-  video::decode_thread* const decoder_;
   const std::size_t max_peers_;
   /// Stream numbers of the origins a link relays to us, beside its own; they
   /// start far above peer ids so the two never meet.

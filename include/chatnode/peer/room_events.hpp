@@ -5,6 +5,7 @@
 // once: a subscriber guards its own state.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "chatnode/peer/participant.hpp"
@@ -12,6 +13,15 @@
 #include "chatnode/video/encoded_frame.hpp"
 
 namespace chatnode::peer {
+
+/// A whole frame that arrived over a link, as the room publishes it.
+struct arrived_frame {
+  const participant& via;   ///< the link it came over
+  int stream;               ///< via's peer id for its own video; a number of its own for an origin it relays
+  const std::string& name;  ///< whose camera
+  video::frame_ptr frame;   ///< one buffer for every page, relayed peer and the decoder
+  std::int64_t first_chunk_ns = 0, complete_ns = 0;  ///< steady clock: its first and last chunk parsed
+};
 
 class room_subscriber {
  public:
@@ -25,14 +35,13 @@ class room_subscriber {
   /// Something the room has to say about its peers: a refusal, a resume, a
   /// peer forgotten, an old link closing. For the user, not for the page.
   virtual void on_notice(const std::string& /*text*/) {}
-  /// Whether on_video is wanted now; while no subscriber wants it, the room
-  /// builds no shared frame for them.
+  /// Whether on_video is wanted now; while no subscriber wants it (and no
+  /// peer is relayed to), the room builds no shared frame.
   virtual bool wants_video() const { return false; }
-  /// A whole frame arrived over `via`: its own (`stream` is its peer id) or one
-  /// it relays from `name` (`stream` numbers that origin on this link). The
-  /// same buffer goes to every peer the room relays it to.
-  virtual void on_video(const participant& /*via*/, int /*stream*/, const std::string& /*name*/,
-                        const video::frame_ptr& /*f*/) {}
+  /// A whole frame arrived: the link's own video, or one it relays.
+  virtual void on_video(const arrived_frame& /*f*/) {}
+  /// A stream's link has closed: no frame of it comes any more.
+  virtual void on_stream_ended(int /*stream*/) {}
 };
 
 }  // namespace chatnode::peer

@@ -15,7 +15,7 @@
 
 #include "chatnode/stats/peer_stats.hpp"
 #include "chatnode/video/decoded_frame.hpp"
-#include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/video/encoded_frame.hpp"
 #include "chatnode/video/jpeg_codec.hpp"
 
 namespace chatnode::video {
@@ -29,8 +29,10 @@ class decode_thread {
   decode_thread(const decode_thread&) = delete;
   decode_thread& operator=(const decode_thread&) = delete;
 
-  /// Any thread: queue a reassembled frame of `peer` (latest wins).
-  void submit(int peer, std::string peer_name, std::shared_ptr<stats::peer_stats> stats, received_frame f);
+  /// Any thread: queue a frame of `peer` (latest wins), received between the
+  /// steady-clock times `first_chunk_ns` and `complete_ns`.
+  void submit(int peer, std::string peer_name, std::shared_ptr<stats::peer_stats> stats, frame_ptr frame,
+              std::int64_t first_chunk_ns, std::int64_t complete_ns);
   /// Any thread: the peer is gone; sinks hear of it after its last frame.
   void peer_closed(int peer);
 
@@ -38,7 +40,8 @@ class decode_thread {
   struct job {
     std::string peer_name;
     std::shared_ptr<stats::peer_stats> stats;
-    received_frame frame;
+    frame_ptr frame;
+    std::int64_t first_chunk_ns = 0, complete_ns = 0;
   };
   void loop(std::stop_token stop);
   void decode(int peer, job& j);

@@ -45,8 +45,8 @@ class node_bridge final : public backend, public peer::room_subscriber {
   void on_left(const peer::participant& s, const std::string& reason) override;
   /// Whether a page or viewer is connected (the room then builds shared frames for us).
   bool wants_video() const override { return server_ && server_->connections() > 0; }
-  /// A frame received over `via`; a relayed origin's first frame announces it as a peer of its own.
-  void on_video(const peer::participant& via, int stream, const std::string& name, const video::frame_ptr& f) override;
+  /// A frame received; a relayed origin's first frame announces it as a peer of its own.
+  void on_video(const peer::arrived_frame& f) override;
 
   // What happens in the node, from any thread:
   void frame_captured(const video::frame_ptr& f);
