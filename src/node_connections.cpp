@@ -22,13 +22,7 @@ int node::start_session(tcp::socket socket, std::optional<outgoing> out) {
   const int peer_id = next_peer_id_++;
   net::co_spawn(executor, serve_peer(std::move(socket), peer_id, std::move(out)),
                 [this, remote, peer_id](std::exception_ptr e, std::shared_ptr<peer::participant> p) {
-                  if (e) {
-                    try {
-                      std::rethrow_exception(e);
-                    } catch (const std::exception& ex) {
-                      console_.info("session with " + remote + " failed: " + ex.what());
-                    }
-                  }
+                  if (e) console_.info("session with " + remote + " failed: " + what_failed(e));
                   net::post(strand_, [this, peer_id, p] { on_session_done(peer_id, p.get()); });
                 });
   return peer_id;

@@ -1,6 +1,9 @@
 // Asio/Beast aliases and the Boost 1.81 spellings used throughout chat_node.
 #pragma once
 
+#include <exception>
+#include <string>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -40,6 +43,28 @@ constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 inline awaitable<bool> cancelled() {
   const auto state = co_await net::this_coro::cancellation_state;
   co_return state.cancelled() != net::cancellation_type::none;
+}
+
+/// What a spawned coroutine's exception says, for a log line; empty without one.
+inline std::string what_failed(const std::exception_ptr& e) {
+  if (!e) return {};
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
+}
+
+/// A loop's sleep: waits on `t` until it expires or someone cancels it to wake
+/// the loop (new work, a changed deadline), then says whether the calling
+/// coroutine itself was cancelled meanwhile. `const bool stop = co_await
+/// cancelled_after(wake_);`, stored first as for cancelled().
+inline awaitable<bool> cancelled_after(net::steady_timer& t) {
+  co_await t.async_wait(use_nothrow);
+  const bool stop = co_await cancelled();
+  co_return stop;
 }
 
 }  // namespace chatnode

@@ -215,8 +215,7 @@ awaitable<void> legacy_session::write_loop() {
   for (;;) {
     if (stopping_ && (force_close_ || !outbox_.has_pending())) break;
     if (!outbox_.has_pending()) {
-      co_await wake_.async_wait(use_nothrow);
-      const bool stop = co_await cancelled();
+      const bool stop = co_await cancelled_after(wake_);
       if (stop) co_return;
       continue;
     }
@@ -244,8 +243,7 @@ awaitable<void> legacy_session::stop_watch() {
   // A peer that stops reading would hold a write, or a flushing stop, for ever:
   // the deadline the write loop or do_stop set ends the link.
   for (;;) {
-    co_await stop_timer_.async_wait(use_nothrow);
-    const bool stop = co_await cancelled();
+    const bool stop = co_await cancelled_after(stop_timer_);
     if (stop) co_return;
     if (clock::now() >= stop_timer_.expiry()) {
       note_close(stopping_ ? "the peer did not take our last bytes in time"

@@ -322,8 +322,7 @@ awaitable<void> session::write_loop() {
   for (;;) {
     if (!outbox_.has_pending()) {
       if (stopping_ && (force_close_ || outbox_.all_acked())) break;
-      co_await wake_.async_wait(use_nothrow);
-      const bool stop = co_await cancelled();
+      const bool stop = co_await cancelled_after(wake_);
       if (stop) co_return;
       continue;
     }
@@ -429,8 +428,7 @@ awaitable<void> session::heartbeat_loop() {
     if (stopping_) next = std::min(next, stop_deadline_ + cfg_.linger_timeout);
     next = std::min(next, write_deadline_);
     heartbeat_.expires_at(next);
-    co_await heartbeat_.async_wait(use_nothrow);
-    const bool stop = co_await cancelled();
+    const bool stop = co_await cancelled_after(heartbeat_);
     if (stop) co_return;
   }
 }

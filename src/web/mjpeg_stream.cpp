@@ -89,8 +89,7 @@ awaitable<void> mjpeg_stream::write_loop() {
   if (!head_sent) co_return;
   for (;;) {
     if (!pending_) {
-      co_await wake_.async_wait(use_nothrow);
-      const bool stop = co_await cancelled();
+      const bool stop = co_await cancelled_after(wake_);
       if (stop) co_return;
       continue;
     }

@@ -7,8 +7,7 @@ bool watchdog::expired() const { return clock::now() >= deadline_; }
 awaitable<void> watchdog::run() {
   while (!expired()) {
     timer_.expires_at(deadline_);
-    co_await timer_.async_wait(use_nothrow);
-    const bool stop = co_await cancelled();
+    const bool stop = co_await cancelled_after(timer_);
     if (stop) co_return;
   }
 }

@@ -14,12 +14,7 @@
 namespace chatnode::web {
 
 void log_failure::operator()(std::exception_ptr e) const {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    state->log(std::string(what) + " failed: " + ex.what());
-  }
+  if (e) state->log(std::string(what) + " failed: " + what_failed(e));
 }
 
 void server_state::log(std::string_view what) const {

@@ -122,8 +122,7 @@ awaitable<void> ws_session::write_loop() {
       co_return;
     }
     if (!outbox_.has_pending()) {
-      co_await wake_.async_wait(use_nothrow);
-      const bool stop = co_await cancelled();
+      const bool stop = co_await cancelled_after(wake_);
       if (stop) co_return;
       continue;
     }
