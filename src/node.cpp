@@ -268,7 +268,10 @@ awaitable<void> node::stats_loop() {
     // Refreshed in place once a second, and only where a person watches it.
     if (tty && (capture_ || decoder_))
       console_.set_status(stats::status_line(room_.views(), capture_ ? capture_->rate() : 0));
-    if (web_bridge_) web_bridge_->tick(now);
+    if (web_bridge_) {
+      if (capture_) web_bridge_->capture_skipped(capture_->frames_skipped());
+      web_bridge_->tick(now);
+    }
   }
 }
 

@@ -112,6 +112,7 @@ std::string to_json(const node_summary& node, const std::vector<peer_view>& peer
                     {"listening", node.listening.empty() ? json::value(nullptr) : json::value(node.listening)},
                     {"uptime_s", node.uptime_s},
                     {"frames_captured", node.frames_captured},
+                    {"frames_capture_skipped", node.frames_capture_skipped},
                     {"fps_captured", node.fps_captured},
                     {"source_fps", node.source_fps},
                     {"texts_said", node.texts_said},
@@ -128,6 +129,9 @@ std::string to_prometheus(const node_summary& node, const std::vector<peer_view>
   out += "chat_node_uptime_seconds " + number(node.uptime_s) + "\n";
   family(out, "chat_node_frames_captured_total", "counter", "Frames of ours encoded and handed to the peers");
   out += "chat_node_frames_captured_total " + std::to_string(node.frames_captured) + "\n";
+  family(out, "chat_node_frames_capture_skipped_total", "counter",
+         "Images from our source the encoder never took, a newer one having come first");
+  out += "chat_node_frames_capture_skipped_total " + std::to_string(node.frames_capture_skipped) + "\n";
   family(out, "chat_node_source_fps", "gauge", "Frames a second our video source plays at; 0 without one, or unpaced");
   out += "chat_node_source_fps " + number(node.source_fps) + "\n";
   family(out, "chat_node_texts_said_total", "counter", "Chat messages the local user sent");

@@ -106,6 +106,7 @@ stats::node_summary node_bridge::summary() const {
   s.listening = id_.listening;
   s.uptime_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   s.frames_captured = frames_captured_.load(std::memory_order_relaxed);
+  s.frames_capture_skipped = capture_skipped_.load(std::memory_order_relaxed);
   s.fps_captured = fps_captured_.load(std::memory_order_relaxed);
   s.source_fps = source_fps_.load(std::memory_order_relaxed);
   s.texts_said = texts_said_.load(std::memory_order_relaxed);

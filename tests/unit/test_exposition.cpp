@@ -39,6 +39,7 @@ node_summary summary() {
   n.version = "1.2.3";
   n.listening = "127.0.0.1:9999";
   n.frames_captured = 7;
+  n.frames_capture_skipped = 3;
   n.source_fps = 10;
   n.texts_said = 2;
   return n;
@@ -50,6 +51,7 @@ TEST_CASE("stats JSON carries the node and each peer's counters, null where noth
   const auto v = boost::json::parse(to_json(summary(), two_peers()));
   CHECK(v.at("name") == "alice");
   CHECK(v.at("frames_captured") == 7);
+  CHECK(v.at("frames_capture_skipped") == 3);
   CHECK(v.at("source_fps").to_number<double>() == 10);
   CHECK(v.at("texts_said") == 2);
   const auto& peers = v.at("peers").as_array();

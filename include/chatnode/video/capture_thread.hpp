@@ -66,8 +66,7 @@ class capture_thread {
 
   /// What capture_rate() chose for this source.
   double rate() const { return rate_; }
-  /// Images grabbed, and those the encoder never took because a newer one came first.
-  std::uint64_t frames_captured() const { return captured_.load(std::memory_order_relaxed); }
+  /// Images grabbed that the encoder never took because a newer one came first.
   std::uint64_t frames_skipped() const { return skipped_.load(std::memory_order_relaxed); }
   /// Capture is paused: nobody watches.
   bool paused() const { return paused_.load(std::memory_order_relaxed); }

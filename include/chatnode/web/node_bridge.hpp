@@ -52,6 +52,8 @@ class node_bridge final : public backend, public peer::room_subscriber {
   void frame_captured(const video::frame_ptr& f);
   /// Our video source started, playing at `fps` (0: unpaced): for /stats.json and /metrics.
   void source_started(double fps) { source_fps_.store(fps, std::memory_order_relaxed); }
+  /// The capture thread's count of images its encoder never took, for /stats.json and /metrics.
+  void capture_skipped(std::uint64_t n) { capture_skipped_.store(n, std::memory_order_relaxed); }
   /// Whether a page or a viewer shows our own video: capture runs for it.
   bool shows_ours() const { return server_ && server_->shows(0); }
   /// A line worth showing in the page's log (connect results, why a message was not sent).
@@ -80,6 +82,7 @@ class node_bridge final : public backend, public peer::room_subscriber {
   std::atomic<std::uint64_t> texts_said_{0};
   std::atomic<double> fps_captured_{0};
   std::atomic<double> source_fps_{0};
+  std::atomic<std::uint64_t> capture_skipped_{0};
   struct relayed_stream {
     int via;  ///< peer id of the link it comes over
     std::string name, address;
