@@ -150,7 +150,7 @@ bool legacy_session::take_lecture_frames() {
     const auto r = lecture_.parse({static_cast<const std::uint8_t*>(data.data()), data.size()});
     if (r.status == protocol::parse_status::error) return fail(r.error), false;
     if (r.status == protocol::parse_status::need_more) return true;
-    video::received_frame f;
+    protocol::received_frame f;
     f.header.frame_seq = ++frames_in_;
     f.header.total_bytes = static_cast<std::uint32_t>(r.payload.size());
     // The format carries no capture time: latency then counts from arrival.

@@ -188,7 +188,7 @@ bool room::on_text(participant& s, protocol::text_message m) {
   return true;
 }
 
-void room::on_video(participant& s, video::received_frame f) {
+void room::on_video(participant& s, protocol::received_frame f) {
   // A frame the peer captured itself is its stream; one it relays from
   // elsewhere (a star's centre passes everyone's on) is a stream of its own,
   // decoded and shown apart.

@@ -5,7 +5,7 @@
 
 #include <array>
 
-#include "chatnode/term/line_splitter.hpp"
+#include "chatnode/protocol/line_splitter.hpp"
 
 namespace chatnode::term {
 namespace {
@@ -29,7 +29,7 @@ stdin_reader::~stdin_reader() {
 
 awaitable<void> stdin_reader::run(std::size_t max_line, std::function<void(std::string)> on_line,
                                   std::function<void(std::size_t)> on_overlong) {
-  line_splitter lines(max_line, std::move(on_line), std::move(on_overlong));
+  protocol::line_splitter lines(max_line, std::move(on_line), std::move(on_overlong));
   std::array<char, 16 * 1024> buf;
   while (!stopped_) {
     auto [ec, n] = co_await in_.async_read_some(net::buffer(buf), use_nothrow);

@@ -8,7 +8,7 @@
 #include "chatnode/protocol/frame_parser.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "chatnode/protocol/utf8.hpp"
-#include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 
 namespace chatnode::fuzz {
 namespace {
@@ -40,7 +40,7 @@ void check_result(const protocol::parse_result& r, std::span<const std::uint8_t>
 }
 
 /// Decodes a frame as the session does; whatever decodes keeps its promises.
-void check_frame(std::uint8_t type, std::span<const std::uint8_t> payload, video::frame_assembler& assembler) {
+void check_frame(std::uint8_t type, std::span<const std::uint8_t> payload, protocol::frame_assembler& assembler) {
   switch (static_cast<frame_type>(type)) {
     case frame_type::hello:
       if (auto h = protocol::decode_hello(payload)) FUZZ_CHECK(h->name.size() <= protocol::max_name_bytes);
@@ -98,7 +98,7 @@ void check_frame_stream(std::span<const std::uint8_t> data) {
   const std::size_t piece = 1 + data[0] % 64 * 97;
   data = data.subspan(1);
   protocol::frame_parser parser;
-  video::frame_assembler assembler;
+  protocol::frame_assembler assembler;
   // A session's read buffer: bytes arrive at the end, consumed bytes leave the
   // front. It starts with a valid greeting, so every input explores what
   // follows the handshake.

@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 #include "unit/outbox_scenario.hpp"
 
 using namespace outbox_test;
@@ -159,7 +159,7 @@ inline std::vector<sent_chunk> drain_video_chunks(outbox& ob, int max_turns = 10
 
 /// The frame the assembler rebuilds from `chunks`, which must complete it with the last one.
 inline std::vector<std::uint8_t> reassemble(const std::vector<sent_chunk>& chunks) {
-  chatnode::video::frame_assembler assembler;
+  chatnode::protocol::frame_assembler assembler;
   std::vector<std::uint8_t> jpeg;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     const auto r = assembler.add(proto::video_chunk{chunks[i].header, chunks[i].data});

@@ -21,7 +21,7 @@
 #include "chatnode/peer/text_inbox.hpp"
 #include "chatnode/protocol/lecture_video.hpp"
 #include "chatnode/protocol/sniff.hpp"
-#include "chatnode/term/line_splitter.hpp"
+#include "chatnode/protocol/line_splitter.hpp"
 #include "chatnode/video/rendition_demand.hpp"
 
 namespace chatnode::peer {
@@ -79,7 +79,7 @@ class legacy_session final : public participant, public std::enable_shared_from_
 
   boost::beast::flat_buffer read_buffer_;
   protocol::lecture_parser lecture_;
-  term::line_splitter lines_;
+  protocol::line_splitter lines_;
   error_code text_error_;  ///< set by the line splitter's callbacks
   std::uint32_t frames_in_ = 0;
 

@@ -20,7 +20,7 @@
 #include "chatnode/peer/room_events.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/stats/report.hpp"
-#include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 
 namespace chatnode::peer {
 
@@ -60,7 +60,7 @@ class room final : public session_events {
 
   void on_joined(const std::shared_ptr<participant>& p) override;
   bool on_text(participant& p, protocol::text_message m) override;
-  void on_video(participant& p, video::received_frame f) override;
+  void on_video(participant& p, protocol::received_frame f) override;
   void on_leaving(participant& p) override;
   void on_closed(participant& p, bool joined, const std::string& reason,
                  std::vector<outgoing_text> undelivered) override;

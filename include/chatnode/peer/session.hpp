@@ -21,7 +21,7 @@
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/peer/text_inbox.hpp"
 #include "chatnode/protocol/frame_parser.hpp"
-#include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 #include "chatnode/video/rendition_demand.hpp"
 
 namespace chatnode::peer {
@@ -101,7 +101,7 @@ class session final : public participant, public std::enable_shared_from_this<se
 
   protocol::frame_parser parser_;
   boost::beast::flat_buffer read_buffer_;
-  video::frame_assembler assembler_;
+  protocol::frame_assembler assembler_;
   outbox outbox_;
   text_inbox inbox_;
   link_adapter adapter_;

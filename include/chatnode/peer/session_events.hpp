@@ -8,7 +8,7 @@
 
 #include "chatnode/peer/outgoing_text.hpp"
 #include "chatnode/protocol/messages.hpp"
-#include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 
 namespace chatnode::peer {
 
@@ -21,7 +21,7 @@ class session_events {
   virtual void on_joined(const std::shared_ptr<participant>& p) = 0;
   /// False when the text was already delivered over an earlier link from the same peer.
   virtual bool on_text(participant& p, protocol::text_message m) = 0;
-  virtual void on_video(participant& p, video::received_frame f) = 0;
+  virtual void on_video(participant& p, protocol::received_frame f) = 0;
   /// The connection is ending: text said from now on is kept for the peer
   /// instead of being sent to this participant (see on_closed's `undelivered`).
   virtual void on_leaving(participant& p) = 0;

@@ -11,7 +11,7 @@
 
 #include "chatnode/protocol/messages.hpp"
 
-namespace chatnode::video {
+namespace chatnode::protocol {
 
 struct received_frame {
   protocol::video_chunk_header header;  ///< offset is meaningless here
@@ -32,4 +32,4 @@ class frame_assembler {
   received_frame current_;
 };
 
-}  // namespace chatnode::video
+}  // namespace chatnode::protocol

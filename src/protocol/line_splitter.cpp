@@ -1,6 +1,6 @@
-#include "chatnode/term/line_splitter.hpp"
+#include "chatnode/protocol/line_splitter.hpp"
 
-namespace chatnode::term {
+namespace chatnode::protocol {
 
 line_splitter::line_splitter(std::size_t max_line, std::function<void(std::string)> on_line,
                              std::function<void(std::size_t)> on_overlong)
@@ -42,4 +42,4 @@ void line_splitter::emit() {
   ends_with_cr_ = false;
 }
 
-}  // namespace chatnode::term
+}  // namespace chatnode::protocol

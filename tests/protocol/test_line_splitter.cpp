@@ -1,4 +1,4 @@
-// term::line_splitter: cutting stdin into lines, and refusing lines over the limit whole.
+// protocol::line_splitter: cutting stdin into lines, and refusing lines over the limit whole.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "chatnode/term/line_splitter.hpp"
+#include "chatnode/protocol/line_splitter.hpp"
 
-using chatnode::term::line_splitter;
+using chatnode::protocol::line_splitter;
 
 namespace {
 

@@ -1,4 +1,4 @@
-// video::frame_assembler: whole JPEG frames rebuilt from in-order chunks; anything else is an error.
+// protocol::frame_assembler: whole JPEG frames rebuilt from in-order chunks; anything else is an error.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -11,10 +11,10 @@
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "chatnode/video/encoded_frame.hpp"
-#include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 
 namespace proto = chatnode::protocol;
-using chatnode::video::frame_assembler;
+using chatnode::protocol::frame_assembler;
 using proto::errc;
 
 namespace {
@@ -40,7 +40,7 @@ proto::video_chunk chunk_of(const std::vector<std::uint8_t>& jpeg, std::uint32_t
   return c;
 }
 
-bool is_bad_chunk(const boost::system::result<std::optional<chatnode::video::received_frame>>& r) {
+bool is_bad_chunk(const boost::system::result<std::optional<chatnode::protocol::received_frame>>& r) {
   return r.has_error() && r.error() == errc::bad_video_chunk;
 }
 
@@ -106,7 +106,7 @@ TEST_CASE("Chunks of an encoded frame, decoded from the wire, reassemble into it
   const chatnode::video::encoded_frame f(17, 123, 640, 480, "sender", make_jpeg(100000), {});
   REQUIRE(f.chunk_count() == 4);
   frame_assembler a;
-  std::optional<chatnode::video::received_frame> done;
+  std::optional<chatnode::protocol::received_frame> done;
   for (std::size_t i = 0; i < f.chunk_count(); ++i) {
     INFO("chunk " << i);
     CHECK_FALSE(done.has_value());

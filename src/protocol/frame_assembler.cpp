@@ -1,9 +1,9 @@
-#include "chatnode/video/frame_assembler.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 
 #include "chatnode/clock.hpp"
 #include "chatnode/protocol/errors.hpp"
 
-namespace chatnode::video {
+namespace chatnode::protocol {
 
 boost::system::result<std::optional<received_frame>> frame_assembler::add(const protocol::video_chunk& chunk) {
   const auto& h = chunk.header;
@@ -25,4 +25,4 @@ boost::system::result<std::optional<received_frame>> frame_assembler::add(const 
   return std::optional<received_frame>{std::move(current_)};
 }
 
-}  // namespace chatnode::video
+}  // namespace chatnode::protocol

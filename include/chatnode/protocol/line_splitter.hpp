@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace chatnode::term {
+namespace chatnode::protocol {
 
 class line_splitter {
  public:
@@ -30,4 +30,4 @@ class line_splitter {
   bool ends_with_cr_ = false;      ///< the bytes seen so far of the current line end in "\r"
 };
 
-}  // namespace chatnode::term
+}  // namespace chatnode::protocol
