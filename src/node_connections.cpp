@@ -3,7 +3,7 @@
 // exchange, and the session or legacy session itself.
 #include <optional>
 
-#include "chatnode/auth/secret_exchange.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/node.hpp"
 #include "chatnode/peer/legacy_session.hpp"
 #include "chatnode/peer/protocol_detector.hpp"
@@ -37,7 +37,7 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
   };
   using protocol::wire_protocol;
   auto wire = out ? out->wire : wire_protocol::chat_node;
-  const auto role = out ? auth::role::connector : auth::role::listener;
+  const auto role = out ? security::role::connector : security::role::listener;
   std::vector<std::uint8_t> first_bytes;
   if (!out) {
     auto d = co_await peer::detect_protocol(socket, session_cfg_.handshake_timeout);
@@ -92,11 +92,11 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
 
   // Then the secret, over that link: nothing of the chat flows before it is proved.
   if (!opts_.secret.empty()) {
-    auth::secret_exchange exchange(opts_.secret, role);
+    security::secret_exchange exchange(opts_.secret, role);
     auto gate = co_await peer::pass_secret_gate(*link, exchange, std::move(first_bytes), cfg.handshake_timeout);
     if (!gate.admitted) {
       // Both sides see a wrong secret; the connector reports it as the listener's refusal.
-      const bool by_peer = role == auth::role::connector && gate.error == protocol::errc::wrong_secret;
+      const bool by_peer = role == security::role::connector && gate.error == protocol::errc::wrong_secret;
       console_.info((by_peer ? "refused by " : "refused ") + remote + ": " + gate.reason);
       co_return nullptr;
     }

@@ -11,7 +11,7 @@ gate_result refused(error_code ec, std::string reason) { return {false, ec, std:
 
 }  // namespace
 
-awaitable<gate_result> pass_secret_gate(link& l, auth::secret_exchange& exchange,
+awaitable<gate_result> pass_secret_gate(link& l, security::secret_exchange& exchange,
                                         std::vector<std::uint8_t> already_read, std::chrono::milliseconds deadline) {
   using namespace net::experimental::awaitable_operators;
   // One deadline for the whole exchange, writes included, so a peer that
@@ -38,14 +38,14 @@ awaitable<gate_result> pass_secret_gate(link& l, auth::secret_exchange& exchange
     auto step = exchange.feed(buffer);
     buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(step.consumed));
     // A connector's proof goes out with its challenge answered; a listener's
-    // only with the connector's proof accepted (auth/secret_exchange.hpp).
+    // only with the connector's proof accepted (security/secret_exchange.hpp).
     if (!step.reply.empty()) {
       auto r = co_await (l.write(net::buffer(step.reply)) || timer.async_wait(use_nothrow));
       if (r.index() == 1) co_return timed_out();
       if (const auto [ec, n] = std::get<0>(r); ec) co_return socket_failed(ec);
     }
-    if (step.status == auth::exchange_status::accepted) co_return gate_result{true, {}, {}, std::move(buffer)};
-    if (step.status == auth::exchange_status::refused) co_return refused(step.error, step.error.message());
+    if (step.status == security::exchange_status::accepted) co_return gate_result{true, {}, {}, std::move(buffer)};
+    if (step.status == security::exchange_status::refused) co_return refused(step.error, step.error.message());
 
     auto got = co_await (l.read_some(net::buffer(chunk)) || timer.async_wait(use_nothrow));
     if (got.index() == 1) co_return timed_out();

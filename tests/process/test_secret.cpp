@@ -7,14 +7,14 @@
 #include <algorithm>
 #include <string>
 
-#include "chatnode/auth/secret_exchange.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_client.hpp"
 
 using namespace test_support;
 using stream = child_process::stream;
-namespace auth = chatnode::auth;
+namespace security = chatnode::security;
 namespace protocol = chatnode::protocol;
 
 namespace {
@@ -64,7 +64,7 @@ struct pair_of_nodes {
 /// itself), appending all it sent to `recorded`; the hello is the caller's to send.
 raw_client authenticated(unsigned short port, const std::string& secret, std::string& recorded) {
   raw_client c(port);
-  auth::secret_exchange exchange(secret, auth::role::connector);
+  security::secret_exchange exchange(secret, security::role::connector);
   const auto send = [&](const protocol::bytes& b) {
     recorded += as_string(b);
     c.send(as_string(b));
@@ -73,12 +73,12 @@ raw_client authenticated(unsigned short port, const std::string& secret, std::st
   const auto challenge = c.read_at_least(protocol::preamble.size() + protocol::header_size + 32, default_wait);
   REQUIRE_FALSE(challenge.closed);
   auto step = exchange.feed({reinterpret_cast<const std::uint8_t*>(challenge.bytes.data()), challenge.bytes.size()});
-  REQUIRE(step.status == auth::exchange_status::need_more);
+  REQUIRE(step.status == security::exchange_status::need_more);
   REQUIRE(step.consumed == challenge.bytes.size());
   send(step.reply);
   const auto proof = c.read_at_least(protocol::header_size + 32, default_wait);
   step = exchange.feed({reinterpret_cast<const std::uint8_t*>(proof.bytes.data()), proof.bytes.size()});
-  REQUIRE(step.status == auth::exchange_status::accepted);
+  REQUIRE(step.status == security::exchange_status::accepted);
   return c;
 }
 

@@ -1,5 +1,5 @@
 // A connection's step before its session when the node has a secret: runs the
-// secret exchange (auth/secret_exchange.hpp) over the link (plain, or inside TLS), within the
+// secret exchange (security/secret_exchange.hpp) over the link (plain, or inside TLS), within the
 // handshake deadline, so nothing but the preamble, a nonce and a proof goes
 // to a peer before it has proved that it knows the secret.
 #pragma once
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "chatnode/auth/secret_exchange.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/peer/link.hpp"
 
@@ -24,7 +24,7 @@ struct gate_result {
 
 /// `already_read` is what a listener read to recognise the protocol (the peer's first bytes).
 /// Runs on the link's strand.
-awaitable<gate_result> pass_secret_gate(link& l, auth::secret_exchange& exchange,
+awaitable<gate_result> pass_secret_gate(link& l, security::secret_exchange& exchange,
                                         std::vector<std::uint8_t> already_read, std::chrono::milliseconds deadline);
 
 }  // namespace chatnode::peer

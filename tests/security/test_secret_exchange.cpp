@@ -1,4 +1,4 @@
-// auth::secret_exchange without sockets: two exchanges hand each other their
+// security::secret_exchange without sockets: two exchanges hand each other their
 // bytes as a connection would, in any split; forged, reflected, replayed and
 // malformed input is refused, and nothing but the exchange is ever consumed.
 #include <catch2/catch.hpp>
@@ -11,16 +11,16 @@
 
 #include <boost/endian/conversion.hpp>
 
-#include "chatnode/auth/secret_exchange.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/protocol/errors.hpp"
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/messages.hpp"
 
 namespace proto = chatnode::protocol;
-using chatnode::auth::exchange_status;
-using chatnode::auth::nonce;
-using chatnode::auth::role;
-using chatnode::auth::secret_exchange;
+using chatnode::security::exchange_status;
+using chatnode::security::nonce;
+using chatnode::security::role;
+using chatnode::security::secret_exchange;
 using proto::bytes;
 using proto::errc;
 
@@ -137,21 +137,21 @@ TEST_CASE("A wrong secret is refused by the listener, which gives away no proof 
 
 TEST_CASE("A listener proves only after the connector has: a stranger gets no MAC to guess against", "[auth]") {
   side listener("s", role::listener, nonce_of(1));
-  const auto reply = listener.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(2))}));
+  const auto reply = listener.receive(cat({preamble(), chatnode::security::encode_challenge(nonce_of(2))}));
   CHECK(reply.empty());
   CHECK(listener.status == exchange_status::need_more);
-  const auto proof = chatnode::auth::proof_of("s", role::connector, nonce_of(2), nonce_of(1));
-  const auto answer = listener.receive(chatnode::auth::encode_proof(proof));
+  const auto proof = chatnode::security::proof_of("s", role::connector, nonce_of(2), nonce_of(1));
+  const auto answer = listener.receive(chatnode::security::encode_proof(proof));
   CHECK(listener.status == exchange_status::accepted);
-  CHECK(answer == chatnode::auth::encode_proof(chatnode::auth::proof_of("s", role::listener, nonce_of(1), nonce_of(2))));
+  CHECK(answer == chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(1), nonce_of(2))));
 }
 
 TEST_CASE("The bytes after the peer's proof are left for the session", "[auth]") {
   side listener("s", role::listener, nonce_of(1));
-  listener.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(2))}));
-  const auto proof = chatnode::auth::proof_of("s", role::connector, nonce_of(2), nonce_of(1));
+  listener.receive(cat({preamble(), chatnode::security::encode_challenge(nonce_of(2))}));
+  const auto proof = chatnode::security::proof_of("s", role::connector, nonce_of(2), nonce_of(1));
   const auto hello = proto::encode(proto::hello{1, 7, proto::cap_text, "bob"});
-  listener.receive(cat({chatnode::auth::encode_proof(proof), hello}));
+  listener.receive(cat({chatnode::security::encode_proof(proof), hello}));
   CHECK(listener.status == exchange_status::accepted);
   CHECK(listener.inbox == hello);
   // Once decided, nothing more is consumed.
@@ -164,14 +164,14 @@ TEST_CASE("A proof computed for the other role (a reflected proof) is refused", 
   // A listener's proof over (nonce_L, nonce_A), however obtained, sent back to
   // it as a connector's: keyed right and covering both nonces, but naming the listener.
   side listener("s", role::listener, nonce_of(1));
-  listener.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(9))}));
-  listener.receive(chatnode::auth::encode_proof(chatnode::auth::proof_of("s", role::listener, nonce_of(1), nonce_of(9))));
+  listener.receive(cat({preamble(), chatnode::security::encode_challenge(nonce_of(9))}));
+  listener.receive(chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(1), nonce_of(9))));
   CHECK(listener.status == exchange_status::refused);
   CHECK(listener.error == errc::wrong_secret);
 
   // And a connector's own proof reflected to it as the listener's.
   side connector("s", role::connector, nonce_of(3));
-  const auto own = connector.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(4))}));
+  const auto own = connector.receive(cat({preamble(), chatnode::security::encode_challenge(nonce_of(4))}));
   REQUIRE(own.size() == proto::header_size + proto::auth_mac_bytes);
   REQUIRE(own[0] == proof_type);
   connector.receive(own);
@@ -180,15 +180,15 @@ TEST_CASE("A proof computed for the other role (a reflected proof) is refused", 
 
   // Likewise a proof naming the right nonces in the connector's order but the listener's role.
   side second("s", role::listener, nonce_of(1));
-  second.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(9))}));
-  second.receive(chatnode::auth::encode_proof(chatnode::auth::proof_of("s", role::listener, nonce_of(9), nonce_of(1))));
+  second.receive(cat({preamble(), chatnode::security::encode_challenge(nonce_of(9))}));
+  second.receive(chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(9), nonce_of(1))));
   CHECK(second.status == exchange_status::refused);
   CHECK(second.error == errc::wrong_secret);
 }
 
 TEST_CASE("Our own nonce sent back as the peer's challenge is refused", "[auth]") {
   side listener("s", role::listener, nonce_of(1));
-  listener.receive(cat({preamble(), chatnode::auth::encode_challenge(nonce_of(1))}));
+  listener.receive(cat({preamble(), chatnode::security::encode_challenge(nonce_of(1))}));
   CHECK(listener.status == exchange_status::refused);
   CHECK(listener.error == errc::bad_auth_frame);
 }
@@ -214,7 +214,7 @@ TEST_CASE("A peer that starts with its hello has not authenticated", "[auth]") {
 }
 
 TEST_CASE("Malformed, short, oversized and out-of-order auth frames are refused", "[auth]") {
-  const auto good_challenge = chatnode::auth::encode_challenge(nonce_of(2));
+  const auto good_challenge = chatnode::security::encode_challenge(nonce_of(2));
   bytes flagged = good_challenge;
   flagged[1] = 1;
   bytes reserved = good_challenge;
@@ -234,7 +234,7 @@ TEST_CASE("Malformed, short, oversized and out-of-order auth frames are refused"
       {"reserved set", cat({preamble(), reserved}), errc::bad_auth_frame},
       {"a proof first", cat({preamble(), header(proof_type, 32), bytes(32, 7)}), errc::bad_auth_frame},
       {"a text first", cat({preamble(), proto::encode(proto::text_message{1, 0, "m", "hi"})}), errc::bad_auth_frame},
-      {"two challenges", cat({preamble(), good_challenge, chatnode::auth::encode_challenge(nonce_of(3))}),
+      {"two challenges", cat({preamble(), good_challenge, chatnode::security::encode_challenge(nonce_of(3))}),
        errc::bad_auth_frame},
       {"a short proof", cat({preamble(), good_challenge, header(proof_type, 16), bytes(16, 7)}), errc::bad_auth_frame},
       {"a hello instead of the proof", cat({preamble(), good_challenge, proto::encode(proto::hello{})}),
@@ -251,7 +251,7 @@ TEST_CASE("Malformed, short, oversized and out-of-order auth frames are refused"
 
 TEST_CASE("An incomplete exchange waits for more and decides nothing", "[auth]") {
   side listener("s", role::listener, nonce_of(1));
-  const auto start = cat({preamble(), chatnode::auth::encode_challenge(nonce_of(2))});
+  const auto start = cat({preamble(), chatnode::security::encode_challenge(nonce_of(2))});
   for (std::size_t i = 0; i + 1 < start.size(); ++i) {
     listener.receive(std::span(start).subspan(i, 1));
     CHECK(listener.status == exchange_status::need_more);
@@ -260,7 +260,7 @@ TEST_CASE("An incomplete exchange waits for more and decides nothing", "[auth]")
   CHECK(listener.status == exchange_status::need_more);
   CHECK(reply.empty());  // a listener waits for the connector's proof before giving its own
   side connector("s", role::connector, nonce_of(2));
-  const auto opening = cat({preamble(), chatnode::auth::encode_challenge(nonce_of(1))});
+  const auto opening = cat({preamble(), chatnode::security::encode_challenge(nonce_of(1))});
   for (std::size_t i = 0; i + 1 < opening.size(); ++i) CHECK(connector.receive(std::span(opening).subspan(i, 1)).empty());
   CHECK(connector.receive(std::span(opening).subspan(opening.size() - 1)).size() ==
         proto::header_size + proto::auth_mac_bytes);
@@ -270,7 +270,7 @@ TEST_CASE("The proof is HMAC-SHA256 over the label, the prover's role and both n
   // Computed independently, as docs/PROTOCOL.md section 6 describes it, with Python's hmac:
   // hmac.new(b"Jefe", b"chat_node secret exchange v1" + b"connector" + b"\xaa" * 32 + b"\xbb" * 32,
   //          hashlib.sha256).hexdigest()
-  const auto p = chatnode::auth::proof_of("Jefe", role::connector, nonce_of(0xAA), nonce_of(0xBB));
+  const auto p = chatnode::security::proof_of("Jefe", role::connector, nonce_of(0xAA), nonce_of(0xBB));
   std::string hex;
   for (const auto b : p) {
     constexpr char digits[] = "0123456789abcdef";
@@ -278,6 +278,6 @@ TEST_CASE("The proof is HMAC-SHA256 over the label, the prover's role and both n
     hex += digits[b & 15];
   }
   CHECK(hex == "72896a0ac02f675b2e64b7aba77e7942439304251ab6552a3d1e694f8a4d5110");
-  CHECK(p != chatnode::auth::proof_of("Jefe", role::listener, nonce_of(0xAA), nonce_of(0xBB)));
-  CHECK(p != chatnode::auth::proof_of("Jefe", role::connector, nonce_of(0xBB), nonce_of(0xAA)));
+  CHECK(p != chatnode::security::proof_of("Jefe", role::listener, nonce_of(0xAA), nonce_of(0xBB)));
+  CHECK(p != chatnode::security::proof_of("Jefe", role::connector, nonce_of(0xBB), nonce_of(0xAA)));
 }

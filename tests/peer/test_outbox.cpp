@@ -4,7 +4,7 @@
 // The video lane's own rules are in test_outbox_video.cpp.
 #include <catch2/catch.hpp>
 
-#include "unit/outbox_scenario.hpp"
+#include "peer/outbox_scenario.hpp"
 
 using namespace outbox_test;
 

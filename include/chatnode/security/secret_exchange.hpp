@@ -17,7 +17,7 @@
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/messages.hpp"
 
-namespace chatnode::auth {
+namespace chatnode::security {
 
 enum class role : std::uint8_t {
   listener,   ///< accepted the connection
@@ -96,4 +96,4 @@ class secret_exchange {
   boost::system::error_code error_;
 };
 
-}  // namespace chatnode::auth
+}  // namespace chatnode::security

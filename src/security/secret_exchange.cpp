@@ -1,4 +1,4 @@
-#include "chatnode/auth/secret_exchange.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -11,7 +11,7 @@
 
 #include "chatnode/protocol/errors.hpp"
 
-namespace chatnode::auth {
+namespace chatnode::security {
 namespace {
 
 using protocol::auth_frame_type;
@@ -131,4 +131,4 @@ exchange_step secret_exchange::feed(std::span<const std::uint8_t> data) {
   return step;
 }
 
-}  // namespace chatnode::auth
+}  // namespace chatnode::security

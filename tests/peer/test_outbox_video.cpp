@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "chatnode/protocol/frame_assembler.hpp"
-#include "unit/outbox_scenario.hpp"
+#include "peer/outbox_scenario.hpp"
 
 using namespace outbox_test;
 
