@@ -1,11 +1,11 @@
 // The node's connections, from a socket to a running session: recognising an
 // accepted peer's protocol, admitting it (per-address rate), TLS, the secret
-// exchange, and the session or legacy session itself.
+// exchange, and the session or teaching-program session itself.
 #include <optional>
 
 #include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/node.hpp"
-#include "chatnode/peer/legacy_session.hpp"
+#include "chatnode/peer/teaching_session.hpp"
 #include "chatnode/peer/protocol_detector.hpp"
 #include "chatnode/peer/secret_gate.hpp"
 #include "chatnode/peer/tls_handshake.hpp"
@@ -65,9 +65,9 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
       refused(std::string("a ") + to_string(wire) + " peer cannot prove that it knows the secret");
       co_return nullptr;
     }
-    const peer::legacy_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget,
+    const peer::teaching_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget,
                                    session_cfg_.write_timeout, session_cfg_.demand, {opts_.capture.quality, 1}};
-    p = std::make_shared<peer::legacy_session>(std::move(socket), wire, peer_id, cfg, room_, first_bytes);
+    p = std::make_shared<peer::teaching_session>(std::move(socket), wire, peer_id, cfg, room_, first_bytes);
     co_await p->run();
     co_return p;
   }

@@ -192,7 +192,7 @@ TEST_CASE("a video frame that is not a JPEG is counted and skipped, and the conn
     CHECK_FALSE((l.find("mallory (") != std::string::npos && l.find(" left: ") != std::string::npos));
 }
 
-TEST_CASE("a malformed lecture-video header or payload closes that connection only", "[process][faults][legacy]") {
+TEST_CASE("a malformed lecture-video header or payload closes that connection only", "[process][faults][teaching]") {
   struct bad_input {
     std::string bytes;
     std::string reason;
@@ -214,7 +214,7 @@ TEST_CASE("a malformed lecture-video header or payload closes that connection on
   r.still_chatting("after a bad lecture frame");
 }
 
-TEST_CASE("text that is not UTF-8, or a line over the limit, closes a text peer only", "[process][faults][legacy]") {
+TEST_CASE("text that is not UTF-8, or a line over the limit, closes a text peer only", "[process][faults][teaching]") {
   room_of_two r;
   raw_client mallory(r.alice.port);
   mallory.send("a good line first\n");
@@ -227,7 +227,7 @@ TEST_CASE("text that is not UTF-8, or a line over the limit, closes a text peer 
   r.still_chatting("after bad text");
 }
 
-TEST_CASE("a character cut in two by TCP reaches a text peer's room whole", "[process][faults][legacy]") {
+TEST_CASE("a character cut in two by TCP reaches a text peer's room whole", "[process][faults][teaching]") {
   room_of_two r;
   raw_client nc(r.alice.port);
   // One segment that ends inside "é" (C3 A9): the node reads it, prints its
@@ -242,7 +242,7 @@ TEST_CASE("a character cut in two by TCP reaches a text peer's room whole", "[pr
   r.still_chatting("after a cut character");
 }
 
-TEST_CASE("an HTTP request on the chat port is logged and closed", "[process][faults][legacy]") {
+TEST_CASE("an HTTP request on the chat port is logged and closed", "[process][faults][teaching]") {
   room_of_two r;
   raw_client browser(r.alice.port);
   browser.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");

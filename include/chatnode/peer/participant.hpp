@@ -1,5 +1,5 @@
 // Whoever the room talks to over one connection: a chat_node peer (session) or
-// a teaching program's peer (legacy_session). The room, the node and the web
+// a teaching program's peer (teaching_session). The room, the node and the web
 // layer know peers only through this; each kind keeps its own state on its strand.
 #pragma once
 
@@ -31,7 +31,7 @@ class participant {
   virtual void send_video(video::frame_set_ptr f) = 0;
   /// Thread-safe: say bye and close; with `flush`, first wait (bounded) until our text has gone out.
   virtual void stop(protocol::bye_reason reason, std::string text, bool flush) = 0;
-  /// After run(): the link ended in order (a bye, or a legacy peer's clean close), not lost.
+  /// After run(): the link ended in order (a bye, or a teaching-program peer's clean close), not lost.
   virtual bool ended_in_order() const = 0;
   /// After run(): a bye ended the link for cause (refused, protocol error, too
   /// slow), not because someone left. A teaching program's peer never says why.

@@ -17,7 +17,7 @@ class participant;
 class session_events {
  public:
   virtual ~session_events() = default;
-  /// The peer's hello was accepted (a legacy peer: it connected); from now on text and video may flow.
+  /// The peer's hello was accepted (a teaching-program peer: it connected); from now on text and video may flow.
   virtual void on_joined(const std::shared_ptr<participant>& p) = 0;
   /// False when the text was already delivered over an earlier link from the same peer.
   virtual bool on_text(participant& p, protocol::text_message m) = 0;

@@ -10,7 +10,7 @@
 
 namespace chatnode::peer {
 
-/// Writes what `box` has prepared (outbox or legacy_outbox) in one gather write
+/// Writes what `box` has prepared (outbox or teaching_outbox) in one gather write
 /// and counts the bytes and whole frames sent; the error when the write failed.
 /// `Stream` is a tcp::socket or a link.
 template <class Stream, class Outbox>

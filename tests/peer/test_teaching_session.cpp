@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "chatnode/peer/legacy_session.hpp"
+#include "chatnode/peer/teaching_session.hpp"
 #include "peer/on_loopback.hpp"
 
 namespace {
@@ -24,11 +24,11 @@ video::frame_set_ptr big_frame(std::uint32_t seq) {
 
 }  // namespace
 
-TEST_CASE("a lecture-video peer that stops reading is cut off at the write deadline", "[session][legacy]") {
-  peer::legacy_config cfg;
+TEST_CASE("a lecture-video peer that stops reading is cut off at the write deadline", "[session][teaching]") {
+  peer::teaching_config cfg;
   cfg.write_timeout = 300ms;
-  peer_test::on_loopback<peer::legacy_session> f([&](tcp::socket socket, peer::session_events& events) {
-    return std::make_shared<peer::legacy_session>(std::move(socket), chatnode::protocol::wire_protocol::lecture_video,
+  peer_test::on_loopback<peer::teaching_session> f([&](tcp::socket socket, peer::session_events& events) {
+    return std::make_shared<peer::teaching_session>(std::move(socket), chatnode::protocol::wire_protocol::lecture_video,
                                                   1, cfg, events);
   });
   REQUIRE(f.events.wait_joined());

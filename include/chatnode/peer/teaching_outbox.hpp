@@ -1,4 +1,4 @@
-// What a legacy peer (a teaching program, nc) still has to be sent. Pure state,
+// What a teaching-program peer (a teaching program, nc) still has to be sent. Pure state,
 // no I/O, the same two bounded lanes as outbox: lines of text in a FIFO bounded
 // in bytes and never dropped, and one video slot where a newer frame replaces an
 // unsent one. A batch is every queued line, then at most one whole frame behind
@@ -20,12 +20,12 @@
 
 namespace chatnode::peer {
 
-class legacy_outbox {
+class teaching_outbox {
  public:
   /// Caps the gather list of one write (well under IOV_MAX).
   static constexpr std::size_t max_buffers_per_write = 256;
 
-  explicit legacy_outbox(std::size_t text_budget) : text_budget_(text_budget) {}
+  explicit teaching_outbox(std::size_t text_budget) : text_budget_(text_budget) {}
 
   /// False when the text budget would be exceeded; nothing is queued then.
   [[nodiscard]] bool push_line(std::shared_ptr<const std::string> line);

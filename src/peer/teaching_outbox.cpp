@@ -1,25 +1,25 @@
-#include "chatnode/peer/legacy_outbox.hpp"
+#include "chatnode/peer/teaching_outbox.hpp"
 
 namespace chatnode::peer {
 
-bool legacy_outbox::push_line(std::shared_ptr<const std::string> line) {
+bool teaching_outbox::push_line(std::shared_ptr<const std::string> line) {
   if (text_bytes_ + line->size() > text_budget_) return false;
   text_bytes_ += line->size();
   lines_.push_back(std::move(line));
   return true;
 }
 
-void legacy_outbox::offer_video(video::frame_ptr f) {
+void teaching_outbox::offer_video(video::frame_ptr f) {
   if (pending_video_) ++video_replaced_;
   pending_video_ = std::move(f);
 }
 
-void legacy_outbox::drop_pending_video() {
+void teaching_outbox::drop_pending_video() {
   if (pending_video_) ++video_replaced_;
   pending_video_.reset();
 }
 
-void legacy_outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
+void teaching_outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
   out.clear();
   while (!lines_.empty() && out.size() < max_buffers_per_write) {
     inflight_lines_.push_back(std::move(lines_.front()));
@@ -34,7 +34,7 @@ void legacy_outbox::prepare(std::vector<boost::asio::const_buffer>& out) {
   out.emplace_back(boost::asio::buffer(inflight_video_->jpeg()));
 }
 
-void legacy_outbox::written() {
+void teaching_outbox::written() {
   for (const auto& l : inflight_lines_) text_bytes_ -= l->size();
   inflight_lines_.clear();
   if (inflight_video_) ++video_sent_;

@@ -15,7 +15,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "chatnode/net.hpp"
-#include "chatnode/peer/legacy_outbox.hpp"
+#include "chatnode/peer/teaching_outbox.hpp"
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/peer/text_inbox.hpp"
@@ -26,7 +26,7 @@
 
 namespace chatnode::peer {
 
-struct legacy_config {
+struct teaching_config {
   std::chrono::milliseconds flush_timeout{3000};   ///< how long a graceful stop waits for our text to go out
   std::chrono::milliseconds linger_timeout{2000};  ///< after our last byte, how long to wait for the peer's close
   std::size_t text_budget = 8u << 20;              ///< lines queued for a slow reader, past which it is dropped
@@ -39,11 +39,11 @@ struct legacy_config {
   video::rendition full{};
 };
 
-class legacy_session final : public participant, public std::enable_shared_from_this<legacy_session> {
+class teaching_session final : public participant, public std::enable_shared_from_this<teaching_session> {
  public:
   /// `kind` is lecture_video or raw_text; `already_read` holds the bytes a
   /// listener read to recognise it, which are the start of the peer's stream.
-  legacy_session(tcp::socket socket, protocol::wire_protocol kind, int peer_id, legacy_config cfg,
+  teaching_session(tcp::socket socket, protocol::wire_protocol kind, int peer_id, teaching_config cfg,
                  session_events& events, std::span<const std::uint8_t> already_read = {});
 
   awaitable<void> run() override;
@@ -74,7 +74,7 @@ class legacy_session final : public participant, public std::enable_shared_from_
 
   tcp::socket socket_;
   const protocol::wire_protocol kind_;
-  legacy_config cfg_;
+  teaching_config cfg_;
   session_events& events_;
 
   boost::beast::flat_buffer read_buffer_;
@@ -83,7 +83,7 @@ class legacy_session final : public participant, public std::enable_shared_from_
   error_code text_error_;  ///< set by the line splitter's callbacks
   std::uint32_t frames_in_ = 0;
 
-  legacy_outbox outbox_;
+  teaching_outbox outbox_;
   text_inbox inbox_;
   net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
   video::rendition_demand::ticket wants_;  ///< a lecture_video peer's want of our video

@@ -1,4 +1,4 @@
-// peer::legacy_outbox: what a teaching program's peer is sent next, driven
+// peer::teaching_outbox: what a teaching program's peer is sent next, driven
 // like the write loop drives it (prepare, then written).
 #include <catch2/catch.hpp>
 
@@ -8,9 +8,9 @@
 
 #include <boost/asio/buffer.hpp>
 
-#include "chatnode/peer/legacy_outbox.hpp"
+#include "chatnode/peer/teaching_outbox.hpp"
 
-using chatnode::peer::legacy_outbox;
+using chatnode::peer::teaching_outbox;
 
 namespace {
 
@@ -23,7 +23,7 @@ chatnode::video::frame_ptr frame(std::uint32_t seq, std::size_t size) {
 }
 
 /// The next batch, as the bytes that would go out.
-std::string next_batch(legacy_outbox& o) {
+std::string next_batch(teaching_outbox& o) {
   std::vector<boost::asio::const_buffer> buffers;
   o.prepare(buffers);
   std::string wire;
@@ -34,8 +34,8 @@ std::string next_batch(legacy_outbox& o) {
 
 }  // namespace
 
-TEST_CASE("Lines go out in order, before a frame behind its 16-byte header", "[legacy_outbox]") {
-  legacy_outbox o(1024);
+TEST_CASE("Lines go out in order, before a frame behind its 16-byte header", "[teaching_outbox]") {
+  teaching_outbox o(1024);
   REQUIRE(o.push_line(line("alice: hi\n")));
   REQUIRE(o.push_line(line("bob: yo\n")));
   o.offer_video(frame(1, 5));
@@ -44,8 +44,8 @@ TEST_CASE("Lines go out in order, before a frame behind its 16-byte header", "[l
   CHECK(o.video_frames_sent() == 1);
 }
 
-TEST_CASE("A newer frame replaces one not yet sent", "[legacy_outbox]") {
-  legacy_outbox o(1024);
+TEST_CASE("A newer frame replaces one not yet sent", "[teaching_outbox]") {
+  teaching_outbox o(1024);
   o.offer_video(frame(1, 3));
   o.offer_video(frame(2, 4));
   CHECK(o.video_frames_replaced() == 1);
@@ -56,8 +56,8 @@ TEST_CASE("A newer frame replaces one not yet sent", "[legacy_outbox]") {
   CHECK(o.video_frames_replaced() == 2);
 }
 
-TEST_CASE("Text is bounded in bytes until written, and never dropped", "[legacy_outbox]") {
-  legacy_outbox o(10);
+TEST_CASE("Text is bounded in bytes until written, and never dropped", "[teaching_outbox]") {
+  teaching_outbox o(10);
   REQUIRE(o.push_line(line("12345\n")));
   CHECK_FALSE(o.push_line(line("12345\n")));  // 12 bytes would be over the budget
   CHECK(next_batch(o) == "12345\n");

@@ -1,5 +1,5 @@
 // The teaching programs and nc on a chat_node port: the Python video chat peer
-// (tests/legacy/lecture_peer.py) streaming both ways with a listening node and
+// (tests/teaching/lecture_peer.py) streaming both ways with a listening node and
 // with a --connect --protocol lecture-video node, nc chatting with a listening
 // node and its room, and a --connect --protocol raw-text node against a plain server.
 #include <catch2/catch.hpp>
@@ -25,7 +25,7 @@ constexpr int frames_wanted = 10;
 
 /// The Python teaching video peer, run with Debian's python3 (which has python3-opencv).
 std::unique_ptr<child_process> start_lecture_peer(std::vector<std::string> args) {
-  std::vector<std::string> argv{"/usr/bin/python3", test_support::source_dir() + "/tests/legacy/lecture_peer.py", "--frames",
+  std::vector<std::string> argv{"/usr/bin/python3", test_support::source_dir() + "/tests/teaching/lecture_peer.py", "--frames",
                                 std::to_string(frames_sent), "--receive", std::to_string(frames_wanted)};
   argv.insert(argv.end(), args.begin(), args.end());
   return std::make_unique<child_process>(argv);
@@ -54,7 +54,7 @@ std::size_t wait_for_saved_frames(child_process& node, const fs::path& dir, std:
 
 }  // namespace
 
-TEST_CASE("a teaching video peer streams both ways with a listening node", "[process][legacy]") {
+TEST_CASE("a teaching video peer streams both ways with a listening node", "[process][teaching]") {
   temp_dir dir;
   const auto saved = dir.path / "received";
   auto alice = start_listener("alice", {"--test-pattern", "--fps", "15", "--save-frames", saved.string()});
@@ -70,7 +70,7 @@ TEST_CASE("a teaching video peer streams both ways with a listening node", "[pro
   CHECK(wait_for_saved_frames(*alice.process, saved, frames_wanted) >= frames_wanted);
 }
 
-TEST_CASE("a --connect --protocol lecture-video node streams both ways with a teaching video peer", "[process][legacy]") {
+TEST_CASE("a --connect --protocol lecture-video node streams both ways with a teaching video peer", "[process][teaching]") {
   temp_dir dir;
   const auto saved = dir.path / "received";
   auto peer = start_lecture_peer({"--listen", "0"});
@@ -87,7 +87,7 @@ TEST_CASE("a --connect --protocol lecture-video node streams both ways with a te
   CHECK(bob->wait_exit());
 }
 
-TEST_CASE("nc chats with a listening node and its room both ways", "[process][legacy]") {
+TEST_CASE("nc chats with a listening node and its room both ways", "[process][teaching]") {
   auto alice = start_listener("alice", {"--no-video"});
   auto bob = start_connector(alice.port, "bob", {"--no-video"});
   REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
@@ -106,7 +106,7 @@ TEST_CASE("nc chats with a listening node and its room both ways", "[process][le
   CHECK(nc.wait_for(stream::out, "bob: and bob"));
 }
 
-TEST_CASE("a --connect --protocol raw-text node chats with a plain text server", "[process][legacy]") {
+TEST_CASE("a --connect --protocol raw-text node chats with a plain text server", "[process][teaching]") {
   raw_listener server;
   auto bob = start_connector(server.port(), "bob", {"--protocol", "raw-text", "--no-video"});
   auto conn = server.accept(default_wait);

@@ -1,4 +1,4 @@
-#include "chatnode/peer/legacy_session.hpp"
+#include "chatnode/peer/teaching_session.hpp"
 
 #include "chatnode/clock.hpp"
 #include "chatnode/endpoint.hpp"
@@ -15,14 +15,14 @@ using protocol::wire_protocol;
 constexpr std::size_t read_chunk = 64 * 1024;
 
 /// "nc 127.0.0.1:5555", "lecture [::1]:5555": what the room calls a peer that has no name to give.
-std::string legacy_name(wire_protocol kind, const std::string& remote) {
+std::string teaching_name(wire_protocol kind, const std::string& remote) {
   const auto name = (kind == wire_protocol::lecture_video ? "lecture " : "nc ") + remote;
   return std::string(protocol::utf8_prefix(name, protocol::max_name_bytes));
 }
 
 }  // namespace
 
-legacy_session::legacy_session(tcp::socket socket, wire_protocol kind, int peer_id, legacy_config cfg,
+teaching_session::teaching_session(tcp::socket socket, wire_protocol kind, int peer_id, teaching_config cfg,
                                session_events& events, std::span<const std::uint8_t> already_read)
     : participant(socket.get_executor(), describe_remote(socket), peer_id),
       socket_(std::move(socket)),
@@ -49,12 +49,12 @@ legacy_session::legacy_session(tcp::socket socket, wire_protocol kind, int peer_
   const auto n = net::buffer_copy(read_buffer_.prepare(already_read.size()), net::buffer(already_read));
   read_buffer_.commit(n);
   stats_->bytes_received.fetch_add(n, std::memory_order_relaxed);
-  peer_.name = legacy_name(kind, remote_);
+  peer_.name = teaching_name(kind, remote_);
   peer_.capabilities = kind == wire_protocol::lecture_video ? protocol::cap_video_send | protocol::cap_video_recv
                                                             : protocol::cap_text;
 }
 
-awaitable<void> legacy_session::run() {
+awaitable<void> teaching_session::run() {
   using namespace net::experimental::awaitable_operators;
   error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
@@ -72,12 +72,12 @@ awaitable<void> legacy_session::run() {
   events_.on_closed(*this, true, close_reason_, {});
 }
 
-void legacy_session::send_text(outgoing_text t) {
+void teaching_session::send_text(outgoing_text t) {
   if (kind_ != wire_protocol::raw_text) return;  // the lecture video chat has no text
   if (inbox_.put(std::move(t))) net::post(executor_, [self = shared_from_this()] { self->take_texts(); });
 }
 
-void legacy_session::take_texts() {
+void teaching_session::take_texts() {
   // Queued while stopping too: a graceful stop writes it before closing.
   const auto d = inbox_.drain([this](outgoing_text&& t) { return outbox_.push_line(std::move(t.line)); });
   stats_->texts_sent.fetch_add(d.pushed, std::memory_order_relaxed);
@@ -89,7 +89,7 @@ void legacy_session::take_texts() {
   wake_.cancel();
 }
 
-void legacy_session::send_video(video::frame_set_ptr f) {
+void teaching_session::send_video(video::frame_set_ptr f) {
   if (kind_ != wire_protocol::lecture_video || !reserve_video_post()) return;
   net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
     self->video_post_taken();
@@ -103,7 +103,7 @@ void legacy_session::send_video(video::frame_set_ptr f) {
   });
 }
 
-void legacy_session::stop(protocol::bye_reason reason, std::string, bool flush) {
+void teaching_session::stop(protocol::bye_reason reason, std::string, bool flush) {
   // These protocols have no goodbye: the reason is only logged.
   net::post(executor_, [self = shared_from_this(), reason, flush] {
     self->note_close(std::string("we closed: ") + to_string(reason));
@@ -111,7 +111,7 @@ void legacy_session::stop(protocol::bye_reason reason, std::string, bool flush) 
   });
 }
 
-void legacy_session::abandon(std::string reason) {
+void teaching_session::abandon(std::string reason) {
   net::post(executor_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
     self->note_close(std::move(reason));
     error_code ignored;
@@ -119,7 +119,7 @@ void legacy_session::abandon(std::string reason) {
   });
 }
 
-void legacy_session::do_stop(bool flush) {
+void teaching_session::do_stop(bool flush) {
   if (stopping_) {
     // A second, harsher request (error, or shutdown without flush) still takes effect.
     if (!flush && !force_close_) {
@@ -135,16 +135,16 @@ void legacy_session::do_stop(bool flush) {
   wake_.cancel();
 }
 
-void legacy_session::note_close(std::string reason) {
+void teaching_session::note_close(std::string reason) {
   if (close_reason_.empty()) close_reason_ = std::move(reason);
 }
 
-void legacy_session::fail(const error_code& ec) {
+void teaching_session::fail(const error_code& ec) {
   note_close("protocol error: " + ec.message());
   do_stop(false);
 }
 
-bool legacy_session::take_lecture_frames() {
+bool teaching_session::take_lecture_frames() {
   for (;;) {
     const auto data = read_buffer_.data();
     const auto r = lecture_.parse({static_cast<const std::uint8_t*>(data.data()), data.size()});
@@ -164,14 +164,14 @@ bool legacy_session::take_lecture_frames() {
   }
 }
 
-bool legacy_session::take_text(std::string_view bytes, bool message_ends) {
+bool teaching_session::take_text(std::string_view bytes, bool message_ends) {
   lines_.feed(bytes);
   if (message_ends) lines_.finish();
   if (text_error_) fail(text_error_);
   return !text_error_;
 }
 
-awaitable<void> legacy_session::read_loop() {
+awaitable<void> teaching_session::read_loop() {
   for (;;) {
     if (kind_ == wire_protocol::lecture_video) {
       if (!take_lecture_frames()) co_return;
@@ -210,7 +210,7 @@ awaitable<void> legacy_session::read_loop() {
   }
 }
 
-awaitable<void> legacy_session::write_loop() {
+awaitable<void> teaching_session::write_loop() {
   std::vector<net::const_buffer> buffers;
   for (;;) {
     if (stopping_ && (force_close_ || !outbox_.has_pending())) break;
@@ -239,7 +239,7 @@ awaitable<void> legacy_session::write_loop() {
   co_await linger.async_wait(use_nothrow);
 }
 
-awaitable<void> legacy_session::stop_watch() {
+awaitable<void> teaching_session::stop_watch() {
   // A peer that stops reading would hold a write, or a flushing stop, for ever:
   // the deadline the write loop or do_stop set ends the link.
   for (;;) {
