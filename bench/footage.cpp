@@ -37,7 +37,7 @@ std::shared_ptr<const footage> load_footage(const std::string& path, int max_fra
 }
 
 std::unique_ptr<chatnode::video::frame_source> bench_source(const std::shared_ptr<const footage>& f, int width,
-                                                             int height) {
+                                                            int height) {
   if (f) return std::make_unique<replay>(f);
   return chatnode::video::make_test_pattern(2 * width, 2 * height, "sender");
 }

@@ -25,7 +25,7 @@ std::shared_ptr<const footage> load_footage(const std::string& path, int max_fra
 /// What a run's sender captures: `f`'s frames, looped, or without footage the
 /// test pattern, drawn at twice `width` x `height` (the node halves it).
 std::unique_ptr<chatnode::video::frame_source> bench_source(const std::shared_ptr<const footage>& f, int width,
-                                                             int height);
+                                                            int height);
 /// "test pattern", or the footage's name.
 std::string source_name(const std::shared_ptr<const footage>& f);
 

@@ -43,7 +43,8 @@ class timing_sink final : public video::frame_sink {
  public:
   void consume(const video::decoded_frame& f) override {
     std::lock_guard lock(mutex_);
-    arrivals_[f.header.frame_seq] = {f.first_chunk_ns, f.complete_ns, f.decode_begin_ns, f.decode_end_ns, f.jpeg->size()};
+    arrivals_[f.header.frame_seq] = {f.first_chunk_ns, f.complete_ns, f.decode_begin_ns, f.decode_end_ns,
+                                     f.jpeg->size()};
     changed_.notify_all();
   }
   void peer_closed(int) override {}
@@ -91,7 +92,9 @@ class capture_log {
 class bench_node {
  public:
   bench_node(const chatnode::options& o, chatnode::node_hooks hooks)
-      : out_(std::tmpfile()), err_(std::tmpfile()), console_(out_, err_),
+      : out_(std::tmpfile()),
+        err_(std::tmpfile()),
+        console_(out_, err_),
         node_(std::make_unique<chatnode::node>(o, console_, std::move(hooks))),
         thread_([this] { node_->run(); }) {}
   ~bench_node() {
@@ -126,8 +129,11 @@ long peak_rss_kib() {
 
 std::vector<std::string> sender_args(const run_spec& spec) {
   // The teaching program's path: a larger picture, resized (the test pattern: halved), then encoded.
-  return {"--listen", "127.0.0.1:0", "--name", "sender", "--size", std::to_string(spec.width) + "x" + std::to_string(spec.height),
-          "--fps", std::to_string(spec.fps), "--quality", std::to_string(spec.quality)};
+  return {"--listen",  "127.0.0.1:0",
+          "--name",    "sender",
+          "--size",    std::to_string(spec.width) + "x" + std::to_string(spec.height),
+          "--fps",     std::to_string(spec.fps),
+          "--quality", std::to_string(spec.quality)};
 }
 
 double ms(std::int64_t a, std::int64_t b) { return static_cast<double>(b - a) / 1e6; }

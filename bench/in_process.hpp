@@ -13,11 +13,11 @@ namespace bench {
 
 struct run_spec {
   int width = 640, height = 480;
-  double fps = 30;          ///< 0: unpaced
+  double fps = 30;  ///< 0: unpaced
   int quality = 90;
   int warmup_frames = 30;
-  int frames = 300;         ///< measured frames
-  double max_seconds = 20;  ///< the measurement ends at this time even if frames are missing
+  int frames = 300;                       ///< measured frames
+  double max_seconds = 20;                ///< the measurement ends at this time even if frames are missing
   std::shared_ptr<const footage> source;  ///< what the sender captures; null: the test pattern
 };
 

@@ -5,9 +5,9 @@
 
 #include <boost/program_options.hpp>
 
-#include "machine.hpp"
 #include "codec_floor.hpp"
 #include "in_process.hpp"
+#include "machine.hpp"
 #include "processes.hpp"
 #include "results.hpp"
 
@@ -83,23 +83,21 @@ int main(int argc, char** argv) {
   int floor_frames = 200;
   bool no_unpaced = false, no_text = false, processes = false;
   po::options_description desc("Usage: frame_throughput [options]\n\nOptions");
-  desc.add_options()
-      ("sizes", po::value(&sizes_text), "frame sizes, e.g. 640x480,1920x1080")
-      ("frames", po::value(&spec.frames)->default_value(300), "frames measured per run, after the warm-up")
-      ("warmup", po::value(&spec.warmup_frames)->default_value(30), "frames before measuring")
-      ("seconds", po::value(&spec.max_seconds)->default_value(20), "longest a run may measure")
-      ("fps", po::value(&paced_fps)->default_value(30), "rate of the paced runs")
-      ("quality", po::value(&spec.quality)->default_value(90), "JPEG quality")
-      ("floor-frames", po::value(&floor_frames)->default_value(200), "frames for the codec floor")
-      ("no-unpaced", "skip the unpaced runs")
-      ("no-text", "skip the text-under-load run")
-      ("processes", "also run two real chat_node processes per size and pacing (test pattern only)")
-      ("source", po::value(&source_path)->value_name("FILE"),
-       "also measure the floor and the pipeline on FILE's frames (decoded before timing, looped), beside the test pattern")
-      ("source-frames", po::value(&source_frames)->default_value(150), "frames of --source FILE kept in memory")
-      ("json", po::value(&json), "write every figure as JSON to FILE")
-      ("csv", po::value(&csv), "write the pipeline table as CSV to FILE")
-      ("help,h", "show this help");
+  desc.add_options()("sizes", po::value(&sizes_text), "frame sizes, e.g. 640x480,1920x1080")(
+      "frames", po::value(&spec.frames)->default_value(300), "frames measured per run, after the warm-up")(
+      "warmup", po::value(&spec.warmup_frames)->default_value(30), "frames before measuring")(
+      "seconds", po::value(&spec.max_seconds)->default_value(20), "longest a run may measure")(
+      "fps", po::value(&paced_fps)->default_value(30), "rate of the paced runs")(
+      "quality", po::value(&spec.quality)->default_value(90), "JPEG quality")(
+      "floor-frames", po::value(&floor_frames)->default_value(200), "frames for the codec floor")(
+      "no-unpaced", "skip the unpaced runs")("no-text", "skip the text-under-load run")(
+      "processes", "also run two real chat_node processes per size and pacing (test pattern only)")(
+      "source", po::value(&source_path)->value_name("FILE"),
+      "also measure the floor and the pipeline on FILE's frames (decoded before timing, looped), beside the test "
+      "pattern")("source-frames", po::value(&source_frames)->default_value(150),
+                 "frames of --source FILE kept in memory")("json", po::value(&json),
+                                                           "write every figure as JSON to FILE")(
+      "csv", po::value(&csv), "write the pipeline table as CSV to FILE")("help,h", "show this help");
   std::vector<std::pair<int, int>> sizes;
   try {
     po::variables_map vm;

@@ -54,8 +54,10 @@ pipeline_run run_processes(const run_spec& spec) {
   auto& tx = *sender.process;
   auto& rx = *receiver;
 
-  if (!rx.wait_for(child_process::stream::out, "* sender (") || !tx.wait_for(child_process::stream::out, "* receiver ("))
-    throw std::runtime_error("the two chat_node processes did not connect:\n" + rx.transcript(child_process::stream::err));
+  if (!rx.wait_for(child_process::stream::out, "* sender (") ||
+      !tx.wait_for(child_process::stream::out, "* receiver ("))
+    throw std::runtime_error("the two chat_node processes did not connect:\n" +
+                             rx.transcript(child_process::stream::err));
   const auto frames_at_least = [](long n) { return [n](long v) { return v >= n; }; };
   wait_for_stat(rx, "sender", frames_received_col, frames_at_least(spec.warmup_frames));
 

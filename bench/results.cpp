@@ -39,22 +39,21 @@ void print_table(std::ostream& out, const report& r) {
            "decode", "floor p50", "opencv p50", "opencv/x", "bound fps");
   for (const auto& fl : r.floors)
     out << f("%4dx%-5d %-14.14s %8.2f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %11.0f\n", fl.width, fl.height,
-             fl.source.c_str(),
-             fl.capture_ms.median(), fl.turbo_resize_ms.median(), fl.turbo_encode_ms.median(),
+             fl.source.c_str(), fl.capture_ms.median(), fl.turbo_resize_ms.median(), fl.turbo_encode_ms.median(),
              fl.turbo_decode_ms.median(), fl.turbo_ms.median(), fl.opencv_ms.median(),
              fl.opencv_ms.median() / fl.turbo_ms.median(), fl.bound_fps());
 
   out << "\nPipeline (capture on the sender to decoded on the receiver, ms)\n";
-  out << f("%-10s %-14s %-10s %-8s %7s %7s %7s %7s %7s %7s %8s %8s %6s %9s %9s\n", "size", "source", "mode", "pacing", "fps",
-           "MB/s", "p50", "p95", "p99", "max", "p50/flr", "p99/flr", "drop", "fps/bound", "cpu ms/f");
+  out << f("%-10s %-14s %-10s %-8s %7s %7s %7s %7s %7s %7s %8s %8s %6s %9s %9s\n", "size", "source", "mode", "pacing",
+           "fps", "MB/s", "p50", "p95", "p99", "max", "p50/flr", "p99/flr", "drop", "fps/bound", "cpu ms/f");
   for (const auto& run : r.runs) {
     const auto* fl = floor_for(r, run);
     const double floor = fl ? fl->turbo_ms.median() : NAN;
     double cpu = 0;
     for (const auto& [who, s] : run.cpu_s_per_frame) cpu += s;
-    out << f("%4dx%-5d %-14.14s %-10s %-8s %7.1f %7.1f %7.2f %7.2f %7.2f %7.2f %8.2f %8.2f %6llu %9.2f %9.2f\n", run.width,
-             run.height, run.source.c_str(), run.mode.c_str(), run.pacing.c_str(), run.fps(), run.mb_per_s(), run.latency.p50,
-             run.latency.p95, run.latency.p99, run.latency.max, run.latency.p50 / floor,
+    out << f("%4dx%-5d %-14.14s %-10s %-8s %7.1f %7.1f %7.2f %7.2f %7.2f %7.2f %8.2f %8.2f %6llu %9.2f %9.2f\n",
+             run.width, run.height, run.source.c_str(), run.mode.c_str(), run.pacing.c_str(), run.fps(), run.mb_per_s(),
+             run.latency.p50, run.latency.p95, run.latency.p99, run.latency.max, run.latency.p50 / floor,
              run.latency.p99 / floor, static_cast<unsigned long long>(run.dropped),
              fl ? run.fps() / fl->bound_fps() : NAN, cpu * 1000);
   }
@@ -92,10 +91,16 @@ void write_json(const std::string& path, const report& r) {
   root["machine"] = r.machine;
   boost::json::array floors, runs, texts;
   for (const auto& fl : r.floors) {
-    floors.push_back({{"width", fl.width}, {"height", fl.height}, {"source", fl.source}, {"capture_ms", pcts(fl.capture_ms)},
-                      {"resize_ms", pcts(fl.turbo_resize_ms)}, {"encode_ms", pcts(fl.turbo_encode_ms)},
-                      {"decode_ms", pcts(fl.turbo_decode_ms)}, {"floor_ms", pcts(fl.turbo_ms)},
-                      {"opencv_ms", pcts(fl.opencv_ms)}, {"bound_fps", fl.bound_fps()}});
+    floors.push_back({{"width", fl.width},
+                      {"height", fl.height},
+                      {"source", fl.source},
+                      {"capture_ms", pcts(fl.capture_ms)},
+                      {"resize_ms", pcts(fl.turbo_resize_ms)},
+                      {"encode_ms", pcts(fl.turbo_encode_ms)},
+                      {"decode_ms", pcts(fl.turbo_decode_ms)},
+                      {"floor_ms", pcts(fl.turbo_ms)},
+                      {"opencv_ms", pcts(fl.opencv_ms)},
+                      {"bound_fps", fl.bound_fps()}});
   }
   for (const auto& run : r.runs) {
     boost::json::object st;
@@ -106,16 +111,32 @@ void write_json(const std::string& path, const report& r) {
     const auto* fl = floor_for(r, run);
     boost::json::array lat;
     for (double v : run.latency_ms.values()) lat.push_back(v);
-    runs.push_back({{"width", run.width}, {"height", run.height}, {"source", run.source}, {"mode", run.mode}, {"pacing", run.pacing},
-                    {"seconds", run.seconds}, {"frames", run.frames}, {"fps", run.fps()},
-                    {"mb_per_s", run.mb_per_s()}, {"latency_ms", {{"p50", run.latency.p50}, {"p95", run.latency.p95}, {"p99", run.latency.p99}, {"max", run.latency.max}}}, {"latency_samples_ms", lat},
-                    {"stages_ms", st}, {"dropped", run.dropped}, {"cpu_s_per_frame", cpu}, {"peak_rss_kib", rss},
-                    {"p50_over_floor", fl ? run.latency.p50 / fl->turbo_ms.median() : 0.0},
-                    {"p99_over_floor", fl ? run.latency.p99 / fl->turbo_ms.median() : 0.0},
-                    {"fps_over_bound", fl ? run.fps() / fl->bound_fps() : 0.0}});
+    runs.push_back(
+        {{"width", run.width},
+         {"height", run.height},
+         {"source", run.source},
+         {"mode", run.mode},
+         {"pacing", run.pacing},
+         {"seconds", run.seconds},
+         {"frames", run.frames},
+         {"fps", run.fps()},
+         {"mb_per_s", run.mb_per_s()},
+         {"latency_ms",
+          {{"p50", run.latency.p50}, {"p95", run.latency.p95}, {"p99", run.latency.p99}, {"max", run.latency.max}}},
+         {"latency_samples_ms", lat},
+         {"stages_ms", st},
+         {"dropped", run.dropped},
+         {"cpu_s_per_frame", cpu},
+         {"peak_rss_kib", rss},
+         {"p50_over_floor", fl ? run.latency.p50 / fl->turbo_ms.median() : 0.0},
+         {"p99_over_floor", fl ? run.latency.p99 / fl->turbo_ms.median() : 0.0},
+         {"fps_over_bound", fl ? run.fps() / fl->bound_fps() : 0.0}});
   }
   for (const auto& t : r.texts)
-    texts.push_back({{"width", t.width}, {"height", t.height}, {"sent", t.sent}, {"received", t.received},
+    texts.push_back({{"width", t.width},
+                     {"height", t.height},
+                     {"sent", t.sent},
+                     {"received", t.received},
                      {"latency_ms", pcts(t.latency_ms)}});
   root["codec_floor"] = floors;
   root["pipeline"] = runs;
@@ -125,16 +146,17 @@ void write_json(const std::string& path, const report& r) {
 
 void write_csv(const std::string& path, const report& r) {
   std::ofstream out(path);
-  out << "size,source,mode,pacing,fps,mb_per_s,latency_p50_ms,latency_p95_ms,latency_p99_ms,latency_max_ms,floor_p50_ms,"
+  out << "size,source,mode,pacing,fps,mb_per_s,latency_p50_ms,latency_p95_ms,latency_p99_ms,latency_max_ms,floor_p50_"
+         "ms,"
          "bound_fps,dropped";
   for (const char* s : stages) out << "," << s << "_p50_ms";
   out << "\n";
   for (const auto& run : r.runs) {
     const auto* fl = floor_for(r, run);
-    out << run.width << "x" << run.height << "," << run.source << "," << run.mode << "," << run.pacing << "," << run.fps() << ","
-        << run.mb_per_s() << "," << run.latency.p50 << "," << run.latency.p95 << ","
-        << run.latency.p99 << "," << run.latency.max << "," << (fl ? fl->turbo_ms.median() : NAN)
-        << "," << (fl ? fl->bound_fps() : NAN) << "," << run.dropped;
+    out << run.width << "x" << run.height << "," << run.source << "," << run.mode << "," << run.pacing << ","
+        << run.fps() << "," << run.mb_per_s() << "," << run.latency.p50 << "," << run.latency.p95 << ","
+        << run.latency.p99 << "," << run.latency.max << "," << (fl ? fl->turbo_ms.median() : NAN) << ","
+        << (fl ? fl->bound_fps() : NAN) << "," << run.dropped;
     for (const char* s : stages) {
       const auto it = run.stage_ms.find(s);
       out << "," << (it == run.stage_ms.end() ? NAN : it->second.median());

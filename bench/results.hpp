@@ -14,11 +14,11 @@ namespace bench {
 /// Single-thread cost of the work itself, on the same frames the pipeline sends.
 struct codec_floor {
   int width = 0, height = 0;
-  std::string source;                        ///< "test pattern" or the footage's file name
-  samples capture_ms;                        ///< one frame from the source: drawn, or copied from the footage
+  std::string source;  ///< "test pattern" or the footage's file name
+  samples capture_ms;  ///< one frame from the source: drawn, or copied from the footage
   samples turbo_resize_ms, turbo_encode_ms, turbo_decode_ms;
-  samples turbo_ms;                          ///< resize + encode + decode, per frame: the floor
-  samples opencv_ms;                         ///< the same with cv::imencode / cv::imdecode
+  samples turbo_ms;   ///< resize + encode + decode, per frame: the floor
+  samples opencv_ms;  ///< the same with cv::imencode / cv::imdecode
   /// Frames per second two cores could reach if every stage ran in parallel.
   double bound_fps() const;
 };
@@ -36,7 +36,7 @@ struct pipeline_run {
   struct percentiles {
     double p50 = NAN, p95 = NAN, p99 = NAN, max = NAN;
   } latency;
-  samples latency_ms;  ///< every frame's latency, where the mode sees each frame (in-process)
+  samples latency_ms;                       ///< every frame's latency, where the mode sees each frame (in-process)
   std::map<std::string, samples> stage_ms;  ///< capture, resize, encode, queue, network, handoff, decode
   std::uint64_t dropped = 0;                ///< captured in the window but never decoded
   std::map<std::string, double> cpu_s_per_frame;  ///< per process

@@ -46,17 +46,14 @@ int main(int argc, char** argv) {
   bench::slow_link::setup s;
   std::string rates_text = "1,2,5,10,20", json;
   po::options_description desc("Usage: slow_link [options]\n\nOptions");
-  desc.add_options()
-      ("rates", po::value(&rates_text), "link rates in Mbit/s, each direction (default 1,2,5,10,20)")
-      ("delay", po::value(&s.delay_ms)->default_value(50), "ms of delay one way, each direction")
-      ("queue-ms", po::value(&s.queue_ms)->default_value(500), "the router's drop-tail buffer, in ms at the rate")
-      ("warmup", po::value(&s.warmup_s)->default_value(5), "seconds of video before measuring")
-      ("seconds", po::value(&s.seconds)->default_value(20), "seconds measured at each rate")
-      ("seed", po::value(&s.seed)->default_value(1), "seed of the gaps between typed lines")
-      ("step", "run the step change 10 -> 2 -> 10 Mbit/s (the default)")
-      ("no-step", "skip the step change")
-      ("json", po::value(&json)->value_name("FILE"), "write every figure as JSON to FILE")
-      ("help,h", "show this help");
+  desc.add_options()("rates", po::value(&rates_text), "link rates in Mbit/s, each direction (default 1,2,5,10,20)")(
+      "delay", po::value(&s.delay_ms)->default_value(50), "ms of delay one way, each direction")(
+      "queue-ms", po::value(&s.queue_ms)->default_value(500), "the router's drop-tail buffer, in ms at the rate")(
+      "warmup", po::value(&s.warmup_s)->default_value(5), "seconds of video before measuring")(
+      "seconds", po::value(&s.seconds)->default_value(20), "seconds measured at each rate")(
+      "seed", po::value(&s.seed)->default_value(1), "seed of the gaps between typed lines")(
+      "step", "run the step change 10 -> 2 -> 10 Mbit/s (the default)")("no-step", "skip the step change")(
+      "json", po::value(&json)->value_name("FILE"), "write every figure as JSON to FILE")("help,h", "show this help");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);

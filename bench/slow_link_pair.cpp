@@ -30,9 +30,10 @@ constexpr auto bob_read_every = 100ms;
 /// Reads `p`'s output until it prints a line on standard output or `until` passes.
 void wait_for_more(child_process& p, clock::time_point until) {
   const auto before = p.lines(stream::out).size();
-  const auto wait = std::max<std::chrono::milliseconds>(
-      min_wait, std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()));
-  p.wait_for_count(stream::out, [](const std::string&) { return true; }, before + 1, wait);
+  const auto wait =
+      std::max<std::chrono::milliseconds>(min_wait, std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()));
+  p.wait_for_count(
+      stream::out, [](const std::string&) { return true; }, before + 1, wait);
 }
 
 }  // namespace
@@ -86,8 +87,8 @@ void pair_watch::request_due(clock::time_point now) {
 
 bool pair_watch::collect_rows() {
   bool fresh = false;
-  const auto read = [&](child_process& p, std::size_t& cursor, const std::string& peer,
-                        std::vector<stats_sample>& rows, std::optional<clock::time_point>& asked) {
+  const auto read = [&](child_process& p, std::size_t& cursor, const std::string& peer, std::vector<stats_sample>& rows,
+                        std::optional<clock::time_point>& asked) {
     const auto& lines = p.lines(stream::out);
     const auto& times = p.line_times(stream::out);
     for (; cursor < lines.size(); ++cursor) {

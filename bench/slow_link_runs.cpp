@@ -13,9 +13,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // Columns of the /stats table; ">" what the row's node sends, "<" what it receives.
-using test_support::held_col, test_support::latency_p50_col, test_support::latency_p95_col,
-    test_support::link_kbps_col, test_support::queue_col, test_support::rtt_col, test_support::rung_col,
-    test_support::sent_col;
+using test_support::held_col, test_support::latency_p50_col, test_support::latency_p95_col, test_support::link_kbps_col,
+    test_support::queue_col, test_support::rtt_col, test_support::rung_col, test_support::sent_col;
 constexpr int kbps_in_col = test_support::kbps_received_col;
 
 const std::vector<std::string> video = {"--test-pattern", "--size", "640x480", "--fps", "30"};
@@ -95,7 +94,8 @@ void loaded(const emulated_link& link, const setup& s, rate_result& r) {
   r.sent = most_frequent(bob, sent_col);
   r.back_rung = most_frequent(alice, rung_col);
   r.back_sent = most_frequent(alice, sent_col);
-  r.held = std::stol(bob.back().cols[static_cast<std::size_t>(held_col)]) - std::stol(bob.front().cols[static_cast<std::size_t>(held_col)]);
+  r.held = std::stol(bob.back().cols[static_cast<std::size_t>(held_col)]) -
+           std::stol(bob.front().cols[static_cast<std::size_t>(held_col)]);
 }
 
 /// The phase down: from the change, the earliest time after which every line typed arrived
@@ -118,7 +118,8 @@ void judge_phase_down(const pair_watch& watch, clock::time_point change, step_re
   for (const auto& row : watch.bob_rows()) {
     const double at = seconds_between(change, row.at);
     if (at < 0) continue;
-    r.points.push_back({at, number(row, queue_col), number(row, link_kbps_col), row.cols[static_cast<std::size_t>(rung_col)], row.cols[static_cast<std::size_t>(sent_col)]});
+    r.points.push_back({at, number(row, queue_col), number(row, link_kbps_col),
+                        row.cols[static_cast<std::size_t>(rung_col)], row.cols[static_cast<std::size_t>(sent_col)]});
     if (at >= r.phase_s) continue;
     const double q = number(row, queue_col);
     r.worst_queue_ms = std::isnan(r.worst_queue_ms) ? q : std::max(r.worst_queue_ms, q);
@@ -144,8 +145,8 @@ rate_result measure_rate(const setup& s, double rate_mbps) {
   const auto link = make_link(s, bps, r.queue_bytes);
   std::cerr << "slow_link: " << rate_mbps << " Mbit/s: idle round trip\n";
   idle_round_trip(link, s, r);
-  std::cerr << "slow_link: " << rate_mbps << " Mbit/s: video both ways, " << s.warmup_s << " s warm-up, "
-            << s.seconds << " s measured\n";
+  std::cerr << "slow_link: " << rate_mbps << " Mbit/s: video both ways, " << s.warmup_s << " s warm-up, " << s.seconds
+            << " s measured\n";
   loaded(link, s, r);
   return r;
 }
@@ -176,8 +177,8 @@ step_result measure_step(const setup& s) {
   link.set_rate(low);
   watch.run_until(down + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(r.phase_s)));
 
-  std::cerr << "slow_link: step: up to " << r.high_mbps << " Mbit/s, until bob's rung> is 0 (at most "
-            << r.rung_bound_s << " s)\n";
+  std::cerr << "slow_link: step: up to " << r.high_mbps << " Mbit/s, until bob's rung> is 0 (at most " << r.rung_bound_s
+            << " s)\n";
   const auto up = clock::now();
   link.set_rate(high);
   if (!watch.bob_rows().empty()) r.rung_at_up = watch.bob_rows().back().cols[static_cast<std::size_t>(rung_col)];

@@ -8,11 +8,11 @@
 
 #include "chatnode/commands.hpp"
 #include "chatnode/interfaces.hpp"
-#include "chatnode/web/access_token.hpp"
+#include "chatnode/protocol/utf8.hpp"
 #include "chatnode/video/avi_recorder.hpp"
 #include "chatnode/video/display_window.hpp"
 #include "chatnode/video/frame_saver.hpp"
-#include "chatnode/protocol/utf8.hpp"
+#include "chatnode/web/access_token.hpp"
 
 namespace chatnode {
 namespace {
@@ -39,8 +39,10 @@ std::unique_ptr<video::frame_source> open_source(const options& o, term::console
   std::string error;
   switch (o.source) {
     case source::none:
-    case source::receive_only: return nullptr;
-    case source::test_pattern: return pattern();
+    case source::receive_only:
+      return nullptr;
+    case source::test_pattern:
+      return pattern();
     case source::automatic:
       if (auto cam = video::open_camera(0, error)) return cam;
       console.info("no camera (" + error + "): sending the test pattern instead");
@@ -63,8 +65,9 @@ node::node(options opts, term::console& console, node_hooks hooks)
       hooks_(std::move(hooks)),
       ioc_(io_threads),
       strand_(net::make_strand(ioc_)),
-      tls_(opts_.tls ? std::make_unique<security::tls_setup>(opts_.config_dir.empty() ? security::default_config_dir()
-                                                                                      : std::filesystem::path(opts_.config_dir),
+      tls_(opts_.tls ? std::make_unique<security::tls_setup>(opts_.config_dir.empty()
+                                                                 ? security::default_config_dir()
+                                                                 : std::filesystem::path(opts_.config_dir),
                                                              opts_.name, opts_.peer_fingerprints, opts_.known_only)
                      : nullptr),
       source_(hooks_.source ? std::move(hooks_.source) : open_source(opts_, console_)),
@@ -104,7 +107,9 @@ void node::open_web() {
   for (const auto& a : own_addresses()) id.addresses.push_back(a.describe());
   // The page's requests arrive on web sessions' strands; the node's state lives on strand_.
   web::node_bridge::actions act{
-      [this](std::string body) { net::post(strand_, [this, b = std::move(body)]() mutable { say_from_page(std::move(b)); }); },
+      [this](std::string body) {
+        net::post(strand_, [this, b = std::move(body)]() mutable { say_from_page(std::move(b)); });
+      },
       [this](std::string to) { net::post(strand_, [this, t = std::move(to)] { connect_from_page(t); }); }};
   web_bridge_ = std::make_unique<web::node_bridge>(std::move(id), room_, std::move(act));
   room_.subscribe(*web_bridge_);
@@ -153,21 +158,23 @@ int node::run() {
   console_.info("this is " + opts_.name + (addresses.empty() ? "" : " at " + addresses));
   // With TLS the secret is proved inside it, and everything is encrypted.
   if (!opts_.secret.empty() && !tls_)
-    console_.info("only peers that know the secret may join, but nothing is encrypted: anyone on the network path "
-                  "can still read what is said (use --tls as well; docs/SECURITY.md)");
+    console_.info(
+        "only peers that know the secret may join, but nothing is encrypted: anyone on the network path "
+        "can still read what is said (use --tls as well; docs/SECURITY.md)");
 
   if (tls_) {
-    console_.info("TLS 1.3: this node is " + tls_->id().fingerprint + (tls_->id().created ? " (a new identity, in " : " (from ") +
+    console_.info("TLS 1.3: this node is " + tls_->id().fingerprint +
+                  (tls_->id().created ? " (a new identity, in " : " (from ") +
                   tls_->id().cert_file.parent_path().string() + ")");
     console_.info(tls_->describe_trust());
   }
   if (listener_) {
     const auto ep = listener_->local_endpoint();
-    console_.info("listening on " + format_endpoint(ep) +
-                  (opts_.address.host.empty() ? " (all interfaces)" : ""));
+    console_.info("listening on " + format_endpoint(ep) + (opts_.address.host.empty() ? " (all interfaces)" : ""));
     net::co_spawn(strand_, listener_->accept_loop([this](tcp::socket s) {
       if (admit(s)) start_session(std::move(s), std::nullopt);
-    }), net::detached);
+    }),
+                  net::detached);
   } else {
     connecting_ = true;
     net::co_spawn(strand_, connect_to(opts_.address, true), net::detached);
@@ -199,8 +206,8 @@ int node::run() {
         [this](bool watched) {
           console_.info(watched ? "someone is watching: our video is on" : "nobody is watching: our video is off");
         }};
-    capture_ = std::make_unique<video::capture_thread>(std::move(source_), video::make_turbojpeg_codec(),
-                                                       opts_.capture, std::move(hooks));
+    capture_ = std::make_unique<video::capture_thread>(std::move(source_), video::make_turbojpeg_codec(), opts_.capture,
+                                                       std::move(hooks));
     char rate[48];
     std::snprintf(rate, sizeof rate, "%.4g frames a second", capture_->rate());
     source_line_ = "sending video from " + described + ", " + (capture_->rate() > 0 ? rate : "as fast as it comes");
@@ -339,7 +346,8 @@ void node::say_from_page(std::string body) {
 
 void node::send_text(std::string body) {
   switch (room_.send_local_text(std::move(body))) {
-    case peer::room::local_text::sent: return;
+    case peer::room::local_text::sent:
+      return;
     case peer::room::local_text::refused:
       return tell("not sent: nobody is connected and " + std::to_string(peer::room::max_backlog_bytes) +
                   " bytes are already waiting");

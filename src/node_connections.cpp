@@ -3,13 +3,13 @@
 // exchange, and the session or teaching-program session itself.
 #include <optional>
 
-#include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/node.hpp"
-#include "chatnode/peer/teaching_session.hpp"
 #include "chatnode/peer/protocol_detector.hpp"
 #include "chatnode/peer/secret_gate.hpp"
+#include "chatnode/peer/teaching_session.hpp"
 #include "chatnode/peer/tls_handshake.hpp"
 #include "chatnode/protocol/errors.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 
 namespace chatnode {
 using namespace std::chrono_literals;
@@ -65,8 +65,9 @@ awaitable<std::shared_ptr<peer::participant>> node::serve_peer(tcp::socket socke
       refused(std::string("a ") + to_string(wire) + " peer cannot prove that it knows the secret");
       co_return nullptr;
     }
-    const peer::teaching_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout, session_cfg_.text_budget,
-                                   session_cfg_.write_timeout, session_cfg_.demand, {opts_.capture.quality, 1}};
+    const peer::teaching_config cfg{session_cfg_.flush_timeout, session_cfg_.linger_timeout,
+                                    session_cfg_.text_budget,   session_cfg_.write_timeout,
+                                    session_cfg_.demand,        {opts_.capture.quality, 1}};
     p = std::make_shared<peer::teaching_session>(std::move(socket), wire, peer_id, cfg, room_, first_bytes);
     co_await p->run();
     co_return p;

@@ -58,7 +58,8 @@ awaitable<void> node::reconnect() {
     auto r = co_await connector_.connect(opts_.address, connect_timeout);
     if (!r.error) {
       connecting_ = false;
-      target_peer_id_ = start_session(std::move(r.socket), outgoing{opts_.wire, where, target_resume_key(opts_.address)});
+      target_peer_id_ =
+          start_session(std::move(r.socket), outgoing{opts_.wire, where, target_resume_key(opts_.address)});
       maybe_done();
       co_return;
     }

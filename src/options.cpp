@@ -1,10 +1,10 @@
 #include "chatnode/options.hpp"
 
 #include <pwd.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 
 #include <boost/program_options.hpp>
 
@@ -18,9 +18,12 @@ namespace po = boost::program_options;
 
 std::string default_name() {
   std::string user;
-  if (const char* u = std::getenv("USER"); u && *u) user = u;
-  else if (const passwd* pw = ::getpwuid(::getuid())) user = pw->pw_name;
-  else user = "user";
+  if (const char* u = std::getenv("USER"); u && *u)
+    user = u;
+  else if (const passwd* pw = ::getpwuid(::getuid()))
+    user = pw->pw_name;
+  else
+    user = "user";
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
   auto name = user + "@" + host;
@@ -34,64 +37,65 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   std::string listen, connect, web, wire, secret;
   int max_peers = 16;
   options o;
-  desc.add_options()
-      ("listen", po::value(&listen)->value_name("[HOST:]PORT"),
-       "wait for peers on PORT (all interfaces unless HOST is given; port 0 picks a free one)")
-      ("connect", po::value(&connect)->value_name("HOST:PORT"), "connect to a listening node")
-      ("no-reconnect", "with --connect, end when the link is lost instead of reconnecting (by default it tries "
-       "again after 1 s, doubling to 30 s, and resends what the peer had not received)")
-      ("retry", "with --connect, keep dialling the first connection with the same backoff until it holds, "
-       "instead of exiting when the peer is not there (yet)")
-      ("no-stdin", "do not read standard input at all (as a service does); by default a node whose input is not "
-       "a terminal and ends before a line stays while it has a page to serve")
-      ("name", po::value(&o.name)->value_name("NAME"), "name shown to peers (default: user@hostname)")
-      ("max-peers", po::value(&max_peers)->value_name("N")->default_value(16),
-       "peers in the room at once, 1 to 1024; more are told the room is full")
-      ("protocol", po::value(&wire)->value_name("P"),
-       "with --connect, what to speak: chat-node (default), lecture-video (the teaching video chat) or "
-       "raw-text (the teaching text chat, nc -l); a --listen node recognises each peer's by itself")
-      ("web", po::value(&web)->value_name("[HOST:]PORT"),
-       "serve the chat as a web page on PORT (host 127.0.0.1 unless given; off loopback the page needs the "
-       "token printed at start, or the one in $CHAT_NODE_WEB_TOKEN)")
-      ("tls", "run the chat link over TLS 1.3: this node's identity (a key and certificate made on first use) "
-       "is printed as a SHA-256 fingerprint, and each peer must present the one pinned or known for it")
-      ("peer-fingerprint", po::value(&o.peer_fingerprints)->value_name("sha256:HEX"),
-       "with --tls, accept only a peer presenting this fingerprint (repeatable); without it, a peer is trusted "
-       "on first use and held to that fingerprint after")
-      ("known-only", "with --tls, admit only peers already in known_peers: no trust on first use (a stranger who "
-       "gives a known peer's name first would otherwise be pinned to it)")
-      ("config-dir", po::value(&o.config_dir)->value_name("DIR"),
-       "where the identity and known peers are kept (default: $XDG_CONFIG_HOME/chat_node or ~/.config/chat_node)")
-      ("secret", po::value(&secret)->value_name("SECRET"),
-       "admit only peers that prove they know SECRET, and join only such peers (both sides give the same). "
-       "Better set $CHAT_NODE_SECRET instead: a command line is visible to every user of the machine (ps). "
-       "It keeps strangers out but encrypts nothing (docs/SECURITY.md)")
-      ("help,h", "show this help and exit")
-      ("version", "show the version and exit");
+  desc.add_options()("listen", po::value(&listen)->value_name("[HOST:]PORT"),
+                     "wait for peers on PORT (all interfaces unless HOST is given; port 0 picks a free one)")(
+      "connect", po::value(&connect)->value_name("HOST:PORT"), "connect to a listening node")(
+      "no-reconnect",
+      "with --connect, end when the link is lost instead of reconnecting (by default it tries "
+      "again after 1 s, doubling to 30 s, and resends what the peer had not received)")(
+      "retry",
+      "with --connect, keep dialling the first connection with the same backoff until it holds, "
+      "instead of exiting when the peer is not there (yet)")(
+      "no-stdin",
+      "do not read standard input at all (as a service does); by default a node whose input is not "
+      "a terminal and ends before a line stays while it has a page to serve")(
+      "name", po::value(&o.name)->value_name("NAME"), "name shown to peers (default: user@hostname)")(
+      "max-peers", po::value(&max_peers)->value_name("N")->default_value(16),
+      "peers in the room at once, 1 to 1024; more are told the room is full")(
+      "protocol", po::value(&wire)->value_name("P"),
+      "with --connect, what to speak: chat-node (default), lecture-video (the teaching video chat) or "
+      "raw-text (the teaching text chat, nc -l); a --listen node recognises each peer's by itself")(
+      "web", po::value(&web)->value_name("[HOST:]PORT"),
+      "serve the chat as a web page on PORT (host 127.0.0.1 unless given; off loopback the page needs the "
+      "token printed at start, or the one in $CHAT_NODE_WEB_TOKEN)")(
+      "tls",
+      "run the chat link over TLS 1.3: this node's identity (a key and certificate made on first use) "
+      "is printed as a SHA-256 fingerprint, and each peer must present the one pinned or known for it")(
+      "peer-fingerprint", po::value(&o.peer_fingerprints)->value_name("sha256:HEX"),
+      "with --tls, accept only a peer presenting this fingerprint (repeatable); without it, a peer is trusted "
+      "on first use and held to that fingerprint after")(
+      "known-only",
+      "with --tls, admit only peers already in known_peers: no trust on first use (a stranger who "
+      "gives a known peer's name first would otherwise be pinned to it)")(
+      "config-dir", po::value(&o.config_dir)->value_name("DIR"),
+      "where the identity and known peers are kept (default: $XDG_CONFIG_HOME/chat_node or ~/.config/chat_node)")(
+      "secret", po::value(&secret)->value_name("SECRET"),
+      "admit only peers that prove they know SECRET, and join only such peers (both sides give the same). "
+      "Better set $CHAT_NODE_SECRET instead: a command line is visible to every user of the machine (ps). "
+      "It keeps strangers out but encrypts nothing (docs/SECURITY.md)")("help,h", "show this help and exit")(
+      "version", "show the version and exit");
 
   po::options_description video("Video (default: camera 0, or the test pattern when there is no camera)");
   std::string size, max_bitrate, degrade = "balanced";
-  video.add_options()
-      ("camera", po::value(&o.camera_index)->value_name("N"), "send video from camera N (/dev/videoN)")
-      ("video", po::value(&o.video_file)->value_name("FILE"), "send video from FILE, looped")
-      ("test-pattern", "send a synthetic test pattern")
-      ("receive-only", "send no video, but receive the peers' video")
-      ("no-video", "text only: send and receive no video")
-      ("fps", po::value(&o.capture.fps)->value_name("N")->default_value(30),
-       "frames per second to send (0: as fast as possible); a --video file plays at its own rate, which --fps "
-       "may lower but not raise")
-      ("scale", po::value(&o.capture.scale)->value_name("F")->default_value(0.5), "scale the source by F")
-      ("size", po::value(&size)->value_name("WxH"), "send frames of exactly this size (overrides --scale)")
-      ("quality", po::value(&o.capture.quality)->value_name("Q")->default_value(90),
-       "JPEG quality, 1 to 100: the best a link is sent; a slow link gets less (--degrade)")
-      ("max-bitrate", po::value(&max_bitrate)->value_name("RATE"),
-       "send each peer at most RATE bits a second of video, e.g. 2M or 500k (default: what each link carries)")
-      ("degrade", po::value(&degrade)->value_name("WHAT"),
-       "what gives way first when a link is too slow: balanced (quality, then size, then frame rate; the "
-       "default), maintain-framerate (quality, then size) or maintain-resolution (quality, then frame rate)")
-      ("display", "show each peer's video in a window (ESC quits)")
-      ("record", po::value(&o.record_path)->value_name("FILE"), "record received video to FILE (MJPEG in AVI)")
-      ("save-frames", po::value(&o.save_frames_dir)->value_name("DIR"), "save received frames as JPEG files in DIR");
+  video.add_options()("camera", po::value(&o.camera_index)->value_name("N"), "send video from camera N (/dev/videoN)")(
+      "video", po::value(&o.video_file)->value_name("FILE"), "send video from FILE, looped")(
+      "test-pattern", "send a synthetic test pattern")("receive-only", "send no video, but receive the peers' video")(
+      "no-video", "text only: send and receive no video")(
+      "fps", po::value(&o.capture.fps)->value_name("N")->default_value(30),
+      "frames per second to send (0: as fast as possible); a --video file plays at its own rate, which --fps "
+      "may lower but not raise")("scale", po::value(&o.capture.scale)->value_name("F")->default_value(0.5),
+                                 "scale the source by F")("size", po::value(&size)->value_name("WxH"),
+                                                          "send frames of exactly this size (overrides --scale)")(
+      "quality", po::value(&o.capture.quality)->value_name("Q")->default_value(90),
+      "JPEG quality, 1 to 100: the best a link is sent; a slow link gets less (--degrade)")(
+      "max-bitrate", po::value(&max_bitrate)->value_name("RATE"),
+      "send each peer at most RATE bits a second of video, e.g. 2M or 500k (default: what each link carries)")(
+      "degrade", po::value(&degrade)->value_name("WHAT"),
+      "what gives way first when a link is too slow: balanced (quality, then size, then frame rate; the "
+      "default), maintain-framerate (quality, then size) or maintain-resolution (quality, then frame rate)")(
+      "display", "show each peer's video in a window (ESC quits)")(
+      "record", po::value(&o.record_path)->value_name("FILE"), "record received video to FILE (MJPEG in AVI)")(
+      "save-frames", po::value(&o.save_frames_dir)->value_name("DIR"), "save received frames as JPEG files in DIR");
   desc.add(video);
 
   po::variables_map vm;
@@ -104,8 +108,8 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     throw usage_error(e.what());
   }
   if (vm.count("help")) {
-    out << desc << "\n" << command_help
-        << "\nA --listen node also chats with the teaching programs and with nc: 'nc HOST PORT', then\n"
+    out << desc << "\n"
+        << command_help << "\nA --listen node also chats with the teaching programs and with nc: 'nc HOST PORT', then\n"
         << "type a line first (a connection that sends nothing within 5 seconds is closed).\n";
     return std::nullopt;
   }
@@ -140,7 +144,8 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       throw usage_error("--protocol is for --connect: a --listen node recognises each peer's protocol");
     using protocol::wire_protocol;
     const auto choices = {wire_protocol::chat_node, wire_protocol::lecture_video, wire_protocol::raw_text};
-    const auto chosen = std::find_if(choices.begin(), choices.end(), [&](auto p) { return wire == protocol::to_string(p); });
+    const auto chosen =
+        std::find_if(choices.begin(), choices.end(), [&](auto p) { return wire == protocol::to_string(p); });
     if (chosen == choices.end()) throw usage_error("--protocol must be chat-node, lecture-video or raw-text");
     o.wire = *chosen;
   }
@@ -152,7 +157,8 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     throw usage_error("--known-only and --peer-fingerprint are two rules: give one");
   for (auto& fp : o.peer_fingerprints)
     if (!security::is_fingerprint(fp))
-      throw usage_error("--peer-fingerprint must be sha256: and 64 hex digits, as a --tls node prints it, not '" + fp + "'");
+      throw usage_error("--peer-fingerprint must be sha256: and 64 hex digits, as a --tls node prints it, not '" + fp +
+                        "'");
   if (o.tls && o.wire != protocol::wire_protocol::chat_node)
     throw usage_error("--tls is for chat_node peers: the teaching programs have no TLS");
   if (vm.count("web")) {
@@ -204,8 +210,8 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   if (!size.empty()) {
     int w = 0, h = 0;
     char x = 0, extra = 0;
-    if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x' || w < 16 || h < 16 ||
-        w > 4096 || h > 4096 || w % 2 || h % 2)
+    if (std::sscanf(size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x' || w < 16 || h < 16 || w > 4096 ||
+        h > 4096 || w % 2 || h % 2)
       throw usage_error("--size must be WIDTHxHEIGHT, even numbers from 16x16 to 4096x4096, e.g. 640x480");
     o.capture.size = {w, h};
   }
@@ -227,10 +233,14 @@ std::uint64_t parse_bitrate(const std::string& text) {
   char unit = 0, extra = 0;
   const int n = std::sscanf(text.c_str(), "%lf%c%c", &value, &unit, &extra);
   double factor = 1;
-  if (n == 2 && (unit == 'k' || unit == 'K')) factor = 1e3;
-  else if (n == 2 && (unit == 'm' || unit == 'M')) factor = 1e6;
-  else if (n == 2 && (unit == 'g' || unit == 'G')) factor = 1e9;
-  else if (n != 1) throw std::invalid_argument("not a bit rate");
+  if (n == 2 && (unit == 'k' || unit == 'K'))
+    factor = 1e3;
+  else if (n == 2 && (unit == 'm' || unit == 'M'))
+    factor = 1e6;
+  else if (n == 2 && (unit == 'g' || unit == 'G'))
+    factor = 1e9;
+  else if (n != 1)
+    throw std::invalid_argument("not a bit rate");
   const double bits = value * factor;
   if (!(bits >= 1e4 && bits <= 1e10)) throw std::invalid_argument("bit rate out of range");
   return static_cast<std::uint64_t>(bits);

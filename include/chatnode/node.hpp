@@ -32,11 +32,11 @@ namespace chatnode {
 
 /// What an embedding program (tests, the benchmark) changes about a node.
 struct node_hooks {
-  bool interactive = true;  ///< read standard input and handle SIGINT/SIGTERM
-  std::unique_ptr<video::frame_source> source;                ///< replaces the one the options name
-  std::vector<std::shared_ptr<video::frame_sink>> sinks;      ///< get every decoded frame too
+  bool interactive = true;                                         ///< read standard input and handle SIGINT/SIGTERM
+  std::unique_ptr<video::frame_source> source;                     ///< replaces the one the options name
+  std::vector<std::shared_ptr<video::frame_sink>> sinks;           ///< get every decoded frame too
   std::function<void(const video::frame_ptr&)> on_frame_captured;  ///< sees each frame we send (its biggest rendition)
-  std::function<void(const protocol::text_message&)> on_text; ///< sees each text received (on a session strand)
+  std::function<void(const protocol::text_message&)> on_text;      ///< sees each text received (on a session strand)
 };
 
 class node final : private peer::room_subscriber {
@@ -82,7 +82,8 @@ class node final : private peer::room_subscriber {
   /// Runs a connection: an accepted one (`out` empty) speaks what its first
   /// bytes show. Returns its peer id (0: not started).
   int start_session(tcp::socket socket, std::optional<outgoing> out);
-  awaitable<std::shared_ptr<peer::participant>> serve_peer(tcp::socket socket, int peer_id, std::optional<outgoing> out);
+  awaitable<std::shared_ptr<peer::participant>> serve_peer(tcp::socket socket, int peer_id,
+                                                           std::optional<outgoing> out);
   /// The session's settings for a TLS link whose peer presented `fingerprint`:
   /// its hello is vetted against the pins or known peers.
   peer::session_config tls_session_config(const std::optional<outgoing>& out, std::string fingerprint);
@@ -116,11 +117,11 @@ class node final : private peer::room_subscriber {
   // Node-level state (below) is touched only on this strand: the accept loop,
   // the connector, standard input, signals and the statistics timer run on it.
   net::strand<net::io_context::executor_type> strand_;
-  std::unique_ptr<security::tls_setup> tls_;        // with --tls
-  std::unique_ptr<video::frame_source> source_;     // handed to the capture thread in run()
+  std::unique_ptr<security::tls_setup> tls_;     // with --tls
+  std::unique_ptr<video::frame_source> source_;  // handed to the capture thread in run()
   // Before room_, which publishes to them:
-  std::unique_ptr<video::decode_thread> decoder_;   // when we take video
-  std::optional<app::decoder_feed> decoder_feed_;   // the room's frames to decoder_
+  std::unique_ptr<video::decode_thread> decoder_;  // when we take video
+  std::optional<app::decoder_feed> decoder_feed_;  // the room's frames to decoder_
   app::terminal_view terminal_view_;
   peer::room room_;
   peer::session_config session_cfg_;
@@ -142,14 +143,14 @@ class node final : private peer::room_subscriber {
   std::unique_ptr<video::capture_thread> capture_;  // last: stopped first, while the room still exists
 
   int next_peer_id_ = 1;
-  int target_peer_id_ = 0;     ///< the session with the --connect target, 0 when none
-  bool target_joined_ = false; ///< the target has been in the room: losing it means reconnecting
+  int target_peer_id_ = 0;      ///< the session with the --connect target, 0 when none
+  bool target_joined_ = false;  ///< the target has been in the room: losing it means reconnecting
   int active_sessions_ = 0;
   std::uint64_t lines_read_ = 0;  ///< from standard input
   bool connecting_ = false;
   bool finishing_ = false;
-  bool done_ = false;  ///< finished and no session left: the node's own loops end
-  bool told_alone_ = false;    ///< told that lines wait, since the last peer joined
+  bool done_ = false;        ///< finished and no session left: the node's own loops end
+  bool told_alone_ = false;  ///< told that lines wait, since the last peer joined
   int exit_code_ = 0;
 };
 

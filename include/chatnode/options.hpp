@@ -20,8 +20,8 @@ struct usage_error : std::runtime_error {
 struct options {
   enum class role { listen, connect };
   role mode = role::listen;
-  host_port address;  ///< where to listen, or whom to connect to
-  std::string name;   ///< shown to peers; default user@hostname
+  host_port address;           ///< where to listen, or whom to connect to
+  std::string name;            ///< shown to peers; default user@hostname
   std::size_t max_peers = 16;  ///< peers in the room at once; more are told "room full"
   /// --connect: get a lost link back by itself (--no-reconnect: end instead).
   bool reconnect = true;
@@ -47,11 +47,11 @@ struct options {
   std::uint64_t max_bitrate = 0;  ///< --max-bitrate: bits a second of video per link at most; 0: the link decides
   video::degrade degrade = video::degrade::balanced;  ///< --degrade: what gives way first on a slow link
 
-  bool display = false;           ///< a window per peer
-  std::string record_path;        ///< AVI file for received video
-  std::string save_frames_dir;    ///< directory for received JPEGs
+  bool display = false;         ///< a window per peer
+  std::string record_path;      ///< AVI file for received video
+  std::string save_frames_dir;  ///< directory for received JPEGs
 
-  std::optional<host_port> web;   ///< --web: serve the page here (host defaults to 127.0.0.1)
+  std::optional<host_port> web;  ///< --web: serve the page here (host defaults to 127.0.0.1)
 
   bool tls = false;                            ///< the chat link over TLS 1.3, both sides with certificates
   std::vector<std::string> peer_fingerprints;  ///< --peer-fingerprint: only these peers (else trust on first use)

@@ -18,8 +18,7 @@ awaitable<connect_result> connector::connect(const host_port& target, std::chron
   net::steady_timer deadline(co_await net::this_coro::executor, timeout);
   connecting_ = &r.socket;
   deadline_ = &deadline;
-  auto outcome = co_await (net::async_connect(r.socket, endpoints, use_nothrow) ||
-                           deadline.async_wait(use_nothrow));
+  auto outcome = co_await (net::async_connect(r.socket, endpoints, use_nothrow) || deadline.async_wait(use_nothrow));
   connecting_ = nullptr;
   deadline_ = nullptr;
 

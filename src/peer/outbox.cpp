@@ -48,7 +48,8 @@ void outbox::hold_back_waiting_video() {
 }
 
 bool outbox::has_pending() const {
-  return !control_.empty() || ping_pending_ || pong_pending_ || ack_pending_ || !text_queue_.empty() || current_video_ || pending_video_;
+  return !control_.empty() || ping_pending_ || pong_pending_ || ack_pending_ || !text_queue_.empty() ||
+         current_video_ || pending_video_;
 }
 
 void outbox::prepare(std::vector<boost::asio::const_buffer>& out) {

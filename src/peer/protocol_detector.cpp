@@ -24,7 +24,8 @@ awaitable<detected_protocol> detect_protocol(tcp::socket& socket, std::chrono::m
     }
     auto outcome = co_await (socket.async_read_some(net::buffer(chunk), use_nothrow) || timer.async_wait(use_nothrow));
     if (outcome.index() == 1) {
-      d.failure = "no handshake within " + std::to_string(deadline.count()) + " ms (a text client must send a line first)";
+      d.failure =
+          "no handshake within " + std::to_string(deadline.count()) + " ms (a text client must send a line first)";
       co_return d;
     }
     const auto [ec, n] = std::get<0>(outcome);

@@ -8,9 +8,7 @@
 namespace chatnode::peer {
 
 room::room(std::string local_name, std::size_t max_peers)
-    : local_name_(std::move(local_name)),
-      max_peers_(max_peers),
-      absent_(max_backlog_bytes, max_peers) {}
+    : local_name_(std::move(local_name)), max_peers_(max_peers), absent_(max_backlog_bytes, max_peers) {}
 
 room::local_text room::send_local_text(std::string body) {
   std::lock_guard lock(mutex_);
@@ -32,8 +30,9 @@ std::pair<protocol::text_message, outgoing_text> room::make_text_locked(const st
   m.sent_us = wall_us();
   m.origin = origin;
   m.body = std::move(body);
-  outgoing_text t{m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m)),
-                  std::make_shared<const std::string>(term::message_block(term::sanitize_line(m.origin) + ": ", m.body))};
+  outgoing_text t{
+      m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m)),
+      std::make_shared<const std::string>(term::message_block(term::sanitize_line(m.origin) + ": ", m.body))};
   return {std::move(m), std::move(t)};
 }
 
@@ -79,7 +78,8 @@ std::size_t room::resume_locked(participant& p, const std::string& key) {
 }
 
 void room::log_forgotten(const std::vector<std::string>& names) {
-  for (const auto& name : names) notice(name + " has been away too long: what was said meanwhile is no longer kept for it");
+  for (const auto& name : names)
+    notice(name + " has been away too long: what was said meanwhile is no longer kept for it");
 }
 
 void room::notice(const std::string& text) {
@@ -153,7 +153,7 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
     if (sessions_.size() >= max_peers_) {
       // Refused after the handshake, so a chat_node peer hears why (bye "room full").
       notice("refused " + s->peer_hello().name + " (" + s->remote() + "): the room is full (" +
-                    std::to_string(max_peers_) + " peers)");
+             std::to_string(max_peers_) + " peers)");
       s->stop(protocol::bye_reason::room_full, "the room is full", false);
       return;
     }
@@ -167,7 +167,8 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
     notice(s->peer_hello().name + " is back on a new connection: closing its old one (" + replaced->remote() + ")");
     replaced->abandon("replaced by a new connection from the same peer");
   }
-  if (resent > 0) notice("sending " + s->peer_hello().name + " the " + term::count_of(resent, "message") + " it missed");
+  if (resent > 0)
+    notice("sending " + s->peer_hello().name + " the " + term::count_of(resent, "message") + " it missed");
 }
 
 bool room::on_text(participant& s, protocol::text_message m) {
@@ -177,9 +178,8 @@ bool room::on_text(participant& s, protocol::text_message m) {
     if (m.seq <= it->second.seq) return false;
     it->second = {m.seq, ++texts_heard_};
     if (fresh && delivered_.size() > max_senders_remembered)
-      delivered_.erase(std::min_element(delivered_.begin(), delivered_.end(), [](const auto& a, const auto& b) {
-        return a.second.heard < b.second.heard;
-      }));
+      delivered_.erase(std::min_element(delivered_.begin(), delivered_.end(),
+                                        [](const auto& a, const auto& b) { return a.second.heard < b.second.heard; }));
   }
   for (auto* sub : subscribers_) sub->on_text(m, true);
   std::lock_guard lock(mutex_);
@@ -206,7 +206,7 @@ void room::on_video(participant& s, protocol::received_frame f) {
         if (static_cast<std::size_t>(relayed) >= max_peers_) {
           if (full_relays_.insert(s.peer_id()).second)
             notice(s.peer_hello().name + " (" + s.remote() + ") relays video of more than " +
-                          std::to_string(max_peers_) + " others: frames of the ones beyond are dropped");
+                   std::to_string(max_peers_) + " others: frames of the ones beyond are dropped");
           return;
         }
         it = relayed_streams_.emplace(key, next_relayed_stream_++).first;
@@ -222,7 +222,7 @@ void room::on_video(participant& s, protocol::received_frame f) {
   // The received bytes, moved, not copied: every relay, page and the decoder share them.
   const auto& h = f.header;
   const auto shared = std::make_shared<const video::encoded_frame>(h.frame_seq, h.capture_us, h.width, h.height,
-                                                                    h.origin, std::move(f.jpeg), video::stage_times{});
+                                                                   h.origin, std::move(f.jpeg), video::stage_times{});
   if (!others.empty()) {
     const auto relayed = std::make_shared<const video::frame_set>(std::vector<video::frame_ptr>{shared});
     for (auto& p : others) p->send_video(relayed);
@@ -293,7 +293,8 @@ void room::on_closed(participant& s, bool joined, const std::string& reason, std
   } else if (was_in_room) {
     for (auto* sub : subscribers_) sub->on_left(s, reason);
     if (waiting > 0)
-      notice(term::count_of(waiting, "message") + (waiting == 1 ? " waits" : " wait") + " for " + name + " to come back");
+      notice(term::count_of(waiting, "message") + (waiting == 1 ? " waits" : " wait") + " for " + name +
+             " to come back");
   } else if (!joined) {
     notice("connection with " + s.remote() + " closed before the handshake completed: " + reason);
   }

@@ -101,9 +101,8 @@ void session::stop(protocol::bye_reason reason, std::string text, bool flush) {
 }
 
 void session::abandon(std::string reason) {
-  net::post(executor_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
-    self->close_link(std::move(reason));
-  });
+  net::post(executor_,
+            [self = shared_from_this(), reason = std::move(reason)]() mutable { self->close_link(std::move(reason)); });
 }
 
 void session::close_link(std::string reason) {
@@ -216,7 +215,8 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
         auto refusal = cfg_.vet(*h);
         if (!refusal.empty()) {
           note_close(refusal);
-          do_stop(protocol::bye_reason::not_trusted, "your certificate is not the one this node expects from you", false);
+          do_stop(protocol::bye_reason::not_trusted, "your certificate is not the one this node expects from you",
+                  false);
           return false;
         }
       }

@@ -23,7 +23,7 @@ std::string teaching_name(wire_protocol kind, const std::string& remote) {
 }  // namespace
 
 teaching_session::teaching_session(tcp::socket socket, wire_protocol kind, int peer_id, teaching_config cfg,
-                               session_events& events, std::span<const std::uint8_t> already_read)
+                                   session_events& events, std::span<const std::uint8_t> already_read)
     : participant(socket.get_executor(), describe_remote(socket), peer_id),
       socket_(std::move(socket)),
       kind_(kind),
@@ -50,8 +50,8 @@ teaching_session::teaching_session(tcp::socket socket, wire_protocol kind, int p
   read_buffer_.commit(n);
   stats_->bytes_received.fetch_add(n, std::memory_order_relaxed);
   peer_.name = teaching_name(kind, remote_);
-  peer_.capabilities = kind == wire_protocol::lecture_video ? protocol::cap_video_send | protocol::cap_video_recv
-                                                            : protocol::cap_text;
+  peer_.capabilities =
+      kind == wire_protocol::lecture_video ? protocol::cap_video_send | protocol::cap_video_recv : protocol::cap_text;
 }
 
 awaitable<void> teaching_session::run() {
@@ -183,8 +183,8 @@ awaitable<void> teaching_session::read_loop() {
       // more waiting, are a whole message too; unless they stop inside a
       // character, whose other bytes TCP has yet to deliver.
       error_code ignored;
-      const bool message_ends = text.back() != '\n' && socket_.available(ignored) == 0 &&
-                                protocol::incomplete_utf8_tail(text) == 0;
+      const bool message_ends =
+          text.back() != '\n' && socket_.available(ignored) == 0 && protocol::incomplete_utf8_tail(text) == 0;
       const bool go_on = take_text(text, message_ends);
       read_buffer_.consume(data.size());
       if (!go_on) co_return;

@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include <boost/asio/ssl/error.hpp>
 #include <openssl/ssl.h>
+#include <boost/asio/ssl/error.hpp>
 
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/messages.hpp"
@@ -19,16 +19,17 @@ awaitable<tls_handshake_result> tls_handshake(tcp::socket socket, net::ssl::cont
   r.stream = std::make_unique<link::tls_stream>(std::move(socket), ctx);
   net::steady_timer timer(r.stream->get_executor(), deadline);
   const auto type = server ? net::ssl::stream_base::server : net::ssl::stream_base::client;
-  auto outcome = co_await (r.stream->async_handshake(type, net::buffer(already_read.data(), already_read.size()),
-                                                     use_nothrow) ||
-                           timer.async_wait(use_nothrow));
+  auto outcome =
+      co_await (r.stream->async_handshake(type, net::buffer(already_read.data(), already_read.size()), use_nothrow) ||
+                timer.async_wait(use_nothrow));
   if (outcome.index() == 1) {
     r.failure = "no TLS handshake within " + std::to_string(deadline.count()) + " ms";
   } else if (const auto [ec, used] = std::get<0>(outcome); ec) {
     // A plain peer closes on our ClientHello, or answers it with its own protocol.
     if (ec == net::error::eof || ec == net::ssl::error::stream_truncated || ec == net::error::connection_reset)
       r.failure = "the peer closed the connection during the TLS handshake (is it started with --tls?)";
-    else if (ec.category() == net::error::get_ssl_category() && ERR_GET_REASON(ec.value()) == SSL_R_WRONG_VERSION_NUMBER)
+    else if (ec.category() == net::error::get_ssl_category() &&
+             ERR_GET_REASON(ec.value()) == SSL_R_WRONG_VERSION_NUMBER)
       r.failure = "the peer does not speak TLS (is it started with --tls?)";
     else
       r.failure = "TLS handshake failed: " + ec.message();

@@ -20,10 +20,17 @@ parse_result fail(std::size_t consumed, errc e) {
 
 constexpr bool fixed_size(std::uint8_t type, std::size_t& size) {
   switch (static_cast<frame_type>(type)) {
-    case frame_type::ping: size = ping_bytes; return true;
-    case frame_type::pong: size = pong_bytes; return true;
-    case frame_type::ack: size = ack_bytes; return true;
-    default: return false;
+    case frame_type::ping:
+      size = ping_bytes;
+      return true;
+    case frame_type::pong:
+      size = pong_bytes;
+      return true;
+    case frame_type::ack:
+      size = ack_bytes;
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -24,7 +24,10 @@ class writer {
   void u16(std::uint16_t v) { put(boost::endian::native_to_big(v)); }
   void u32(std::uint32_t v) { put(boost::endian::native_to_big(v)); }
   void u64(std::uint64_t v) { put(boost::endian::native_to_big(v)); }
-  void str8(const std::string& s) { u8(static_cast<std::uint8_t>(s.size())); raw(s); }
+  void str8(const std::string& s) {
+    u8(static_cast<std::uint8_t>(s.size()));
+    raw(s);
+  }
   void raw(std::string_view s) { out_.insert(out_.end(), s.begin(), s.end()); }
   bytes take() { return std::move(out_); }
 
@@ -194,8 +197,7 @@ boost::system::result<video_chunk> decode_video_chunk(std::span<const std::uint8
   if (const auto e = name_error(c.header.origin)) return *e;
   const auto& h = c.header;
   if (c.data.empty() || c.data.size() > video_chunk_bytes || h.total_bytes == 0 ||
-      h.total_bytes > max_video_frame_bytes || h.offset > h.total_bytes ||
-      c.data.size() > h.total_bytes - h.offset)
+      h.total_bytes > max_video_frame_bytes || h.offset > h.total_bytes || c.data.size() > h.total_bytes - h.offset)
     return errc::bad_video_chunk;
   return c;
 }

@@ -23,12 +23,13 @@ bool is_digit(std::uint8_t c) { return c >= '0' && c <= '9'; }
 /// Digits, then only spaces: a lecture-video header, or the start of one.
 bool lecture_header_so_far(std::string_view s) {
   const auto digits = s.find_first_not_of("0123456789");
-  return digits != 0 && (digits == std::string_view::npos || s.find_first_not_of(' ', digits) == std::string_view::npos);
+  return digits != 0 &&
+         (digits == std::string_view::npos || s.find_first_not_of(' ', digits) == std::string_view::npos);
 }
 
 /// Request methods a browser or an HTTP tool would send first, each with its space.
-constexpr std::array<std::string_view, 9> http_methods{"GET ", "HEAD ", "POST ", "PUT ", "DELETE ",
-                                                      "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
+constexpr std::array<std::string_view, 9> http_methods{"GET ",     "HEAD ",  "POST ",    "PUT ",  "DELETE ",
+                                                       "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "};
 
 /// 0: not a request line; 1: the start of one; 2: a whole method and its space.
 int http_method_so_far(std::string_view s) {
@@ -63,9 +64,12 @@ sniff_result sniff(std::span<const std::uint8_t> first) {
     return s.size() == lecture_header_bytes ? decide(wire_protocol::lecture_video) : more;
 
   switch (http_method_so_far(s)) {
-    case 2: return decide(wire_protocol::http);
-    case 1: return more;
-    default: break;
+    case 2:
+      return decide(wire_protocol::http);
+    case 1:
+      return more;
+    default:
+      break;
   }
 
   // Whatever else a person could have typed: valid UTF-8 without control bytes.
@@ -77,11 +81,16 @@ sniff_result sniff(std::span<const std::uint8_t> first) {
 
 const char* to_string(wire_protocol p) {
   switch (p) {
-    case wire_protocol::chat_node: return "chat-node";
-    case wire_protocol::http: return "http";
-    case wire_protocol::lecture_video: return "lecture-video";
-    case wire_protocol::raw_text: return "raw-text";
-    case wire_protocol::tls: return "tls";
+    case wire_protocol::chat_node:
+      return "chat-node";
+    case wire_protocol::http:
+      return "http";
+    case wire_protocol::lecture_video:
+      return "lecture-video";
+    case wire_protocol::raw_text:
+      return "raw-text";
+    case wire_protocol::tls:
+      return "tls";
   }
   return "unknown";
 }

@@ -26,7 +26,9 @@ namespace fs = std::filesystem;
 template <auto F>
 struct deleter {
   template <class T>
-  void operator()(T* p) const { F(p); }
+  void operator()(T* p) const {
+    F(p);
+  }
 };
 using pkey_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY_free>>;
 using x509_ptr = std::unique_ptr<X509, deleter<X509_free>>;
@@ -87,7 +89,8 @@ x509_ptr self_signed(EVP_PKEY* key, const std::string& name) {
   X509_set_pubkey(cert.get(), key);
   X509_NAME* subject = X509_get_subject_name(cert.get());
   const auto cn = "chat_node " + name.substr(0, 50);
-  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
+                             0);
   X509_set_issuer_name(cert.get(), subject);
   if (!X509_sign(cert.get(), key, nullptr)) fail("cannot sign the certificate");  // Ed25519 takes no digest
   return cert;
@@ -151,7 +154,7 @@ identity load_or_create_identity(const fs::path& dir, const std::string& name) {
     write_new_file(id.cert_file, pem_of(cert.get()), 0644);
     id.created = true;
   }
-  struct stat st{};
+  struct stat st {};
   if (::stat(id.key_file.c_str(), &st) != 0) throw std::runtime_error("cannot read " + id.key_file.string());
   if (st.st_mode & (S_IRWXG | S_IRWXO))
     throw std::runtime_error(id.key_file.string() + " may be read by others (mode " +

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <boost/endian/conversion.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <boost/endian/conversion.hpp>
 
 #include "chatnode/protocol/errors.hpp"
 

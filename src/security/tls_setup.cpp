@@ -17,7 +17,8 @@ tls_setup::tls_setup(const std::filesystem::path& config_dir, const std::string&
 
 std::string tls_setup::describe_trust() const {
   if (!pinned_.empty())
-    return "peers must present " + std::string(pinned_.size() == 1 ? "the pinned fingerprint" : "a pinned fingerprint") +
+    return "peers must present " +
+           std::string(pinned_.size() == 1 ? "the pinned fingerprint" : "a pinned fingerprint") +
            " (--peer-fingerprint)";
   if (known_only_) return "only peers in " + known_.file().string() + " are admitted (--known-only)";
   return "peers are trusted on first use and held to it (" + known_.file().string() + ")";
@@ -30,15 +31,18 @@ tls_setup::verdict tls_setup::vet(const std::string& who, const std::string& fin
   }
   const auto r = known_.check(who, fingerprint, !known_only_);
   switch (r.v) {
-    case known_peers::verdict::known: return {true, {}};
+    case known_peers::verdict::known:
+      return {true, {}};
     case known_peers::verdict::unknown:
       return {false, "REFUSED " + who + ": not in " + known_.file().string() +
                          " (--known-only). To admit it, once its owner has confirmed the fingerprint, add this line "
-                         "to that file: " + fingerprint + "<TAB>" + who};
+                         "to that file: " +
+                         fingerprint + "<TAB>" + who};
     case known_peers::verdict::first_use:
       return {true, "first connection with " + who + ": its fingerprint " + fingerprint + " is now recorded in " +
                         known_.file().string()};
-    case known_peers::verdict::changed: break;
+    case known_peers::verdict::changed:
+      break;
   }
   return {false, "REFUSED " + who + ": ITS IDENTITY HAS CHANGED. Known as " + r.on_record + " (" +
                      known_.file().string() + " line " + std::to_string(r.line) + "), it now presents " + fingerprint +

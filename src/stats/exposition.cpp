@@ -31,7 +31,8 @@ constexpr counter peer_counters[] = {
     {"frames_received", "Video frames reassembled from the peer", &peer_stats::frames_received},
     {"frames_decoded", "Video frames from the peer decoded", &peer_stats::frames_decoded},
     {"frames_replaced", "Outgoing frames replaced by a newer one before they were sent", &peer_stats::frames_replaced},
-    {"frames_held", "Outgoing frames skipped because the link's queue would not drain in time", &peer_stats::frames_held},
+    {"frames_held", "Outgoing frames skipped because the link's queue would not drain in time",
+     &peer_stats::frames_held},
     {"frames_skipped", "Incoming frames skipped because a newer one came while decoding", &peer_stats::frames_skipped},
     {"frames_undecodable", "Incoming frames that were not valid JPEG", &peer_stats::frames_undecodable},
 };
@@ -47,7 +48,8 @@ constexpr rate peer_rates[] = {
     {"fps_out", "Frames per second sent to the peer, over the last second", &peer_stats::fps_out},
     {"kbps_in", "Kilobits per second received from the peer, over the last second", &peer_stats::kbps_in},
     {"kbps_out", "Kilobits per second sent to the peer, over the last second", &peer_stats::kbps_out},
-    {"link_kbps", "Estimated rate of the link to the peer, kilobits per second; 0 until measured", &peer_stats::link_kbps},
+    {"link_kbps", "Estimated rate of the link to the peer, kilobits per second; 0 until measured",
+     &peer_stats::link_kbps},
     {"queue_ms", "Milliseconds a byte written to the peer now waits before it is on its way", &peer_stats::queue_ms},
 };
 
@@ -59,7 +61,8 @@ struct level {
 };
 
 constexpr level peer_levels[] = {
-    {"rung", "Rung of the link's quality ladder: 0 is what the user asked for, higher gives way more", &peer_stats::rung},
+    {"rung", "Rung of the link's quality ladder: 0 is what the user asked for, higher gives way more",
+     &peer_stats::rung},
     {"sent_quality", "JPEG quality of the last frame of ours sent to the peer; 0 before the first",
      &peer_stats::sent_quality},
     {"sent_width", "Width of the last frame of ours sent to the peer", &peer_stats::sent_width},
@@ -72,10 +75,14 @@ constexpr std::pair<const char*, double> quantiles[] = {{"p50", 50}, {"p95", 95}
 std::string label(std::string_view v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -159,7 +166,8 @@ std::string to_prometheus(const node_summary& node, const std::vector<peer_view>
   for (const auto& l : peer_levels) {
     const std::string name = std::string("chat_node_peer_") + l.key;
     family(out, name, "gauge", l.help);
-    for (const auto& p : peers) out += name + "{" + labels(p) + "} " + std::to_string(((*p.stats).*l.member).load()) + "\n";
+    for (const auto& p : peers)
+      out += name + "{" + labels(p) + "} " + std::to_string(((*p.stats).*l.member).load()) + "\n";
   }
   family(out, "chat_node_peer_rtt_seconds", "gauge", "Latest round trip to the peer");
   for (const auto& p : peers)

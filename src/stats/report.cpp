@@ -23,7 +23,10 @@ std::string sent_picture(const peer_stats& s) {
 
 std::string link_summary(const peer_stats& s) {
   const double kbps = s.link_kbps.load();
-  const std::string rate = kbps <= 0 ? "?" : kbps >= 10000 ? fmt("%.0fM", kbps / 1000) : kbps >= 1000 ? fmt("%.1fM", kbps / 1000) : fmt("%.0fk", kbps);
+  const std::string rate = kbps <= 0       ? "?"
+                           : kbps >= 10000 ? fmt("%.0fM", kbps / 1000)
+                           : kbps >= 1000  ? fmt("%.1fM", kbps / 1000)
+                                           : fmt("%.0fk", kbps);
   return fmt("%sbps q=%.0fms r%d %s", rate.c_str(), s.queue_ms.load(), s.rung.load(), sent_picture(s).c_str());
 }
 
@@ -76,29 +79,29 @@ std::string status_line(const std::vector<peer_view>& peers, double source_fps) 
 
 std::string stats_table(const std::vector<peer_view>& peers) {
   if (peers.empty()) return "nobody is connected\n";
-  std::string out = fmt("%-14s %-21s %6s %7s %8s %8s %5s %5s %6s %6s %5s %6s %6s %7s %7s %7s %7s %6s %5s %6s %s\n",
-                        "peer", "address", "rtt ms", "texts", "frames>", "frames<", "fps>", "fps<", "drop>", "skip<",
-                        "bad<", "kbps>", "kbps<", "lat p50", "lat p95", "lat p99", "link>", "queue>", "rung>", "held>",
-                        "sent>");
+  std::string out =
+      fmt("%-14s %-21s %6s %7s %8s %8s %5s %5s %6s %6s %5s %6s %6s %7s %7s %7s %7s %6s %5s %6s %s\n", "peer", "address",
+          "rtt ms", "texts", "frames>", "frames<", "fps>", "fps<", "drop>", "skip<", "bad<", "kbps>", "kbps<",
+          "lat p50", "lat p95", "lat p99", "link>", "queue>", "rung>", "held>", "sent>");
   for (const auto& p : peers) {
     const auto& s = *p.stats;
-    out += fmt("%-14.14s %-21.21s %6s %3llu/%-3llu %8llu %8llu %5.1f %5.1f %6llu %6llu %5llu %6.0f %6.0f %7s %7s %7s",
-               p.name.c_str(), p.address.c_str(), ms(s.rtt_us).c_str(),
-               static_cast<unsigned long long>(s.texts_sent.load()),
-               static_cast<unsigned long long>(s.texts_received.load()),
-               static_cast<unsigned long long>(s.frames_sent.load()),
-               static_cast<unsigned long long>(s.frames_decoded.load()), s.fps_out.load(), s.fps_in.load(),
-               static_cast<unsigned long long>(s.frames_replaced.load()),
-               static_cast<unsigned long long>(s.frames_skipped.load()),
-               static_cast<unsigned long long>(s.frames_undecodable.load()), s.kbps_out.load(), s.kbps_in.load(),
-               ms(s.latency_us.percentile(50)).c_str(), ms(s.latency_us.percentile(95)).c_str(),
-               ms(s.latency_us.percentile(99)).c_str());
+    out += fmt(
+        "%-14.14s %-21.21s %6s %3llu/%-3llu %8llu %8llu %5.1f %5.1f %6llu %6llu %5llu %6.0f %6.0f %7s %7s %7s",
+        p.name.c_str(), p.address.c_str(), ms(s.rtt_us).c_str(), static_cast<unsigned long long>(s.texts_sent.load()),
+        static_cast<unsigned long long>(s.texts_received.load()), static_cast<unsigned long long>(s.frames_sent.load()),
+        static_cast<unsigned long long>(s.frames_decoded.load()), s.fps_out.load(), s.fps_in.load(),
+        static_cast<unsigned long long>(s.frames_replaced.load()),
+        static_cast<unsigned long long>(s.frames_skipped.load()),
+        static_cast<unsigned long long>(s.frames_undecodable.load()), s.kbps_out.load(), s.kbps_in.load(),
+        ms(s.latency_us.percentile(50)).c_str(), ms(s.latency_us.percentile(95)).c_str(),
+        ms(s.latency_us.percentile(99)).c_str());
     out += fmt(" %7.0f %6.1f %5d %6llu %s\n", s.link_kbps.load(), s.queue_ms.load(), s.rung.load(),
                static_cast<unsigned long long>(s.frames_held.load()), sent_picture(s).c_str());
   }
-  out += "> sent, < received (rates over the last second); drop: newer frame replaced an unsent one; "
-         "skip: decoder busy; bad: not a JPEG; link: estimated kbps; queue: ms a byte sent now waits; "
-         "rung: 0 is full quality; held: frames the link could not take in time; sent: our last frame\n";
+  out +=
+      "> sent, < received (rates over the last second); drop: newer frame replaced an unsent one; "
+      "skip: decoder busy; bad: not a JPEG; link: estimated kbps; queue: ms a byte sent now waits; "
+      "rung: 0 is full quality; held: frames the link could not take in time; sent: our last frame\n";
   return out;
 }
 

@@ -21,8 +21,7 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
-output_queue::output_queue(std::size_t budget)
-    : s_(std::make_shared<state>(budget)), thread_([s = s_] { run(s); }) {}
+output_queue::output_queue(std::size_t budget) : s_(std::make_shared<state>(budget)), thread_([s = s_] { run(s); }) {}
 
 output_queue::~output_queue() {
   const bool drained = drain(drain_limit);

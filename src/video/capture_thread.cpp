@@ -52,8 +52,9 @@ void capture_thread::capture_loop(std::stop_token stop) {
   // Pacing waits on this, so that a stop request ends the wait at once.
   std::mutex pace_mutex;
   std::condition_variable_any pace;
-  const auto period = rate_ > 0 ? std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(1.0 / rate_))
-                                : steady::duration::zero();
+  const auto period = rate_ > 0
+                          ? std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(1.0 / rate_))
+                          : steady::duration::zero();
   auto next = steady::now();
   slot s;
   cv::Mat grabbed;
@@ -147,8 +148,8 @@ void capture_thread::encode_loop(std::stop_token stop) {
       codec_->encode(*image, r.quality, jpeg);
       auto times = s.times;
       times.encode_end = steady_ns();
-      frames.push_back(std::make_shared<const encoded_frame>(s.seq, s.capture_us, image->cols, image->rows,
-                                                             cfg_.origin, std::move(jpeg), times, r));
+      frames.push_back(std::make_shared<const encoded_frame>(s.seq, s.capture_us, image->cols, image->rows, cfg_.origin,
+                                                             std::move(jpeg), times, r));
     }
     hooks_.deliver(std::make_shared<const frame_set>(std::move(frames)));
   }

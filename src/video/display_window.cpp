@@ -24,7 +24,6 @@ constexpr int escape_key = 27;
 // one that created QApplication): a later thread would wait on a dead one forever.
 std::atomic<bool> highgui_claimed{false};
 
-
 // Qt can draw without X (QT_QPA_PLATFORM=offscreen, wayland, vnc).
 bool needs_x() {
   const char* platform = std::getenv("QT_QPA_PLATFORM");

@@ -5,10 +5,16 @@
 
 namespace chatnode::video {
 
-encoded_frame::encoded_frame(std::uint32_t seq, std::uint64_t capture_us, int width, int height,
-                             std::string origin, std::vector<std::uint8_t> jpeg, stage_times times, rendition r)
-    : seq_(seq), capture_us_(capture_us), width_(width), height_(height), origin_(std::move(origin)),
-      jpeg_(std::move(jpeg)), times_(times), rendition_(r) {
+encoded_frame::encoded_frame(std::uint32_t seq, std::uint64_t capture_us, int width, int height, std::string origin,
+                             std::vector<std::uint8_t> jpeg, stage_times times, rendition r)
+    : seq_(seq),
+      capture_us_(capture_us),
+      width_(width),
+      height_(height),
+      origin_(std::move(origin)),
+      jpeg_(std::move(jpeg)),
+      times_(times),
+      rendition_(r) {
   if (jpeg_.empty() || jpeg_.size() > protocol::max_video_frame_bytes)
     throw std::length_error("encoded frame size out of protocol limits");
 }

@@ -10,8 +10,10 @@ class category final : public boost::system::error_category {
   const char* name() const noexcept override { return "chat_node video"; }
   std::string message(int ev) const override {
     switch (static_cast<errc>(ev)) {
-      case errc::undecodable: return "frame is not a decodable JPEG";
-      case errc::unsupported: return "JPEG variant not supported";
+      case errc::undecodable:
+        return "frame is not a decodable JPEG";
+      case errc::unsupported:
+        return "JPEG variant not supported";
     }
     return "unknown video error";
   }

@@ -14,22 +14,20 @@ constexpr int lowest_quality = 50;
 /// libjpeg-turbo's bytes against quality, relative to 90: the mean of the test
 /// pattern and OpenCV's vtest.avi (street footage) at 640x480, which agree
 /// within 0.06 from 50 to 90 (docs/BENCHMARKS.md, "The ladder's rungs").
-constexpr std::array<std::pair<int, double>, 8> quality_curve{{{1, 0.18},
-                                                               {50, 0.43},
-                                                               {60, 0.47},
-                                                               {70, 0.55},
-                                                               {75, 0.61},
-                                                               {80, 0.69},
-                                                               {90, 1.0},
-                                                               {100, 2.94}}};
+constexpr std::array<std::pair<int, double>, 8> quality_curve{
+    {{1, 0.18}, {50, 0.43}, {60, 0.47}, {70, 0.55}, {75, 0.61}, {80, 0.69}, {90, 1.0}, {100, 2.94}}};
 
 }  // namespace
 
 bool parse_degrade(std::string_view text, degrade& out) {
-  if (text == "balanced") out = degrade::balanced;
-  else if (text == "maintain-framerate") out = degrade::maintain_framerate;
-  else if (text == "maintain-resolution") out = degrade::maintain_resolution;
-  else return false;
+  if (text == "balanced")
+    out = degrade::balanced;
+  else if (text == "maintain-framerate")
+    out = degrade::maintain_framerate;
+  else if (text == "maintain-resolution")
+    out = degrade::maintain_resolution;
+  else
+    return false;
   return true;
 }
 

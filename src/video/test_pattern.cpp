@@ -20,8 +20,10 @@ std::string drawable(const std::string& utf8) {
   std::string out;
   for (const char ch : utf8) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) out.push_back(c < 0x20 || c == 0x7F ? '?' : ch);
-    else if (c >= 0xC0) out.push_back('?');  // a lead byte; its continuation bytes are skipped
+    if (c < 0x80)
+      out.push_back(c < 0x20 || c == 0x7F ? '?' : ch);
+    else if (c >= 0xC0)
+      out.push_back('?');  // a lead byte; its continuation bytes are skipped
   }
   return out;
 }
@@ -53,7 +55,8 @@ cv::Mat gradient(int width, int height) {
     const int dy = 70 * y / height;
     for (int x = 0; x < width; ++x) {
       const int dx = 120 * x / width;
-      row[x] = cv::Vec3b(static_cast<uchar>(60 + dx), static_cast<uchar>(30 + dy), static_cast<uchar>(40 + dx / 2 + dy));
+      row[x] =
+          cv::Vec3b(static_cast<uchar>(60 + dx), static_cast<uchar>(30 + dy), static_cast<uchar>(40 + dx / 2 + dy));
     }
   }
   return bg;

@@ -42,8 +42,8 @@ class turbojpeg_codec final : public jpeg_codec {
     // The step as pitch lets an ROI of a larger image be encoded in place.
     // (TurboJPEG 2.1 obeys TJ_PROGRESSIVE, TJ_ARITHMETIC and TJ_RESTART from
     // the environment; unset, as they should be, the output is baseline.)
-    if (tjCompress2(compressor_.get(), bgr.data, bgr.cols, static_cast<int>(bgr.step), bgr.rows, TJPF_BGR, &dst,
-                    &size, TJSAMP_420, quality, TJFLAG_NOREALLOC) != 0)
+    if (tjCompress2(compressor_.get(), bgr.data, bgr.cols, static_cast<int>(bgr.step), bgr.rows, TJPF_BGR, &dst, &size,
+                    TJSAMP_420, quality, TJFLAG_NOREALLOC) != 0)
       throw std::runtime_error(std::string("TurboJPEG encode: ") + tjGetErrorStr2(compressor_.get()));
     out.assign(dst, dst + size);
   }

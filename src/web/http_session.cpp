@@ -39,7 +39,8 @@ http_session::http_session(page_stream stream, connection_slots::slot slot, std:
 
 void http_session::start(page_stream stream, connection_slots::slot slot, const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<http_session>(std::move(stream), std::move(slot), state);
-  net::co_spawn(s->executor_, [s] { return s->run(); }, log_failure{state, "HTTP session"});
+  net::co_spawn(
+      s->executor_, [s] { return s->run(); }, log_failure{state, "HTTP session"});
 }
 
 void http_session::stop() {
@@ -111,7 +112,8 @@ awaitable<bool> http_session::serve(request req) {
 
 http::response<http::string_body> http_session::respond(const request& req, std::string_view path) {
   if (path == "/stats.json") return make_response(req, http::status::ok, "application/json", state_->app.stats_json());
-  if (path == "/metrics") return make_response(req, http::status::ok, "text/plain; version=0.0.4", state_->app.metrics());
+  if (path == "/metrics")
+    return make_response(req, http::status::ok, "text/plain; version=0.0.4", state_->app.metrics());
 
   const auto asset_path = path == "/" ? std::string_view("/index.html") : path;
   const auto bytes = asset(asset_path);

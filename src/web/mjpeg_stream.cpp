@@ -20,7 +20,8 @@ mjpeg_stream::mjpeg_stream(page_stream stream, connection_slots::slot slot, int 
 void mjpeg_stream::start(page_stream stream, connection_slots::slot slot, int peer,
                          const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<mjpeg_stream>(std::move(stream), std::move(slot), peer, state);
-  net::co_spawn(s->executor_, [s] { return s->run(); }, log_failure{state, "video stream"});
+  net::co_spawn(
+      s->executor_, [s] { return s->run(); }, log_failure{state, "video stream"});
 }
 
 void mjpeg_stream::stop() {

@@ -62,7 +62,8 @@ void node_bridge::on_video(const peer::arrived_frame& f) {
       std::lock_guard lock(relayed_mutex_);
       fresh = relayed_.try_emplace(f.stream, relayed_stream{f.via.peer_id(), f.name, address}).second;
     }
-    if (fresh) publish({{"type", "join"}, {"id", f.stream}, {"name", f.name}, {"address", address}, {"time", now_ms()}});
+    if (fresh)
+      publish({{"type", "join"}, {"id", f.stream}, {"name", f.name}, {"address", address}, {"time", now_ms()}});
   }
   server_->publish_frame(f.stream, f.frame);
 }
@@ -81,9 +82,7 @@ void node_bridge::tick(std::chrono::steady_clock::time_point now) {
   for (const auto& p : room_.views()) {
     const auto& s = *p.stats;
     ours_dropped += s.frames_replaced + s.frames_held;
-    json::object o{{"id", p.id},
-                   {"fps", s.fps_in.load()},
-                   {"drops", s.frames_skipped + s.frames_undecodable}};
+    json::object o{{"id", p.id}, {"fps", s.fps_in.load()}, {"drops", s.frames_skipped + s.frames_undecodable}};
     if (const auto us = s.latency_us.percentile(50); us >= 0) o["latency_ms"] = static_cast<double>(us) / 1000.0;
     // How our video to this peer adapts to its link.
     json::object link{{"kbps", s.link_kbps.load()}, {"queue_ms", s.queue_ms.load()}, {"rung", s.rung.load()}};

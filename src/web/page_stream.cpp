@@ -38,7 +38,8 @@ void page_stream::start_handshake(net::ssl::stream_base::handshake_type type, co
   if (auto* tls = std::get_if<tls_stream>(&stream_))
     return tls->async_handshake(type, net::bind_executor(ex, std::move(handler)));
   // Not for a plain stream; completed as an operation would be, never inline.
-  net::post(ex, [h = std::move(handler)]() mutable { std::move(h)(make_error_code(net::error::operation_not_supported)); });
+  net::post(ex,
+            [h = std::move(handler)]() mutable { std::move(h)(make_error_code(net::error::operation_not_supported)); });
 }
 
 void page_stream::start_teardown(boost::beast::role_type role, const executor_type& ex, done_handler handler) {

@@ -197,8 +197,6 @@ std::string token_cookie_header(const guard_config& cfg) {
          (cfg.https ? "; Secure" : "");
 }
 
-std::string_view target_path(std::string_view target) {
-  return target.substr(0, target.find_first_of("?#"));
-}
+std::string_view target_path(std::string_view target) { return target.substr(0, target.find_first_of("?#")); }
 
 }  // namespace chatnode::web

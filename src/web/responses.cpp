@@ -13,8 +13,8 @@ void add_security_headers(http::fields& h) {
   h.set(http::field::server, "chat_node");
 }
 
-http::response<http::string_body> make_response(const request& req, http::status status,
-                                                std::string_view content_type, std::string body) {
+http::response<http::string_body> make_response(const request& req, http::status status, std::string_view content_type,
+                                                std::string body) {
   http::response<http::string_body> res{status, req.version()};
   add_security_headers(res.base());
   res.set(http::field::content_type, content_type);

@@ -76,12 +76,13 @@ void web_server::start() {
     }
     socket.set_option(tcp::no_delay(true), ec);  // small events must not wait behind Nagle
     beast::tcp_stream tcp(std::move(socket));
-    http_session::start(s->cfg.tls ? page_stream(page_stream::tls_stream(std::move(tcp), *s->cfg.tls))
-                                   : page_stream(std::move(tcp)),
-                        std::move(slot), s);
+    http_session::start(
+        s->cfg.tls ? page_stream(page_stream::tls_stream(std::move(tcp), *s->cfg.tls)) : page_stream(std::move(tcp)),
+        std::move(slot), s);
   };
   // The callback's reference keeps the state, and so the listener, alive while the loop runs.
-  net::co_spawn(state_->accept_strand, state_->listener->accept_loop(std::move(serve)), log_failure{state_, "accept loop"});
+  net::co_spawn(state_->accept_strand, state_->listener->accept_loop(std::move(serve)),
+                log_failure{state_, "accept loop"});
 }
 
 void web_server::stop() {

@@ -22,8 +22,9 @@ ws_session::ws_session(page_stream stream, connection_slots::slot slot, std::sha
 void ws_session::start(page_stream stream, connection_slots::slot slot, request req,
                        const std::shared_ptr<server_state>& state) {
   auto s = std::make_shared<ws_session>(std::move(stream), std::move(slot), state);
-  net::co_spawn(s->executor_, [s, req = std::move(req)]() mutable { return s->run(std::move(req)); },
-                log_failure{state, "WebSocket session"});
+  net::co_spawn(
+      s->executor_, [s, req = std::move(req)]() mutable { return s->run(std::move(req)); },
+      log_failure{state, "WebSocket session"});
 }
 
 awaitable<void> ws_session::run(request req) {
@@ -36,8 +37,8 @@ awaitable<void> ws_session::run(request req) {
   // which must then never expire on its own.
   beast::get_lowest_layer(ws_).expires_never();
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { add_security_headers(res.base()); }));
+  ws_.set_option(
+      websocket::stream_base::decorator([](websocket::response_type& res) { add_security_headers(res.base()); }));
   ws_.read_message_max(max_page_message_bytes);
 
   auto [ec] = co_await ws_.async_accept(req, use_nothrow);

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "chatnode/protocol/frame.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 #include "chatnode/protocol/frame_parser.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "chatnode/protocol/utf8.hpp"
-#include "chatnode/protocol/frame_assembler.hpp"
 
 namespace chatnode::fuzz {
 namespace {
@@ -17,12 +17,12 @@ using protocol::frame_type;
 using protocol::parse_status;
 
 // Not assert(): it must hold in release builds, where the fuzzers run fastest.
-#define FUZZ_CHECK(cond)                                                               \
-  do {                                                                                 \
-    if (!(cond)) {                                                                     \
+#define FUZZ_CHECK(cond)                                                              \
+  do {                                                                                \
+    if (!(cond)) {                                                                    \
       std::fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                    \
-    }                                                                                  \
+      std::abort();                                                                   \
+    }                                                                                 \
   } while (0)
 
 /// One parse call's promises, whatever the input.
@@ -64,9 +64,15 @@ void check_frame(std::uint8_t type, std::span<const std::uint8_t> payload, proto
         if (!whole) assembler = {};  // the session closes here; a fresh stream starts clean
       }
       break;
-    case frame_type::ping: (void)protocol::decode_ping(payload); break;
-    case frame_type::pong: (void)protocol::decode_pong(payload); break;
-    case frame_type::ack: (void)protocol::decode_ack(payload); break;
+    case frame_type::ping:
+      (void)protocol::decode_ping(payload);
+      break;
+    case frame_type::pong:
+      (void)protocol::decode_pong(payload);
+      break;
+    case frame_type::ack:
+      (void)protocol::decode_ack(payload);
+      break;
     case frame_type::bye:
       if (auto b = protocol::decode_bye(payload)) FUZZ_CHECK(b->text.size() <= protocol::max_bye_text_bytes);
       break;
@@ -87,8 +93,8 @@ void check_handshake(std::span<const std::uint8_t> data) {
   const auto r2 = again.parse(greeting);
   FUZZ_CHECK(r2.status == parse_status::frame && r2.consumed == greeting.size());
   const auto back = protocol::decode_hello(r2.payload);
-  FUZZ_CHECK(back && back->name == hello->name && back->node_id == hello->node_id &&
-             back->version == hello->version && back->capabilities == hello->capabilities);
+  FUZZ_CHECK(back && back->name == hello->name && back->node_id == hello->node_id && back->version == hello->version &&
+             back->capabilities == hello->capabilities);
 }
 
 void check_frame_stream(std::span<const std::uint8_t> data) {

@@ -14,7 +14,8 @@ using namespace chatnode::protocol;
 namespace fs = std::filesystem;
 
 void write(const fs::path& file, const bytes& b) {
-  std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+  std::ofstream(file, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
 bytes cat(std::initializer_list<bytes> parts) {
@@ -27,8 +28,8 @@ bytes video_frame(std::uint32_t seq, std::size_t size, std::size_t chunk) {
   bytes out;
   for (std::size_t off = 0; off < size; off += chunk) {
     const auto n = std::min(chunk, size - off);
-    video_chunk_header h{seq, static_cast<std::uint32_t>(size), static_cast<std::uint32_t>(off), 1700000000000000, 64, 48,
-                         "cam"};
+    video_chunk_header h{
+        seq, static_cast<std::uint32_t>(size), static_cast<std::uint32_t>(off), 1700000000000000, 64, 48, "cam"};
     auto prefix = encode_prefix(h, n);
     out.insert(out.end(), prefix.begin(), prefix.end());
     for (std::size_t i = 0; i < n; ++i) out.push_back(static_cast<std::uint8_t>(off + i));
@@ -68,8 +69,10 @@ int main(int argc, char** argv) {
   const bytes piece_small{0}, piece_large{63};
   write(dir / "frame_stream" / "texts", cat({piece_small, encode(t), encode(t2), encode(ack{2})}));
   write(dir / "frame_stream" / "heartbeat", cat({piece_large, encode(ping{5}), encode(pong{5, 6, 7}), encode(ack{0})}));
-  write(dir / "frame_stream" / "video", cat({piece_large, video_frame(1, 100, 40), encode(t), video_frame(2, 70000, 32768)}));
-  write(dir / "frame_stream" / "bye", cat({bytes{5}, encode(t), encode(bye{bye_reason::shutting_down, "the node is stopping"})}));
+  write(dir / "frame_stream" / "video",
+        cat({piece_large, video_frame(1, 100, 40), encode(t), video_frame(2, 70000, 32768)}));
+  write(dir / "frame_stream" / "bye",
+        cat({bytes{5}, encode(t), encode(bye{bye_reason::shutting_down, "the node is stopping"})}));
   // An unknown type is skipped, as the protocol says, and the stream goes on.
   write(dir / "frame_stream" / "unknown_type", cat({bytes{9}, bytes{0x42, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3}, encode(t)}));
   return 0;

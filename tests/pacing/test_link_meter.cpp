@@ -165,6 +165,6 @@ TEST_CASE("What is no longer in flight queues nowhere, however high the smoothed
 TEST_CASE("The network's queue is at most what our bytes in flight take at the rate", "[pacing][link_meter]") {
   link_meter m;
   m.observe(reading(0, 300'000, 20'000, 0, 2'000), t0);
-  CHECK(m.network_delay(100'000) == 20ms);  // 2 000 bytes at 100 000 a second
+  CHECK(m.network_delay(100'000) == 20ms);                       // 2 000 bytes at 100 000 a second
   CHECK(m.network_delay(0) == 280ms - link_meter::delayed_ack);  // no rate: the round trip alone
 }

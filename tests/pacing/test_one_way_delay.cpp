@@ -70,7 +70,8 @@ TEST_CASE("one_way_delay: an old measure says nothing", "[pacing][one_way_delay]
   CHECK_FALSE(d.queueing(first_ping + one_way_delay::fresh_for + 1ms).has_value());
 }
 
-TEST_CASE("one_way_delay: the least ages out after its buckets, so a longer path is followed", "[pacing][one_way_delay]") {
+TEST_CASE("one_way_delay: the least ages out after its buckets, so a longer path is followed",
+          "[pacing][one_way_delay]") {
   one_way_delay d;
   answer(d, first_ping, 0);
   // The route changes: 10 ms longer each way. Until the old least ages out

@@ -39,7 +39,7 @@ class fake_participant final : public peer::participant {
   void abandon(std::string reason) override { abandoned = std::move(reason); }
   std::string resume_key() const override { return "node " + std::to_string(peer_.node_id); }
 
-  std::vector<std::uint64_t> texts;  ///< sequence numbers the room sent us, in order
+  std::vector<std::uint64_t> texts;       ///< sequence numbers the room sent us, in order
   std::vector<peer::outgoing_text> sent;  ///< the same texts, whole: what a lost link hands back
   bool stopped = false;
   protocol::bye_reason stop_reason = protocol::bye_reason::normal;

@@ -37,7 +37,7 @@ inline chatnode::video::frame_ptr make_frame(std::uint32_t seq, std::size_t chun
   std::vector<std::uint8_t> jpeg((chunks - 1) * proto::video_chunk_bytes + 100);
   for (std::size_t i = 0; i < jpeg.size(); ++i) jpeg[i] = static_cast<std::uint8_t>(seq * 7 + i);
   auto f = std::make_shared<const chatnode::video::encoded_frame>(seq, 0, 64, 48, "me", std::move(jpeg),
-                                                                   chatnode::video::stage_times{});
+                                                                  chatnode::video::stage_times{});
   REQUIRE(f->chunk_count() == chunks);
   return f;
 }
@@ -63,7 +63,8 @@ inline std::string describe(std::span<const std::uint8_t> frame) {
       const auto p = proto::decode_pong(payload);
       return p ? "pong " + std::to_string(p->t1_us) : "bad pong";
     }
-    case proto::frame_type::bye: return "bye";
+    case proto::frame_type::bye:
+      return "bye";
     case proto::frame_type::ack: {
       const auto a = proto::decode_ack(payload);
       return a ? "ack " + std::to_string(a->seq) : "bad ack";
@@ -78,7 +79,8 @@ inline std::string describe(std::span<const std::uint8_t> frame) {
                      std::to_string(c->header.offset / proto::video_chunk_bytes)
                : "bad video";
     }
-    default: return "type " + std::to_string(frame[0]);
+    default:
+      return "type " + std::to_string(frame[0]);
   }
 }
 

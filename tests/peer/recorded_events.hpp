@@ -18,11 +18,14 @@ using namespace std::chrono_literals;
 
 class recorded_events final : public peer::session_events {
  public:
-  void on_joined(const std::shared_ptr<peer::participant>&) override { update([&] { joined_ = true; }); }
+  void on_joined(const std::shared_ptr<peer::participant>&) override {
+    update([&] { joined_ = true; });
+  }
   bool on_text(peer::participant&, protocol::text_message) override { return true; }
   void on_video(peer::participant&, chatnode::protocol::received_frame) override {}
   void on_leaving(peer::participant&) override {}
-  void on_closed(peer::participant&, bool, const std::string& reason, std::vector<peer::outgoing_text> undelivered) override {
+  void on_closed(peer::participant&, bool, const std::string& reason,
+                 std::vector<peer::outgoing_text> undelivered) override {
     update([&] {
       closed_reason_ = reason;
       undelivered_.emplace();

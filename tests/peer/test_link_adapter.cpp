@@ -28,8 +28,8 @@ constexpr double base_bytes = 30'000;
 constexpr auto step = 5ms;
 constexpr auto frame_interval = std::chrono::microseconds(1'000'000 / 30);
 constexpr std::uint32_t min_rtt_us = 20'000;
-constexpr double fast = 10'000'000;   // 80 Mbit/s: ten times what rung 0 takes
-constexpr double slow = 250'000;      // 2 Mbit/s
+constexpr double fast = 10'000'000;  // 80 Mbit/s: ten times what rung 0 takes
+constexpr double slow = 250'000;     // 2 Mbit/s
 
 double seconds_of(sim_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -416,7 +416,7 @@ TEST_CASE("A link is paced only once it has shown a queue, and only while our vi
   CHECK(pace >= link_adapter::pacing_gain * link.adapter.rate() * 0.999);
   CHECK(pace <= 2 * slow);
   auto& a = link.adapter;
-  CHECK(a.pacing_rate_change().has_value());  // the first one is set
+  CHECK(a.pacing_rate_change().has_value());        // the first one is set
   CHECK_FALSE(a.pacing_rate_change().has_value());  // and not again while it holds
 
   // The camera stops: after video_idle nothing is paced and no queue moves the rung.

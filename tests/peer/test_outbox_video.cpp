@@ -112,7 +112,6 @@ TEST_CASE("Dropping a frame crowded out of a full batch counts it as replaced", 
   CHECK(ob.video_frames_replaced() == 1);  // every frame offered is either sent or counted
 }
 
-
 //------------------------------------------------------------------------------
 // Chunks of a size set per link, and frames held back when the link cannot take them.
 
@@ -135,7 +134,8 @@ inline std::vector<sent_chunk> video_chunks_in(const bytes& wire) {
                                std::size_t{wire[pos + 6]} << 8 | wire[pos + 7];
     REQUIRE(wire.size() - pos >= proto::header_size + length);
     if (static_cast<proto::frame_type>(wire[pos]) == proto::frame_type::video_chunk) {
-      const auto c = proto::decode_video_chunk(std::span<const std::uint8_t>(wire).subspan(pos + proto::header_size, length));
+      const auto c =
+          proto::decode_video_chunk(std::span<const std::uint8_t>(wire).subspan(pos + proto::header_size, length));
       REQUIRE(c.has_value());
       out.push_back({c->header, std::vector<std::uint8_t>(c->data.begin(), c->data.end())});
     }

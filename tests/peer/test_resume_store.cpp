@@ -66,7 +66,9 @@ TEST_CASE("an absent peer past its byte bound is forgotten, and the others are k
   CHECK(seqs(store.take("node b")) == std::vector<std::uint64_t>{2, 3});
 }
 
-TEST_CASE("no more absent peers are kept than the room holds: of those in it as long, the one gone longest is forgotten", "[resume]") {
+TEST_CASE(
+    "no more absent peers are kept than the room holds: of those in it as long, the one gone longest is forgotten",
+    "[resume]") {
   resume_store store(1000, 2);
   CHECK(store.park("node a", "alice", {text(1)}, 1min).empty());
   CHECK(store.park("node b", "bob", {text(2)}, 1min).empty());

@@ -105,8 +105,10 @@ TEST_CASE("peers that left without bye are remembered for dropping resends, up t
   CHECK(host_peer->texts.size() == static_cast<std::size_t>(visitors));
 }
 
-TEST_CASE("a peer back on a new link before its old one is noticed dead gets, once the old one hands over, everything in order",
-          "[room][resume]") {
+TEST_CASE(
+    "a peer back on a new link before its old one is noticed dead gets, once the old one hands over, everything in "
+    "order",
+    "[room][resume]") {
   room_fixture f;
   auto alice = f.join(1, "alice", 0xa11ce);
   auto bob = f.join(2, "bob", 0xb0b);

@@ -19,7 +19,7 @@ std::shared_ptr<const std::string> line(const std::string& s) { return std::make
 chatnode::video::frame_ptr frame(std::uint32_t seq, std::size_t size) {
   std::vector<std::uint8_t> jpeg(size, static_cast<std::uint8_t>(seq));
   return std::make_shared<const chatnode::video::encoded_frame>(seq, 0, 64, 48, "me", std::move(jpeg),
-                                                                 chatnode::video::stage_times{});
+                                                                chatnode::video::stage_times{});
 }
 
 /// The next batch, as the bytes that would go out.

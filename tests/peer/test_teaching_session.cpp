@@ -29,7 +29,7 @@ TEST_CASE("a lecture-video peer that stops reading is cut off at the write deadl
   cfg.write_timeout = 300ms;
   peer_test::on_loopback<peer::teaching_session> f([&](tcp::socket socket, peer::session_events& events) {
     return std::make_shared<peer::teaching_session>(std::move(socket), chatnode::protocol::wire_protocol::lecture_video,
-                                                  1, cfg, events);
+                                                    1, cfg, events);
   });
   REQUIRE(f.events.wait_joined());
   // The peer reads nothing: frames go out until the kernel's buffers are full

@@ -55,8 +55,7 @@ TEST_CASE("texts past the inbox's budget are dropped and the take says so", "[in
   CHECK(seqs(next) == std::vector<std::uint64_t>{4});
 }
 
-TEST_CASE("a drain hands texts on in order until the session's queue refuses one, and says it fell behind",
-          "[inbox]") {
+TEST_CASE("a drain hands texts on in order until the session's queue refuses one, and says it fell behind", "[inbox]") {
   peer::text_inbox inbox(1 << 20);
   for (std::uint64_t seq = 1; seq <= 5; ++seq) inbox.put(text(seq, 10));
   std::vector<std::uint64_t> queued;
@@ -83,8 +82,7 @@ TEST_CASE("a drain hands texts on in order until the session's queue refuses one
   CHECK(over.overflowed);
 }
 
-TEST_CASE("texts put from several threads while another takes are each taken once, each thread's in order",
-          "[inbox]") {
+TEST_CASE("texts put from several threads while another takes are each taken once, each thread's in order", "[inbox]") {
   constexpr int writers = 4;
   constexpr std::uint64_t per_writer = 20'000;
   peer::text_inbox inbox(64u << 20);

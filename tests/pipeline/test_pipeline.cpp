@@ -123,9 +123,9 @@ TEST_CASE("two nodes stream test patterns both ways and every frame matches what
   running_node alice(parse({"--listen", "127.0.0.1:0", "--name", "alice", "--size", "640x480", "--fps", "30"}), 640,
                      480);
   const auto port = std::to_string(alice.node->listening_port());
-  running_node bob(parse({"--connect", ("127.0.0.1:" + port).c_str(), "--name", "bob", "--size", "320x240",
-                          "--fps", "30"}),
-                   320, 240);
+  running_node bob(
+      parse({"--connect", ("127.0.0.1:" + port).c_str(), "--name", "bob", "--size", "320x240", "--fps", "30"}), 320,
+      240);
 
   constexpr std::size_t wanted = 20;
   const auto at_bob = bob.sink->wait_for(wanted, 60s);

@@ -40,7 +40,8 @@ TEST_CASE("two nodes exchange hundreds of lines in both directions at once, all 
   CHECK(numbered(*alice.process, "bob", "from bob ") == expected);
   // Every line arrived whole: nothing mixed into another.
   for (const auto& l : bob->lines(stream::out))
-    if (l.find("from alice") != std::string::npos) CHECK(std::regex_search(l, std::regex("from alice [0-9]+ ünïcødé$")));
+    if (l.find("from alice") != std::string::npos)
+      CHECK(std::regex_search(l, std::regex("from alice [0-9]+ ünïcødé$")));
 
   bob->write_stdin("/quit\n");
   CHECK(bob->wait_exit() == 0);

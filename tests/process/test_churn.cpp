@@ -28,7 +28,8 @@ std::size_t open_descriptors(pid_t pid) {
 TEST_CASE("a peer killed in the middle of a frame is noticed, and the others carry on", "[process][churn]") {
   auto alice = start_listener("alice", {"--test-pattern", "--size", "160x120"});
   // bob streams large frames as fast as he can, so the kill lands inside one.
-  auto bob = start_connector(alice.port, "bob", {"--test-pattern", "--size", "1280x720", "--fps", "0", "--quality", "100"});
+  auto bob =
+      start_connector(alice.port, "bob", {"--test-pattern", "--size", "1280x720", "--fps", "0", "--quality", "100"});
   auto carol = start_connector(alice.port, "carol", {"--receive-only"});
   REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
   REQUIRE(alice.process->wait_for(stream::out, "* carol ("));
@@ -52,8 +53,8 @@ TEST_CASE("a thousand connections that join and leave leave no descriptor behind
   protocol::hello h;
   h.name = "visitor";
   h.capabilities = protocol::cap_text;
-  const auto hello_then_bye =
-      as_string(protocol::encode_greeting(h)) + as_string(protocol::encode(protocol::bye{protocol::bye_reason::normal, "just visiting"}));
+  const auto hello_then_bye = as_string(protocol::encode_greeting(h)) +
+                              as_string(protocol::encode(protocol::bye{protocol::bye_reason::normal, "just visiting"}));
 
   const auto left = [](const std::string& l) { return l.find(") left: ") != std::string::npos; };
   int visits_seen = 0;

@@ -72,8 +72,8 @@ TEST_CASE("a port in use is reported with the address and exits 1", "[process][c
   auto alice = start_listener("alice");
   child_process second({chat_node_binary(), "--listen", "127.0.0.1:" + std::to_string(alice.port)});
   CHECK(run_to_exit(second) == 1);
-  CHECK(second.wait_for(stream::err, "cannot listen on 127.0.0.1:" + std::to_string(alice.port) +
-                                         ": Address already in use", 1s));
+  CHECK(second.wait_for(stream::err,
+                        "cannot listen on 127.0.0.1:" + std::to_string(alice.port) + ": Address already in use", 1s));
 }
 
 TEST_CASE("the node prints its own addresses and the port it bound", "[process][cli]") {

@@ -119,8 +119,8 @@ burst_result udp_burst(const emulated_link& link, int count, int size) {
 /// `size` bytes from side B to the tcp_receiver on side A; checks they arrived intact.
 void tcp_transfer(const emulated_link& link, child_process& receiver, const std::string& port, int size,
                   std::size_t nth) {
-  child_process sender(link.in_b({python, "-c", tcp_sender, emulated_link::address_a, port, std::to_string(size),
-                                  std::to_string(nth)}));
+  child_process sender(
+      link.in_b({python, "-c", tcp_sender, emulated_link::address_a, port, std::to_string(size), std::to_string(nth)}));
   const auto sent = after_word(sender, "sent");
   CHECK(sent.starts_with(std::to_string(size) + " "));
   CHECK(after_word(receiver, "received", nth) == sent);

@@ -67,7 +67,8 @@ TEST_CASE("garbage instead of a preamble is refused before the handshake", "[pro
   raw_client mallory(r.alice.port);
   mallory.send(std::string("\x00\xffnot a chat node\r\n", 19));
   CHECK(mallory.read_until_closed(default_wait).closed);
-  CHECK(r.alice.process->wait_for(stream::err, "closed before the handshake completed: protocol error: not a protocol this node speaks"));
+  CHECK(r.alice.process->wait_for(
+      stream::err, "closed before the handshake completed: protocol error: not a protocol this node speaks"));
   r.still_chatting("after garbage");
 }
 
@@ -108,9 +109,12 @@ TEST_CASE("random bytes after a valid handshake close that connection only", "[p
     CHECK(mallory.read_until_closed(default_wait).closed);
     CHECK(r.alice.process->wait_for(stream::out, "mallory" + std::to_string(round) + " (127.0.0.1:"));
   }
-  CHECK(r.alice.process->wait_for_count(stream::out, [](const std::string& l) {
-    return l.find("mallory") != std::string::npos && l.find("left: protocol error") != std::string::npos;
-  }, 3) == 3);
+  CHECK(r.alice.process->wait_for_count(
+            stream::out,
+            [](const std::string& l) {
+              return l.find("mallory") != std::string::npos && l.find("left: protocol error") != std::string::npos;
+            },
+            3) == 3);
   r.still_chatting("after random bytes");
 }
 
@@ -181,7 +185,8 @@ TEST_CASE("a video frame that is not a JPEG is counted and skipped, and the conn
   REQUIRE(alice.process->wait_for(stream::out, "] mallory: still connected after bad frames"));
   // The decode thread may skip a frame when a newer one is already waiting; every one it tried failed.
   const auto accounted = [&] {
-    return stats_value(*alice.process, "mallory", skipped_col) + stats_value(*alice.process, "mallory", undecodable_col);
+    return stats_value(*alice.process, "mallory", skipped_col) +
+           stats_value(*alice.process, "mallory", undecodable_col);
   };
   const auto deadline = std::chrono::steady_clock::now() + default_wait;
   while (accounted() < 3 && std::chrono::steady_clock::now() < deadline) alice.process->read_output_for(200ms);
@@ -200,12 +205,10 @@ TEST_CASE("a malformed lecture-video header or payload closes that connection on
   const std::string not_a_header = "lecture-video length header is not a decimal number padded with spaces";
   const std::string bad_length = "lecture-video frame length is 0 or over the limit";
   // Letters or a sign are text from the first byte; after a good frame they are a broken header.
-  const auto input = GENERATE_COPY(
-      bad_input{lecture_frame() + "12ab            ", not_a_header},
-      bad_input{lecture_frame() + "-5              ", not_a_header},
-      bad_input{"99999999999     ", bad_length},
-      bad_input{"0               ", bad_length},
-      bad_input{"10              0123456789", "lecture-video frame is not a JPEG"});
+  const auto input = GENERATE_COPY(bad_input{lecture_frame() + "12ab            ", not_a_header},
+                                   bad_input{lecture_frame() + "-5              ", not_a_header},
+                                   bad_input{"99999999999     ", bad_length}, bad_input{"0               ", bad_length},
+                                   bad_input{"10              0123456789", "lecture-video frame is not a JPEG"});
   room_of_two r;
   raw_client mallory(r.alice.port);
   mallory.send(input.bytes);
@@ -223,7 +226,7 @@ TEST_CASE("text that is not UTF-8, or a line over the limit, closes a text peer 
   mallory.send(too_long ? std::string(protocol::max_text_bytes + 1, 'x') + "\n" : std::string("caf\xC3(\n"));
   CHECK(mallory.read_until_closed(default_wait).closed);
   CHECK(r.alice.process->wait_for(stream::out, too_long ? "left: protocol error: line over the text limit"
-                                                       : "left: protocol error: text is not valid UTF-8"));
+                                                        : "left: protocol error: text is not valid UTF-8"));
   r.still_chatting("after bad text");
 }
 
@@ -247,6 +250,7 @@ TEST_CASE("an HTTP request on the chat port is logged and closed", "[process][fa
   raw_client browser(r.alice.port);
   browser.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   CHECK(browser.read_until_closed(default_wait).closed);
-  CHECK(r.alice.process->wait_for(stream::err, "closed before the handshake completed: an HTTP request on the chat port"));
+  CHECK(r.alice.process->wait_for(stream::err,
+                                  "closed before the handshake completed: an HTTP request on the chat port"));
   r.still_chatting("after HTTP");
 }

@@ -124,7 +124,7 @@ TEST_CASE("a pong for a ping never sent, and frames stamped at the ends of time,
 
   const auto row = stats_row(*alice.process, "mallory");
   INFO("alice's /stats row for mallory: rtt " << row[2] << " ms, frame latency p50 " << row[latency_p50_col] << " ms");
-  CHECK(row[2] == "-");   // mallory never answered one of alice's pings
+  CHECK(row[2] == "-");                // mallory never answered one of alice's pings
   CHECK(row[latency_p50_col] == "-");  // neither frame's age is one a link can have
   CHECK_FALSE(alice.process->wait_exit(0ms).has_value());
 }
@@ -136,7 +136,9 @@ TEST_CASE("a name holding a control character is refused with its reason, and th
   REQUIRE(alice.process->wait_for(stream::out, "* bob ("));
   // A newline would forge a line on alice's terminal, or a line of known_peers
   // on a --tls node; ESC and the C1 CSI (U+009B) would drive the terminal.
-  const std::vector<std::string> names{"x\ny", "m\n[12:00:00] admin", "tab\there", "\x1b[2Jclear", "csi\xc2\x9b" "2J"};
+  const std::vector<std::string> names{"x\ny", "m\n[12:00:00] admin", "tab\there", "\x1b[2Jclear",
+                                       "csi\xc2\x9b"
+                                       "2J"};
   for (const auto& name : names) {
     protocol::hello h;
     h.node_id = std::hash<std::string>{}(name);
@@ -146,9 +148,10 @@ TEST_CASE("a name holding a control character is refused with its reason, and th
     mallory.send(as_string(protocol::encode_greeting(h)));
     CHECK(mallory.read_until_closed(default_wait).closed);
   }
-  CHECK(alice.process->wait_for_count(stream::err, [](const std::string& l) {
-    return l.find("a name holds a control character") != std::string::npos;
-  }, names.size()) == names.size());
+  CHECK(alice.process->wait_for_count(
+            stream::err,
+            [](const std::string& l) { return l.find("a name holds a control character") != std::string::npos; },
+            names.size()) == names.size());
   bob->write_stdin("still here\n");
   CHECK(alice.process->wait_for(stream::out, "] bob: still here"));
   for (const auto& l : alice.process->lines(stream::out)) CHECK(l.rfind("[12:00:00] admin", 0) != 0);
@@ -186,26 +189,31 @@ TEST_CASE("a link relays video of at most as many others as the room holds: more
   // 300 frames, each claiming a camera of its own: a stream, a page tile and a
   // recording each, if believed.
   std::string frames;
-  for (std::uint32_t i = 0; i < 300; ++i) frames += video_frame(i + 1, 1'700'000'000'000'000ull, "ghost" + std::to_string(i));
+  for (std::uint32_t i = 0; i < 300; ++i)
+    frames += video_frame(i + 1, 1'700'000'000'000'000ull, "ghost" + std::to_string(i));
   mallory.send(frames);
   // Frames are handled in order: once this line shows, every frame has been.
   mallory.send(as_string(protocol::encode(protocol::text_message{1, 0, "mallory", "all sent"})));
   REQUIRE(alice.process->wait_for(stream::out, "] mallory: all sent"));
-  CHECK(alice.process->wait_for_count(stream::err, [](const std::string& l) {
-    return l.find("relays video of more than 4 others: frames of the ones beyond are dropped") != std::string::npos;
-  }, 1) == 1);
+  CHECK(alice.process->wait_for_count(
+            stream::err,
+            [](const std::string& l) {
+              return l.find("relays video of more than 4 others: frames of the ones beyond are dropped") !=
+                     std::string::npos;
+            },
+            1) == 1);
   alice.process->write_stdin("/quit\n");
   REQUIRE(alice.process->wait_exit() == 0);
-  const auto recordings = std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator());
+  const auto recordings =
+      std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator());
   INFO(recordings << " recordings");
   CHECK(recordings <= 4);
-  CHECK(alice.process->wait_for_count(stream::err, [](const std::string& l) {
-    return l.find("relays video of more than") != std::string::npos;
-  }, 2, 0ms) == 1);
+  CHECK(alice.process->wait_for_count(
+            stream::err, [](const std::string& l) { return l.find("relays video of more than") != std::string::npos; },
+            2, 0ms) == 1);
 }
 
-TEST_CASE("a terminal that stops reading costs lines on it, never the room: the node relays on",
-          "[process][hostile]") {
+TEST_CASE("a terminal that stops reading costs lines on it, never the room: the node relays on", "[process][hostile]") {
   auto alice = start_listener("alice", {"--no-video"});
   auto bob = start_connector(alice.port, "bob", {"--no-video"});
   auto carol = start_connector(alice.port, "carol", {"--no-video"});
@@ -217,9 +225,9 @@ TEST_CASE("a terminal that stops reading costs lines on it, never the room: the 
   std::string typed;
   for (int i = 0; i < lines; ++i) typed += "line " + std::to_string(i) + " " + std::string(80, 'z') + "\n";
   bob->write_stdin(typed);
-  CHECK(carol->wait_for_count(stream::out, [](const std::string& l) {
-    return l.find("] bob: line ") != std::string::npos;
-  }, lines, 120s) == lines);
+  CHECK(carol->wait_for_count(
+            stream::out, [](const std::string& l) { return l.find("] bob: line ") != std::string::npos; }, lines,
+            120s) == lines);
   // Read again, alice's terminal says what it missed before what comes next.
   bob->write_stdin("after the gap\n");
   CHECK(alice.process->wait_for(stream::out, "] bob: after the gap"));

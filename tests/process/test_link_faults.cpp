@@ -30,7 +30,8 @@ void report(const std::string& who, const child_process& p) {
 
 }  // namespace
 
-TEST_CASE("a link down for ten seconds while both sides type: every line arrives once, in order", "[netns][reconnect]") {
+TEST_CASE("a link down for ten seconds while both sides type: every line arrives once, in order",
+          "[netns][reconnect]") {
   if (const auto why = emulated_link::unavailable()) {
     WARN("not run: " << *why);
     return;
@@ -129,9 +130,10 @@ TEST_CASE("a flood of connections from one address is cut to its rate, and the r
   child_process flood(link.in_b({"/usr/bin/python3", "-c",
                                  "import socket, sys\n"
                                  "for i in range(int(sys.argv[2])):\n"
-                                 "    socket.create_connection(('" + std::string(emulated_link::address_a) +
+                                 "    socket.create_connection(('" +
+                                     std::string(emulated_link::address_a) +
                                      "', int(sys.argv[1])), timeout=5).close()\n"
-                                 "print('opened', sys.argv[2])\n",
+                                     "print('opened', sys.argv[2])\n",
                                  port, std::to_string(attempts)}));
   INFO(flood.transcript(stream::err));
   REQUIRE(flood.wait_for(stream::out, "opened 60"));
@@ -147,8 +149,8 @@ TEST_CASE("a flood of connections from one address is cut to its rate, and the r
   // The admitted ones end as connections that closed before a handshake; the others never became one.
   // A burst of 20, one of which bob's own connection took.
   const auto admitted = alice->wait_for_count(
-      stream::err, [](const std::string& l) { return l.find("closed before the handshake completed") != std::string::npos; },
-      19);
+      stream::err,
+      [](const std::string& l) { return l.find("closed before the handshake completed") != std::string::npos; }, 19);
   CHECK(admitted >= 19);
   CHECK(admitted < static_cast<std::size_t>(attempts));
   std::cout << "connection flood: " << attempts << " connections from one address, " << admitted

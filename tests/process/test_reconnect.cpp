@@ -82,7 +82,7 @@ TEST_CASE("a frozen listener's link is replaced, and what both sides typed meanw
   REQUIRE(wait_for_lines(*bob, "alice", "alice ", 5) == 5);
 
   alice.process->signal(SIGSTOP);
-  type_numbered(*bob, "bob ", 5, 10);          // into the link that is about to be declared dead
+  type_numbered(*bob, "bob ", 5, 10);              // into the link that is about to be declared dead
   type_numbered(*alice.process, "alice ", 5, 10);  // read when she thaws
   INFO(bob->transcript(stream::err));
   REQUIRE(bob->wait_for(stream::out, "* alice (127.0.0.1:"));

@@ -37,8 +37,9 @@ std::map<int, std::vector<std::filesystem::path>> saved_streams(const std::files
 }
 
 /// Waits (bounded) until `dir` holds at least `frames` saved frames of each of `streams` streams.
-std::map<int, std::vector<std::filesystem::path>> wait_for_streams(child_process& node, const std::filesystem::path& dir,
-                                                                    std::size_t streams, std::size_t frames) {
+std::map<int, std::vector<std::filesystem::path>> wait_for_streams(child_process& node,
+                                                                   const std::filesystem::path& dir,
+                                                                   std::size_t streams, std::size_t frames) {
   std::map<int, std::vector<std::filesystem::path>> seen;
   const auto deadline = std::chrono::steady_clock::now() + default_wait;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -59,7 +60,7 @@ TEST_CASE("in a room of four, text and video from each reach every other node ex
   std::vector<std::unique_ptr<temp_dir>> dirs;
   const auto video = [&] {
     dirs.push_back(std::make_unique<temp_dir>());
-    return std::vector<std::string>{"--test-pattern", "--size", "160x120", "--fps", "15", "--save-frames",
+    return std::vector<std::string>{"--test-pattern",          "--size", "160x120", "--fps", "15", "--save-frames",
                                     dirs.back()->path.string()};
   };
   auto alice = start_listener("alice", video());

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <string>
 
-#include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/protocol/messages.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 #include "support/child_process.hpp"
 #include "support/raw_client.hpp"
 
@@ -28,10 +28,10 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
-
 bool printed(const child_process& p, stream s, const std::string& needle) {
   const auto& lines = p.lines(s);
-  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return l.find(needle) != std::string::npos; });
 }
 
 /// After a refusal: neither side showed the other joining or anything it said.
@@ -81,7 +81,6 @@ raw_client authenticated(unsigned short port, const std::string& secret, std::st
   REQUIRE(step.status == security::exchange_status::accepted);
   return c;
 }
-
 
 }  // namespace
 
@@ -139,7 +138,6 @@ TEST_CASE("a connector with a secret refuses a listener without one, on both sid
   nothing_exchanged(*n.alice.process, *n.bob);
 }
 
-
 TEST_CASE("an authenticated exchange recorded and replayed on a new connection is refused", "[process][secret]") {
   auto alice = start_listener("alice", with(text_only, {"--secret", "s3cret"}), {});
   std::string recorded;
@@ -170,8 +168,13 @@ TEST_CASE("an authenticated exchange recorded and replayed on a new connection i
   CHECK(answer.bytes.size() == protocol::preamble.size() + protocol::header_size + 32);
   CHECK(answer.bytes.find("alice") == std::string::npos);
   // The replayed hello and text were never taken: one join, one line, from the first connection.
-  CHECK(alice.process->wait_for_count(stream::out, [](const std::string& l) { return l.find("* mallory (") != std::string::npos && l.ends_with(" joined"); }, 2, 0ms) == 1);
-  CHECK(alice.process->wait_for_count(stream::out, [](const std::string& l) { return l.find("words worth replaying") != std::string::npos; }, 2, 0ms) == 1);
+  CHECK(alice.process->wait_for_count(
+            stream::out,
+            [](const std::string& l) { return l.find("* mallory (") != std::string::npos && l.ends_with(" joined"); },
+            2, 0ms) == 1);
+  CHECK(alice.process->wait_for_count(
+            stream::out, [](const std::string& l) { return l.find("words worth replaying") != std::string::npos; }, 2,
+            0ms) == 1);
 }
 
 TEST_CASE("a listener with a secret refuses a raw-text peer, which cannot authenticate", "[process][secret]") {

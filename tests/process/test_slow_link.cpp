@@ -109,9 +109,9 @@ TEST_CASE("in a room, a slow peer gets a smaller picture while a fast peer keeps
   emulated_link link(slow_link());
   // alice hosts on side A; carol joins from side A itself (no link between them), bob across the link.
   auto [alice, bob] = start_pair(link, video_640, {"--receive-only"});
-  child_process carol(link.in_a({chat_node_binary(), "--connect",
-                                 std::string(emulated_link::address_a) + ":" + listening_port(*alice), "--name",
-                                 "carol", "--receive-only"}));
+  child_process carol(
+      link.in_a({chat_node_binary(), "--connect", std::string(emulated_link::address_a) + ":" + listening_port(*alice),
+                 "--name", "carol", "--receive-only"}));
   require_joined(carol, "alice");
 
   const auto to_bob = wait_for_row(*alice, "bob", [](const auto& r) {
@@ -126,7 +126,8 @@ TEST_CASE("in a room, a slow peer gets a smaller picture while a fast peer keeps
   // From now on both keep getting frames, carol as many as the link lets bob have at least.
   const auto carol_before = column(stats_row(*alice, "carol"), frames_sent_col);
   const auto bob_before = column(stats_row(*alice, "bob"), frames_sent_col);
-  const auto carol_frames = wait_for_stat(carol, "alice", frames_received_col, [&](long v) { return v >= carol_before + 30; });
+  const auto carol_frames =
+      wait_for_stat(carol, "alice", frames_received_col, [&](long v) { return v >= carol_before + 30; });
   CHECK(carol_frames >= carol_before + 30);
   const auto to_carol_after = stats_row(*alice, "carol");
   const auto to_bob_after = stats_row(*alice, "bob");
@@ -143,8 +144,12 @@ TEST_CASE("in a room, a slow peer gets a smaller picture while a fast peer keeps
 TEST_CASE("our video is captured only while someone watches it", "[slow_link][capture]") {
   auto alice = start_listener("alice", {"--test-pattern", "--size", "160x120", "--fps", "30"});
   auto& a = *alice.process;
-  const auto off = [](const std::string& l) { return l.find("nobody is watching: our video is off") != std::string::npos; };
-  const auto on = [](const std::string& l) { return l.find("someone is watching: our video is on") != std::string::npos; };
+  const auto off = [](const std::string& l) {
+    return l.find("nobody is watching: our video is off") != std::string::npos;
+  };
+  const auto on = [](const std::string& l) {
+    return l.find("someone is watching: our video is on") != std::string::npos;
+  };
   INFO(a.transcript(stream::err));
   REQUIRE(a.wait_for_count(stream::err, off, 1) == 1);
 

@@ -25,8 +25,9 @@ constexpr int frames_wanted = 10;
 
 /// The Python teaching video peer, run with Debian's python3 (which has python3-opencv).
 std::unique_ptr<child_process> start_lecture_peer(std::vector<std::string> args) {
-  std::vector<std::string> argv{"/usr/bin/python3", test_support::source_dir() + "/tests/teaching/lecture_peer.py", "--frames",
-                                std::to_string(frames_sent), "--receive", std::to_string(frames_wanted)};
+  std::vector<std::string> argv{"/usr/bin/python3", test_support::source_dir() + "/tests/teaching/lecture_peer.py",
+                                "--frames",         std::to_string(frames_sent),
+                                "--receive",        std::to_string(frames_wanted)};
   argv.insert(argv.end(), args.begin(), args.end());
   return std::make_unique<child_process>(argv);
 }
@@ -70,15 +71,17 @@ TEST_CASE("a teaching video peer streams both ways with a listening node", "[pro
   CHECK(wait_for_saved_frames(*alice.process, saved, frames_wanted) >= frames_wanted);
 }
 
-TEST_CASE("a --connect --protocol lecture-video node streams both ways with a teaching video peer", "[process][teaching]") {
+TEST_CASE("a --connect --protocol lecture-video node streams both ways with a teaching video peer",
+          "[process][teaching]") {
   temp_dir dir;
   const auto saved = dir.path / "received";
   auto peer = start_lecture_peer({"--listen", "0"});
   const auto listening = peer->wait_for(stream::out, "listening");
   REQUIRE(listening);
   const auto port = boost::json::parse(*listening).at("listening").as_int64();
-  auto bob = start_connector(static_cast<unsigned short>(port), "bob",
-                             {"--protocol", "lecture-video", "--test-pattern", "--fps", "15", "--save-frames", saved.string()});
+  auto bob = start_connector(
+      static_cast<unsigned short>(port), "bob",
+      {"--protocol", "lecture-video", "--test-pattern", "--fps", "15", "--save-frames", saved.string()});
 
   REQUIRE(peer->wait_exit(60s) == 0);
   CHECK(report(*peer).at("decoded").as_int64() >= frames_wanted);

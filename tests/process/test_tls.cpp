@@ -56,8 +56,9 @@ TEST_CASE("a TLS pair chats and streams, and each records the other's fingerprin
                                         "--size", "160x120", "--fps", "15"});
   const auto alice_fp = printed_fingerprint(*alice.process);
   CHECK(alice.process->wait_for(stream::err, "(a new identity, in " + (dir.path / "alice").string() + ")"));
-  auto bob = start_connector(alice.port, "bob", {"--tls", "--config-dir", (dir.path / "bob").string(),
-                                                 "--test-pattern", "--size", "160x120", "--fps", "15"});
+  auto bob = start_connector(
+      alice.port, "bob",
+      {"--tls", "--config-dir", (dir.path / "bob").string(), "--test-pattern", "--size", "160x120", "--fps", "15"});
   const auto bob_fp = printed_fingerprint(*bob);
   CHECK(alice_fp != bob_fp);
   require_joined(*alice.process, "bob");
@@ -103,8 +104,8 @@ TEST_CASE("a peer presenting another certificate than the pinned one is refused,
 
   auto wrong = start_connector(alice.port, "bob", tls_options(dir.path / "bob", {"--peer-fingerprint", stranger}));
   INFO(wrong->transcript(stream::err));
-  CHECK(wrong->wait_for(stream::err, "REFUSED the node at 127.0.0.1:" + std::to_string(alice.port) +
-                                         ": it presented " + alice_fp + ", which is not a --peer-fingerprint given"));
+  CHECK(wrong->wait_for(stream::err, "REFUSED the node at 127.0.0.1:" + std::to_string(alice.port) + ": it presented " +
+                                         alice_fp + ", which is not a --peer-fingerprint given"));
   CHECK(wrong->wait_exit() == 1);
   CHECK(alice.process->wait_for(stream::out, "left: not trusted: your certificate is not the one this node expects"));
   for (const auto& l : wrong->lines(stream::out)) CHECK(l.find("] alice: ") == std::string::npos);
@@ -132,8 +133,8 @@ TEST_CASE("known peers are recorded on first use, then held to it: a changed ide
   auto impostor = start_connector(alice.port, "bob", tls_options(dir.path / "impostor"));
   const auto impostor_fp = printed_fingerprint(*impostor);
   INFO(alice.process->transcript(stream::err));
-  CHECK(alice.process->wait_for(stream::err, "REFUSED the peer named bob: ITS IDENTITY HAS CHANGED. Known as " + bob_fp +
-                                                 " (" + (dir.path / "alice" / "known_peers").string() +
+  CHECK(alice.process->wait_for(stream::err, "REFUSED the peer named bob: ITS IDENTITY HAS CHANGED. Known as " +
+                                                 bob_fp + " (" + (dir.path / "alice" / "known_peers").string() +
                                                  " line 1), it now presents " + impostor_fp));
   CHECK(impostor->wait_for(stream::out, "left: not trusted"));
   CHECK(impostor->wait_exit() == 1);
@@ -144,12 +145,11 @@ TEST_CASE("known peers are recorded on first use, then held to it: a changed ide
   CHECK(read_file(dir.path / "alice" / "known_peers") == bob_fp + "\tthe peer named bob\n");
 }
 
-TEST_CASE("with --known-only a stranger is refused, not pinned, and a line added by hand admits it",
-          "[process][tls]") {
+TEST_CASE("with --known-only a stranger is refused, not pinned, and a line added by hand admits it", "[process][tls]") {
   temp_dir dir;
   auto alice = start_listener("alice", tls_options(dir.path / "alice", {"--known-only"}));
-  CHECK(alice.process->wait_for(stream::err, "only peers in " + (dir.path / "alice" / "known_peers").string() +
-                                                 " are admitted (--known-only)"));
+  CHECK(alice.process->wait_for(
+      stream::err, "only peers in " + (dir.path / "alice" / "known_peers").string() + " are admitted (--known-only)"));
   // The first to give the name bob: on trust on first use, it would be pinned to it.
   auto stranger_bob = start_connector(alice.port, "bob", tls_options(dir.path / "stranger"));
   const auto stranger_fp = printed_fingerprint(*stranger_bob);
@@ -174,7 +174,8 @@ TEST_CASE("a TLS node and a plain node refuse each other with a clear message, b
   temp_dir dir;
   auto secure = start_listener("alice", tls_options(dir.path / "alice"));
   auto plain_client = start_connector(secure.port, "bob", {"--no-video"});
-  CHECK(plain_client->wait_for(stream::err, "TLS required: this node accepts TLS connections only: start chat_node with --tls"));
+  CHECK(plain_client->wait_for(stream::err,
+                               "TLS required: this node accepts TLS connections only: start chat_node with --tls"));
   CHECK(plain_client->wait_exit() == 1);
   CHECK(secure.process->wait_for(stream::err, "a chat_node without TLS (it was told that this node accepts TLS only)"));
 
@@ -198,8 +199,8 @@ TEST_CASE("a capture of a TLS session on loopback holds none of the chat text", 
     auto alice = start_listener("alice", listener_opts);
     const auto pcap = dir.path / (tag + ".pcap");
     // Immediate mode hands each packet over as it comes: none is left in a ring block when tcpdump stops.
-    child_process dump({"/usr/bin/tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-Z", "root", "-w", pcap.string(), "tcp port " +
-                        std::to_string(alice.port)});
+    child_process dump({"/usr/bin/tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-Z", "root", "-w",
+                        pcap.string(), "tcp port " + std::to_string(alice.port)});
     REQUIRE(dump.wait_for(stream::err, "listening on lo"));
     auto bob = start_connector(alice.port, "bob", bob_opts);
     require_joined(*alice.process, "bob");

@@ -65,7 +65,9 @@ TEST_CASE("a video file is streamed, looped, at its own size", "[process][video]
   std::size_t files = 0;
   while (files < 2 * clip_frames && std::chrono::steady_clock::now() < deadline) {
     alice.process->wait_for(stream::out, "never printed", 200ms);
-    files = fs::exists(saved) ? static_cast<std::size_t>(std::distance(fs::directory_iterator(saved), fs::directory_iterator())) : 0;
+    files = fs::exists(saved)
+                ? static_cast<std::size_t>(std::distance(fs::directory_iterator(saved), fs::directory_iterator()))
+                : 0;
   }
   REQUIRE(files >= 2 * clip_frames);
 
@@ -125,7 +127,9 @@ TEST_CASE("received video is recorded to AVI and saved as JPEG files that OpenCV
   std::size_t saved = 0;
   while (saved < 30 && std::chrono::steady_clock::now() < deadline) {
     alice.process->wait_for(stream::out, "never printed", 200ms);
-    saved = fs::exists(frames) ? static_cast<std::size_t>(std::distance(fs::directory_iterator(frames), fs::directory_iterator())) : 0;
+    saved = fs::exists(frames)
+                ? static_cast<std::size_t>(std::distance(fs::directory_iterator(frames), fs::directory_iterator()))
+                : 0;
   }
   REQUIRE(saved >= 30);
   bob->write_stdin("/quit\n");
@@ -182,7 +186,10 @@ TEST_CASE("a peer that stops reading costs the sender dropped frames, not memory
   CHECK(rss_stalled - rss_before < 64 * 1024);
   CHECK(dropped_stalled > dropped_before);
 
-  REQUIRE(bob->wait_for_count(stream::out, [](const std::string& l) { return l.find("] alice: while you were away ") != std::string::npos; }, lines) == lines);
+  REQUIRE(bob->wait_for_count(
+              stream::out,
+              [](const std::string& l) { return l.find("] alice: while you were away ") != std::string::npos; },
+              lines) == lines);
   const std::regex re("\\] alice: while you were away ([0-9]+)$");
   int expected = 0;
   std::smatch m;
@@ -203,8 +210,12 @@ TEST_CASE("text arrives in order while the largest video streams at full rate", 
   for (int i = 0; i < lines; ++i) burst += "under load " + std::to_string(i) + "\n";
   bob->write_stdin(burst);
   alice.process->write_stdin(burst);
-  CHECK(alice.process->wait_for_count(stream::out, [](const std::string& l) { return l.find("] bob: under load ") != std::string::npos; }, lines) == lines);
-  CHECK(bob->wait_for_count(stream::out, [](const std::string& l) { return l.find("] alice: under load ") != std::string::npos; }, lines) == lines);
+  CHECK(alice.process->wait_for_count(
+            stream::out, [](const std::string& l) { return l.find("] bob: under load ") != std::string::npos; },
+            lines) == lines);
+  CHECK(bob->wait_for_count(
+            stream::out, [](const std::string& l) { return l.find("] alice: under load ") != std::string::npos; },
+            lines) == lines);
   const std::regex re("\\] bob: under load ([0-9]+)$");
   int expected = 0;
   std::smatch m;

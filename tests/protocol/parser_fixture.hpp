@@ -39,8 +39,8 @@ struct frame_event {
 };
 
 inline std::ostream& operator<<(std::ostream& os, const frame_event& e) {
-  return os << "{type 0x" << std::hex << std::setw(2) << std::setfill('0') << int(e.type) << std::dec
-            << ", " << e.payload.size() << " payload bytes}";
+  return os << "{type 0x" << std::hex << std::setw(2) << std::setfill('0') << int(e.type) << std::dec << ", "
+            << e.payload.size() << " payload bytes}";
 }
 
 /// Owns the receive buffer the way a session does: append what arrived, parse
@@ -148,10 +148,12 @@ inline test_stream full_stream() {
   test_stream s;
   const auto g = greeting();
   append(s.wire, g);
-  s.expected.push_back({g[proto::preamble.size()], bytes(g.begin() + proto::preamble.size() + proto::header_size, g.end())});
+  s.expected.push_back(
+      {g[proto::preamble.size()], bytes(g.begin() + proto::preamble.size() + proto::header_size, g.end())});
 
-  s.add_frame(proto::encode(proto::text_message{1, 1'700'000'000'000'000, name_utf8,
-                                                "h\xC3\xA9llo w\xC3\xB6rld \xE2\x80\x94 \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80"}));
+  s.add_frame(proto::encode(
+      proto::text_message{1, 1'700'000'000'000'000, name_utf8,
+                          "h\xC3\xA9llo w\xC3\xB6rld \xE2\x80\x94 \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80"}));
   s.add_frame(proto::encode(proto::text_message{2, 1'700'000'000'000'001, "bob", ""}));
   s.add_frame(proto::encode(proto::ping{42}));
 

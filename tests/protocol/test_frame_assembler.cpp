@@ -9,9 +9,9 @@
 
 #include "chatnode/protocol/errors.hpp"
 #include "chatnode/protocol/frame.hpp"
+#include "chatnode/protocol/frame_assembler.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "chatnode/video/encoded_frame.hpp"
-#include "chatnode/protocol/frame_assembler.hpp"
 
 namespace proto = chatnode::protocol;
 using chatnode::protocol::frame_assembler;

@@ -37,16 +37,23 @@ TEST_CASE("An empty read before the preamble asks for more", "[protocol][parser]
 }
 
 TEST_CASE("An oversized length is rejected from the header alone, for every type", "[protocol][parser]") {
-  const std::uint8_t types[] = {type_byte(frame_type::hello), type_byte(frame_type::text),
-                                type_byte(frame_type::video_chunk), type_byte(frame_type::ping),
-                                type_byte(frame_type::pong), type_byte(frame_type::ack),
-                                type_byte(frame_type::bye), unknown_type, 0x00};
+  const std::uint8_t types[] = {type_byte(frame_type::hello),
+                                type_byte(frame_type::text),
+                                type_byte(frame_type::video_chunk),
+                                type_byte(frame_type::ping),
+                                type_byte(frame_type::pong),
+                                type_byte(frame_type::ack),
+                                type_byte(frame_type::bye),
+                                unknown_type,
+                                0x00};
   for (const auto type : types) {
     for (const std::uint64_t length : {std::uint64_t{proto::max_payload(type)} + 1, std::uint64_t{0xFFFFFFFF}}) {
       INFO("type 0x" << std::hex << int(type) << std::dec << ", length " << length);
       driver d;
-      if (type == type_byte(frame_type::hello)) d.feed(preamble_bytes());
-      else d = greeted_driver();
+      if (type == type_byte(frame_type::hello))
+        d.feed(preamble_bytes());
+      else
+        d = greeted_driver();
       const auto h = header(type, static_cast<std::uint32_t>(length));
       // Seven header bytes are not enough to judge; the eighth is.
       d.feed(std::span<const std::uint8_t>(h).first(proto::header_size - 1));
@@ -101,10 +108,12 @@ TEST_CASE("Non-zero flags or reserved bits are a bad header", "[protocol][parser
 }
 
 TEST_CASE("Fixed-size frames with the wrong length are rejected", "[protocol][parser]") {
-  struct wrong { frame_type type; std::uint32_t length; };
-  const wrong cases[] = {{frame_type::ping, 0},  {frame_type::ping, 7}, {frame_type::pong, 0},
-                         {frame_type::pong, 8},  {frame_type::pong, 23}, {frame_type::ack, 0},
-                         {frame_type::ack, 7}};
+  struct wrong {
+    frame_type type;
+    std::uint32_t length;
+  };
+  const wrong cases[] = {{frame_type::ping, 0},  {frame_type::ping, 7}, {frame_type::pong, 0}, {frame_type::pong, 8},
+                         {frame_type::pong, 23}, {frame_type::ack, 0},  {frame_type::ack, 7}};
   for (const auto& c : cases) {
     INFO("frame type " << static_cast<int>(c.type) << " with length " << c.length);
     auto d = greeted_driver();
@@ -114,8 +123,7 @@ TEST_CASE("Fixed-size frames with the wrong length are rejected", "[protocol][pa
 }
 
 TEST_CASE("The first frame must be hello", "[protocol][parser]") {
-  for (const auto& frame : {proto::encode(proto::ping{1}),
-                            proto::encode(proto::text_message{1, 2, "a", "b"}),
+  for (const auto& frame : {proto::encode(proto::ping{1}), proto::encode(proto::text_message{1, 2, "a", "b"}),
                             proto::encode(proto::ack{1})}) {
     INFO("first frame type " << int(frame[0]));
     driver d;

@@ -50,10 +50,14 @@ TEST_CASE("A stream split in two at every offset gives the same frames as unspli
     d.feed(wire.first(split));
     d.feed(wire.subspan(split));
     std::string problem;
-    if (!d.violation().empty()) problem = d.violation();
-    else if (d.error()) problem = "error: " + d.error().message();
-    else if (d.buffered() != 0) problem = "bytes left over";
-    else if (d.frames() != s.expected) problem = "different frames";
+    if (!d.violation().empty())
+      problem = d.violation();
+    else if (d.error())
+      problem = "error: " + d.error().message();
+    else if (d.buffered() != 0)
+      problem = "bytes left over";
+    else if (d.frames() != s.expected)
+      problem = "different frames";
     if (!problem.empty() && failures++ == 0) {
       first_bad_split = split;
       first_problem = problem;
@@ -118,25 +122,38 @@ TEST_CASE("Random bytes after a valid greeting never hang or crash the parser", 
       INFO("seed " << seed << ": " << d.violation());
       FAIL("parser broke the driver's contract");
     }
-    if (d.error()) ++errors[d.error().value()];
-    else ++ended_need_more;
+    if (d.error())
+      ++errors[d.error().value()];
+    else
+      ++ended_need_more;
     if (!d.frames().empty()) frames_after_hello += d.frames().size() - 1;
 
     // Whatever the parser let through, the typed decoders must survive it.
     for (std::size_t i = 1; i < d.frames().size(); ++i) {
       const auto& f = d.frames()[i];
       switch (static_cast<frame_type>(f.type)) {
-        case frame_type::text: (void)proto::decode_text(f.payload); break;
+        case frame_type::text:
+          (void)proto::decode_text(f.payload);
+          break;
         case frame_type::video_chunk:
           if (auto c = proto::decode_video_chunk(f.payload)) {
             CHECK(c->data.data() + c->data.size() == f.payload.data() + f.payload.size());
           }
           break;
-        case frame_type::ping: CHECK(proto::decode_ping(f.payload).has_value()); break;
-        case frame_type::pong: CHECK(proto::decode_pong(f.payload).has_value()); break;
-        case frame_type::ack: CHECK(proto::decode_ack(f.payload).has_value()); break;
-        case frame_type::bye: (void)proto::decode_bye(f.payload); break;
-        default: break;
+        case frame_type::ping:
+          CHECK(proto::decode_ping(f.payload).has_value());
+          break;
+        case frame_type::pong:
+          CHECK(proto::decode_pong(f.payload).has_value());
+          break;
+        case frame_type::ack:
+          CHECK(proto::decode_ack(f.payload).has_value());
+          break;
+        case frame_type::bye:
+          (void)proto::decode_bye(f.payload);
+          break;
+        default:
+          break;
       }
     }
   }

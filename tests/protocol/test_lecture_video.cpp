@@ -106,7 +106,10 @@ TEST_CASE("Frames come out whole however the stream is split", "[lecture]") {
 
 TEST_CASE("A payload that does not start as a JPEG is refused as soon as its first bytes arrive", "[lecture]") {
   CHECK(drive(framed("0123456789"), 1).error == errc::not_jpeg);
-  CHECK(drive(framed("\xFF" "x23456789"), 1).error == errc::not_jpeg);
+  CHECK(drive(framed("\xFF"
+                     "x23456789"),
+              1)
+            .error == errc::not_jpeg);
   // Refused before the rest of a large payload is buffered.
   proto::lecture_parser parser;
   const auto start = as_bytes("1000000         <html>");

@@ -55,12 +55,13 @@ void append_be(bytes& out, std::uint64_t v, int n) {
 void append(bytes& out, std::string_view s) { out.insert(out.end(), s.begin(), s.end()); }
 
 /// A video chunk payload written field by field, so it can be inconsistent on purpose.
-bytes video_payload(std::uint32_t total, std::uint32_t offset, std::size_t data_bytes, std::string_view origin = "cam") {
+bytes video_payload(std::uint32_t total, std::uint32_t offset, std::size_t data_bytes,
+                    std::string_view origin = "cam") {
   bytes p;
-  append_be(p, 5, 4);        // frame_seq
+  append_be(p, 5, 4);  // frame_seq
   append_be(p, total, 4);
   append_be(p, offset, 4);
-  append_be(p, 99, 8);       // capture_us
+  append_be(p, 99, 8);  // capture_us
   append_be(p, 320, 2);
   append_be(p, 240, 2);
   p.push_back(static_cast<std::uint8_t>(origin.size()));
@@ -89,8 +90,8 @@ TEST_CASE("A greeting is the preamble followed by a hello that decodes to the sa
   const auto payload = hello_payload(g);
 
   // Byte-exact: the header, then version and node id in big-endian order.
-  const bytes expected_header{0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-                              static_cast<std::uint8_t>(proto::hello_fixed_bytes + name_utf8.size())};
+  const bytes expected_header{0x01, 0x00, 0x00, 0x00,
+                              0x00, 0x00, 0x00, static_cast<std::uint8_t>(proto::hello_fixed_bytes + name_utf8.size())};
   CHECK(bytes(g.begin() + 8, g.begin() + 16) == expected_header);
   CHECK(bytes(payload.begin(), payload.begin() + 10) == bytes{0x00, 0x01, 1, 2, 3, 4, 5, 6, 7, 8});
 
@@ -120,8 +121,13 @@ TEST_CASE("A text message header is byte-exact and its fields round-trip", "[pro
 
   const std::uint32_t length = static_cast<std::uint32_t>(proto::text_fixed_bytes + m.origin.size() + m.body.size());
   REQUIRE(length > 0xFF);  // so the big-endian order of the length shows
-  const bytes expected_header{0x02, 0x00, 0x00, 0x00, static_cast<std::uint8_t>(length >> 24),
-                              static_cast<std::uint8_t>(length >> 16), static_cast<std::uint8_t>(length >> 8),
+  const bytes expected_header{0x02,
+                              0x00,
+                              0x00,
+                              0x00,
+                              static_cast<std::uint8_t>(length >> 24),
+                              static_cast<std::uint8_t>(length >> 16),
+                              static_cast<std::uint8_t>(length >> 8),
                               static_cast<std::uint8_t>(length)};
   CHECK(bytes(frame.begin(), frame.begin() + 8) == expected_header);
   CHECK(frame.size() == proto::header_size + length);
@@ -275,9 +281,7 @@ TEST_CASE("Truncated payloads are rejected as bad_length", "[protocol][messages]
     CHECK(error_of(proto::decode_ack(nine)) == errc::bad_length);
     CHECK(error_of(proto::decode_ping({})) == errc::bad_length);
   }
-  SECTION("bye without its reason byte") {
-    CHECK(error_of(proto::decode_bye({})) == errc::bad_length);
-  }
+  SECTION("bye without its reason byte") { CHECK(error_of(proto::decode_bye({})) == errc::bad_length); }
 }
 
 TEST_CASE("A text body over max_text_bytes is rejected", "[protocol][messages]") {
@@ -313,7 +317,14 @@ TEST_CASE("Invalid UTF-8 in a name, origin or text is rejected as bad_utf8", "[p
 
 TEST_CASE("A control character in a name or origin is rejected as bad_name; in a text it is kept",
           "[protocol][messages]") {
-  const std::string bad[] = {"x\ny", "tab\there", "cr\r", "\x1b[2J", "del\x7f", "csi\xC2\x9B" "2J", "\xC2\x80"};
+  const std::string bad[] = {"x\ny",
+                             "tab\there",
+                             "cr\r",
+                             "\x1b[2J",
+                             "del\x7f",
+                             "csi\xC2\x9B"
+                             "2J",
+                             "\xC2\x80"};
   for (const auto& s : bad) {
     INFO("bytes of length " << s.size());
     proto::hello h;
@@ -353,9 +364,7 @@ TEST_CASE("Inconsistent video chunks are rejected as bad_video_chunk", "[protoco
   SECTION("offsets near 2^32 do not wrap around") {
     CHECK(error_of(proto::decode_video_chunk(video_payload(1000, 0xFFFFFFF0u, 32))) == errc::bad_video_chunk);
   }
-  SECTION("no data") {
-    CHECK(error_of(proto::decode_video_chunk(video_payload(1000, 0, 0))) == errc::bad_video_chunk);
-  }
+  SECTION("no data") { CHECK(error_of(proto::decode_video_chunk(video_payload(1000, 0, 0))) == errc::bad_video_chunk); }
   SECTION("a total of zero") {
     CHECK(error_of(proto::decode_video_chunk(video_payload(0, 0, 1))) == errc::bad_video_chunk);
   }
@@ -371,4 +380,3 @@ TEST_CASE("Inconsistent video chunks are rejected as bad_video_chunk", "[protoco
           errc::bad_video_chunk);
   }
 }
-

@@ -99,11 +99,11 @@ TEST_CASE("A TLS ClientHello is recognised from its record type and version byte
 
 TEST_CASE("Binary that is no preamble is refused", "[sniff]") {
   CHECK(refused(std::string_view("\x00\xffnot a chat node", 17)));
-  CHECK(refused("\xFF\xD8\xFF\xE0"));              // a bare JPEG
-  CHECK(refused("hello\x01world"));                // a control byte inside text
-  CHECK(refused("caf\xC3("));                      // a broken UTF-8 sequence
-  CHECK(refused("\xC0\xAF"));                      // an overlong form
-  CHECK(refused("\xED\xA0\x80"));                  // a surrogate
+  CHECK(refused("\xFF\xD8\xFF\xE0"));  // a bare JPEG
+  CHECK(refused("hello\x01world"));    // a control byte inside text
+  CHECK(refused("caf\xC3("));          // a broken UTF-8 sequence
+  CHECK(refused("\xC0\xAF"));          // an overlong form
+  CHECK(refused("\xED\xA0\x80"));      // a surrogate
   CHECK(refused("abc\x7F"));
 }
 

@@ -106,8 +106,8 @@ TEST_CASE("The bytes of a character still to arrive are counted at the end, and 
   CHECK(incomplete_utf8_tail("caf") == 0);
   CHECK(incomplete_utf8_tail(raw({'c', 0xC3})) == 1);
   CHECK(incomplete_utf8_tail(raw({'c', 0xC3, 0xA9})) == 0);
-  CHECK(incomplete_utf8_tail(raw({0xE2, 0x82})) == 2);             // two of the three bytes of "€"
-  CHECK(incomplete_utf8_tail(raw({0xF0, 0x9F, 0x98})) == 3);       // three of the four of an emoji
+  CHECK(incomplete_utf8_tail(raw({0xE2, 0x82})) == 2);        // two of the three bytes of "€"
+  CHECK(incomplete_utf8_tail(raw({0xF0, 0x9F, 0x98})) == 3);  // three of the four of an emoji
   CHECK(incomplete_utf8_tail(raw({0xF0, 0x9F, 0x98, 0x80})) == 0);
   // Bytes that begin no character are invalid, not incomplete: the validator refuses them.
   CHECK(incomplete_utf8_tail(raw({'a', 0xFF})) == 0);

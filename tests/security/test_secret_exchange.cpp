@@ -11,10 +11,10 @@
 
 #include <boost/endian/conversion.hpp>
 
-#include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/protocol/errors.hpp"
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/messages.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 
 namespace proto = chatnode::protocol;
 using chatnode::security::exchange_status;
@@ -143,7 +143,8 @@ TEST_CASE("A listener proves only after the connector has: a stranger gets no MA
   const auto proof = chatnode::security::proof_of("s", role::connector, nonce_of(2), nonce_of(1));
   const auto answer = listener.receive(chatnode::security::encode_proof(proof));
   CHECK(listener.status == exchange_status::accepted);
-  CHECK(answer == chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(1), nonce_of(2))));
+  CHECK(answer ==
+        chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(1), nonce_of(2))));
 }
 
 TEST_CASE("The bytes after the peer's proof are left for the session", "[auth]") {
@@ -165,7 +166,8 @@ TEST_CASE("A proof computed for the other role (a reflected proof) is refused", 
   // it as a connector's: keyed right and covering both nonces, but naming the listener.
   side listener("s", role::listener, nonce_of(1));
   listener.receive(cat({preamble(), chatnode::security::encode_challenge(nonce_of(9))}));
-  listener.receive(chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(1), nonce_of(9))));
+  listener.receive(
+      chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(1), nonce_of(9))));
   CHECK(listener.status == exchange_status::refused);
   CHECK(listener.error == errc::wrong_secret);
 
@@ -181,7 +183,8 @@ TEST_CASE("A proof computed for the other role (a reflected proof) is refused", 
   // Likewise a proof naming the right nonces in the connector's order but the listener's role.
   side second("s", role::listener, nonce_of(1));
   second.receive(cat({preamble(), chatnode::security::encode_challenge(nonce_of(9))}));
-  second.receive(chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(9), nonce_of(1))));
+  second.receive(
+      chatnode::security::encode_proof(chatnode::security::proof_of("s", role::listener, nonce_of(9), nonce_of(1))));
   CHECK(second.status == exchange_status::refused);
   CHECK(second.error == errc::wrong_secret);
 }
@@ -193,7 +196,8 @@ TEST_CASE("Our own nonce sent back as the peer's challenge is refused", "[auth]"
   CHECK(listener.error == errc::bad_auth_frame);
 }
 
-TEST_CASE("A connector's bytes recorded from an earlier exchange are refused by a listener with a new nonce", "[auth]") {
+TEST_CASE("A connector's bytes recorded from an earlier exchange are refused by a listener with a new nonce",
+          "[auth]") {
   side first_listener("s", role::listener, nonce_of(1));
   side connector("s", role::connector, nonce_of(2));
   run(first_listener, connector, 1000);
@@ -261,7 +265,8 @@ TEST_CASE("An incomplete exchange waits for more and decides nothing", "[auth]")
   CHECK(reply.empty());  // a listener waits for the connector's proof before giving its own
   side connector("s", role::connector, nonce_of(2));
   const auto opening = cat({preamble(), chatnode::security::encode_challenge(nonce_of(1))});
-  for (std::size_t i = 0; i + 1 < opening.size(); ++i) CHECK(connector.receive(std::span(opening).subspan(i, 1)).empty());
+  for (std::size_t i = 0; i + 1 < opening.size(); ++i)
+    CHECK(connector.receive(std::span(opening).subspan(i, 1)).empty());
   CHECK(connector.receive(std::span(opening).subspan(opening.size() - 1)).size() ==
         proto::header_size + proto::auth_mac_bytes);
 }

@@ -80,7 +80,8 @@ TEST_CASE("stats JSON carries the node and each peer's counters, null where noth
 TEST_CASE("metrics follow the Prometheus text format: HELP and TYPE once, then that family's samples", "[exposition]") {
   const auto text = to_prometheus(summary(), two_peers());
   REQUIRE(text.ends_with("\n"));
-  const std::regex sample(R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*",?)*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf))");
+  const std::regex sample(
+      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*",?)*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf))");
   const std::regex help(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+)");
   const std::regex type(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|summary|histogram|untyped))");
   std::map<std::string, int> typed;  // family -> times declared

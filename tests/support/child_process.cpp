@@ -153,12 +153,14 @@ std::optional<std::string> child_process::wait_for_line(stream s, const std::fun
   }
 }
 
-std::optional<std::string> child_process::wait_for(stream s, std::string_view needle, std::chrono::milliseconds timeout) {
-  return wait_for_line(s, [needle](const std::string& l) { return l.find(needle) != std::string::npos; }, timeout);
+std::optional<std::string> child_process::wait_for(stream s, std::string_view needle,
+                                                   std::chrono::milliseconds timeout) {
+  return wait_for_line(
+      s, [needle](const std::string& l) { return l.find(needle) != std::string::npos; }, timeout);
 }
 
-std::size_t child_process::wait_for_count(stream s, const std::function<bool(const std::string&)>& match,
-                                          std::size_t n, std::chrono::milliseconds timeout) {
+std::size_t child_process::wait_for_count(stream s, const std::function<bool(const std::string&)>& match, std::size_t n,
+                                          std::chrono::milliseconds timeout) {
   const auto deadline = clock::now() + timeout;
   std::size_t count = 0, checked = 0;
   for (;;) {
@@ -190,9 +192,7 @@ std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout) {
   return exit_code_;
 }
 
-void child_process::reap(int status) {
-  exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+void child_process::reap(int status) { exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
 std::string child_process::transcript(stream s) const {
   std::string all;
@@ -207,8 +207,7 @@ long memory_kib(pid_t pid, const std::string& field) {
   return 0;
 }
 
-listening_node start_listener(const std::string& name, std::vector<std::string> extra,
-                              std::vector<std::string> env) {
+listening_node start_listener(const std::string& name, std::vector<std::string> extra, std::vector<std::string> env) {
   std::vector<std::string> argv{chat_node_binary(), "--listen", "127.0.0.1:0", "--name", name};
   argv.insert(argv.end(), extra.begin(), extra.end());
   listening_node n{std::make_unique<child_process>(argv, std::move(env)), 0};

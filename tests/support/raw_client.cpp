@@ -41,15 +41,14 @@ void raw_client::send(std::string_view bytes) {
 
 void raw_client::shutdown_send() { ::shutdown(fd_, SHUT_WR); }
 
-raw_client::result raw_client::read_until_closed(std::chrono::milliseconds timeout) {
-  return read_until({}, timeout);
-}
+raw_client::result raw_client::read_until_closed(std::chrono::milliseconds timeout) { return read_until({}, timeout); }
 
 raw_client::result raw_client::read_until(std::string_view needle, std::chrono::milliseconds timeout) {
   result r;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || (!needle.empty() && r.bytes.find(needle) != std::string::npos)) return r;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -67,7 +66,8 @@ raw_client::result raw_client::read_at_least(std::size_t n, std::chrono::millise
   result r;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (r.bytes.size() < n) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return r;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;

@@ -10,7 +10,8 @@ const bool installed = [] {
   test_support::child_process::on_teardown = [](const test_support::child_process& p) {
     for (const auto& l : p.lines(test_support::child_process::stream::err)) {
       if (l.find("Sanitizer") != std::string::npos || l.find("runtime error:") != std::string::npos) {
-        FAIL_CHECK("sanitizer report from child " << p.pid() << ":\n" << p.transcript(test_support::child_process::stream::err));
+        FAIL_CHECK("sanitizer report from child " << p.pid() << ":\n"
+                                                  << p.transcript(test_support::child_process::stream::err));
         return;
       }
     }

@@ -85,7 +85,9 @@ TEST_CASE("DEL is shown as ^?", "[term][console]") { CHECK(sanitize_for_terminal
 
 TEST_CASE("C1 controls encoded in UTF-8 are neutralised", "[term][console]") {
   // U+009B is a one-character CSI; U+0085 is NEL.
-  const auto csi = sanitize_for_terminal("a\xC2\x9B" "2Jb");
+  const auto csi = sanitize_for_terminal(
+      "a\xC2\x9B"
+      "2Jb");
   CHECK(csi == "a^[[2Jb");
   CHECK(csi.find('\xC2') == std::string::npos);
   CHECK(csi.find('\x9B') == std::string::npos);
@@ -94,9 +96,7 @@ TEST_CASE("C1 controls encoded in UTF-8 are neutralised", "[term][console]") {
   CHECK(sanitize_for_terminal("\xC2\x9F") == "^[_");
 }
 
-TEST_CASE("Tabs and newlines are kept", "[term][console]") {
-  CHECK(sanitize_for_terminal("a\tb\nc") == "a\tb\nc");
-}
+TEST_CASE("Tabs and newlines are kept", "[term][console]") { CHECK(sanitize_for_terminal("a\tb\nc") == "a\tb\nc"); }
 
 TEST_CASE("On one line, tabs and newlines are in caret notation too", "[term][console]") {
   CHECK(sanitize_line("a\tb\nc\x1b") == "a^Ib^Jc^[");
@@ -145,7 +145,10 @@ TEST_CASE("Later lines of a multi-line message are indented under the first", "[
 TEST_CASE("Names and text are sanitised before they reach the terminal", "[term][console]") {
   captured_file out, err;
   console c(out.get(), err.get());
-  c.chat_line("ev\x1b[2Jil", "\x1b]0;pwned\x07 \xC2\x9B" "1A", local_time(1, 2, 3));
+  c.chat_line("ev\x1b[2Jil",
+              "\x1b]0;pwned\x07 \xC2\x9B"
+              "1A",
+              local_time(1, 2, 3));
   const auto s = shown(c, out);
   CHECK(s == "[01:02:03] ev^[[2Jil: ^[]0;pwned^G ^[[1A\n");
   CHECK(s.find('\x1b') == std::string::npos);
@@ -206,19 +209,19 @@ TEST_CASE("The status line keeps the terminal's bottom row, out of the scrolling
     c.set_status("frame= 1");
     REQUIRE(c.drain(std::chrono::seconds(10)));
     auto first = read_tty();
-    CHECK(first.find("\x1b[1;23r") != std::string::npos);          // chat scrolls in rows 1..23
+    CHECK(first.find("\x1b[1;23r") != std::string::npos);                 // chat scrolls in rows 1..23
     CHECK(first.find("\x1b[24;1H\x1b[2Kframe= 1") != std::string::npos);  // status drawn on row 24
     c.set_status("frame= 2");
     REQUIRE(c.drain(std::chrono::seconds(10)));
     auto second = read_tty();
-    CHECK(second.find("\x1b[1;23r") == std::string::npos);          // the region is set once
+    CHECK(second.find("\x1b[1;23r") == std::string::npos);  // the region is set once
     CHECK(second.find("\x1b[24;1H\x1b[2Kframe= 2") != std::string::npos);
     c.info("a note");
     REQUIRE(c.drain(std::chrono::seconds(10)));
     CHECK(read_tty().find("chat_node: a note") != std::string::npos);  // lines print as they are
     c.set_status("");
     REQUIRE(c.drain(std::chrono::seconds(10)));
-    CHECK(read_tty().find("\x1b[r") != std::string::npos);            // the whole screen given back
+    CHECK(read_tty().find("\x1b[r") != std::string::npos);  // the whole screen given back
   }
   std::fclose(tty);
   ::close(master);

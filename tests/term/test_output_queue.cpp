@@ -58,8 +58,7 @@ TEST_CASE("the output queue writes everything, in order, to each text's descript
   CHECK(q.dropped() == 0);
 }
 
-TEST_CASE("a descriptor nobody reads costs dropped text, never a blocked writer; the gap is said",
-          "[term][output]") {
+TEST_CASE("a descriptor nobody reads costs dropped text, never a blocked writer; the gap is said", "[term][output]") {
   pipe_pair p;
   ::fcntl(p.write_end, F_SETPIPE_SZ, 4096);  // the smallest pipe the kernel gives
   output_queue q(4096);

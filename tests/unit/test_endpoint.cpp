@@ -51,8 +51,8 @@ TEST_CASE("A host name and port parse for both listen and connect", "[endpoint]"
 }
 
 TEST_CASE("Malformed listen addresses are refused with invalid_argument", "[endpoint]") {
-  const char* bad[] = {"",        "abc",    "1:2:3",  "[::1]", "70000", "65536", "host:", ":9",
-                       "[::1]9",  "[::1]:", "-1",     "+9",    " 9",    "9 ",    "9x",    "host:port"};
+  const char* bad[] = {"",       "abc",    "1:2:3", "[::1]", "70000", "65536", "host:", ":9",
+                       "[::1]9", "[::1]:", "-1",    "+9",    " 9",    "9 ",    "9x",    "host:port"};
   for (const char* text : bad) {
     INFO("'" << text << "'");
     CHECK_THROWS_AS(parse_listen_address(text), std::invalid_argument);

@@ -182,7 +182,8 @@ TEST_CASE("A --connect node reconnects unless --no-reconnect is given, which is 
   CHECK_THROWS_WITH(parse({"--listen", "1", "--no-reconnect"}), "--no-reconnect is for --connect");
 }
 
-TEST_CASE("The option --tls takes pinned fingerprints and a config directory; pins need --tls and the right form", "[options]") {
+TEST_CASE("The option --tls takes pinned fingerprints and a config directory; pins need --tls and the right form",
+          "[options]") {
   const std::string fp = "sha256:" + std::string(64, 'a');
   const auto o = parse({"--connect", "host:1", "--tls", "--peer-fingerprint", fp, "--config-dir", "/tmp/x"});
   CHECK(o->tls);
@@ -199,8 +200,9 @@ TEST_CASE("The option --known-only is for --tls, and is not given with pins", "[
   CHECK(parse({"--listen", "1", "--tls", "--known-only"})->known_only);
   CHECK_FALSE(parse({"--listen", "1", "--tls"})->known_only);
   CHECK_THROWS_WITH(parse({"--listen", "1", "--known-only"}), "--known-only is for --tls");
-  CHECK_THROWS_WITH(parse({"--listen", "1", "--tls", "--known-only", "--peer-fingerprint", "sha256:" + std::string(64, 'a')}),
-                    "--known-only and --peer-fingerprint are two rules: give one");
+  CHECK_THROWS_WITH(
+      parse({"--listen", "1", "--tls", "--known-only", "--peer-fingerprint", "sha256:" + std::string(64, 'a')}),
+      "--known-only and --peer-fingerprint are two rules: give one");
 }
 
 namespace {
@@ -210,12 +212,16 @@ class scoped_secret_env {
  public:
   explicit scoped_secret_env(const char* value) {
     if (const char* old = std::getenv("CHAT_NODE_SECRET")) old_ = old;
-    if (value) ::setenv("CHAT_NODE_SECRET", value, 1);
-    else ::unsetenv("CHAT_NODE_SECRET");
+    if (value)
+      ::setenv("CHAT_NODE_SECRET", value, 1);
+    else
+      ::unsetenv("CHAT_NODE_SECRET");
   }
   ~scoped_secret_env() {
-    if (old_) ::setenv("CHAT_NODE_SECRET", old_->c_str(), 1);
-    else ::unsetenv("CHAT_NODE_SECRET");
+    if (old_)
+      ::setenv("CHAT_NODE_SECRET", old_->c_str(), 1);
+    else
+      ::unsetenv("CHAT_NODE_SECRET");
   }
 
  private:

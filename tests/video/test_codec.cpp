@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include <opencv2/core.hpp>
 #include <turbojpeg.h>
+#include <opencv2/core.hpp>
 
 #include "chatnode/video/errors.hpp"
 #include "chatnode/video/jpeg_codec.hpp"
@@ -48,12 +48,12 @@ bytes encode(video::jpeg_codec& codec, const cv::Mat& image, int quality = 90) {
 
 /// The marker segments between SOI and the first SOS, as written by an encoder.
 struct jpeg_layout {
-  std::vector<int> markers;     ///< in order, SOS last
-  std::size_t sof_at = 0;       ///< offset of the frame header's FF
-  std::size_t dht_at = 0;       ///< offset of the first Huffman table's FF
-  std::size_t scan_at = 0;      ///< offset of the SOS marker's FF
+  std::vector<int> markers;  ///< in order, SOS last
+  std::size_t sof_at = 0;    ///< offset of the frame header's FF
+  std::size_t dht_at = 0;    ///< offset of the first Huffman table's FF
+  std::size_t scan_at = 0;   ///< offset of the SOS marker's FF
   int precision = 0, width = 0, height = 0;
-  std::vector<int> sampling;    ///< per component, 0xHV
+  std::vector<int> sampling;  ///< per component, 0xHV
 };
 
 jpeg_layout layout_of(const bytes& j) {

@@ -100,14 +100,15 @@ TEST_CASE("An encoded frame smaller than one chunk has one chunk", "[protocol][v
 }
 
 TEST_CASE("An encoded frame of exactly two chunks has no empty third chunk", "[protocol][video]") {
-  const chatnode::video::encoded_frame f(1, 2, 3, 4, "o", std::vector<std::uint8_t>(2 * proto::video_chunk_bytes, 1), {});
+  const chatnode::video::encoded_frame f(1, 2, 3, 4, "o", std::vector<std::uint8_t>(2 * proto::video_chunk_bytes, 1),
+                                         {});
   REQUIRE(f.chunk_count() == 2);
   CHECK(f.chunk_data(f.chunk_at(1)).size() == proto::video_chunk_bytes);
 }
 
 TEST_CASE("An encoded frame refuses an empty or oversized JPEG", "[protocol][video]") {
   CHECK_THROWS_AS(chatnode::video::encoded_frame(1, 2, 3, 4, "o", {}, {}), std::length_error);
-  CHECK_THROWS_AS(chatnode::video::encoded_frame(1, 2, 3, 4, "o",
-                                                 std::vector<std::uint8_t>(proto::max_video_frame_bytes + 1), {}),
-                  std::length_error);
+  CHECK_THROWS_AS(
+      chatnode::video::encoded_frame(1, 2, 3, 4, "o", std::vector<std::uint8_t>(proto::max_video_frame_bytes + 1), {}),
+      std::length_error);
 }

@@ -237,7 +237,7 @@ TEST_CASE("Release and destruction release a ticket's want once", "[video][deman
     t.release();
     CHECK_FALSE(t);
     CHECK(demand.wanted() == std::vector<rendition>{{90, 1}});  // keeper's want stays
-  }  // destroyed after release: nothing more
+  }                                                             // destroyed after release: nothing more
   CHECK(demand.wanted() == std::vector<rendition>{{90, 1}});
   { const auto t = demand.want({75, 2}); }
   CHECK(demand.wanted() == std::vector<rendition>{{90, 1}});
@@ -257,8 +257,10 @@ TEST_CASE("Tickets wanted, changed and released from several threads leave nothi
       for (std::size_t i = 0; i < 1000; ++i) {
         auto t = demand.want(renditions[(n + i) % renditions.size()]);
         t.change(renditions[(n + 2 * i) % renditions.size()]);
-        if (i % 3 == 0) t.release();
-        else if (i % 3 == 1) kept.push_back(std::move(t));  // released when the thread ends
+        if (i % 3 == 0)
+          t.release();
+        else if (i % 3 == 1)
+          kept.push_back(std::move(t));                            // released when the thread ends
         if (i % 50 == 0 && demand.wanted().empty()) ++empty_seen;  // `held` stays wanted throughout
       }
     });

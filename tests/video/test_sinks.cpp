@@ -47,7 +47,6 @@ using bytes = std::vector<std::uint8_t>;
 constexpr double fps = 15;
 constexpr std::uint64_t epoch_us = 1'700'000'000'000'000;  // a plausible wall clock
 
-
 /// Sets (or with nullptr unsets) an environment variable until the end of the scope.
 class env_override {
  public:

@@ -33,7 +33,6 @@ bool identical(const cv::Mat& a, const cv::Mat& b) {
   return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
 }
 
-
 constexpr int clip_frames = 12;
 const cv::Size clip_size(160, 120);
 
@@ -53,8 +52,7 @@ void write_clip(const fs::path& path) {
 }  // namespace
 
 TEST_CASE("The test pattern draws a BGR image of the requested size", "[video][sources]") {
-  const auto [width, height] =
-      GENERATE(table<int, int>({{320, 240}, {1920, 1080}, {333, 241}, {8, 8}, {1, 1}}));
+  const auto [width, height] = GENERATE(table<int, int>({{320, 240}, {1920, 1080}, {333, 241}, {8, 8}, {1, 1}}));
   INFO(width << "x" << height);
   video::test_pattern pattern(width, height, "alice");
   CHECK(pattern.width() == width);

@@ -105,7 +105,8 @@ TEST_CASE("a read on a page_stream ends when its cancellation slot is emitted", 
   std::array<char, 16> buffer{};
   bool done = false;
   error_code result;
-  p.page->async_read_some(net::buffer(buffer), net::bind_cancellation_slot(signal.slot(), [&](error_code ec, std::size_t) {
+  p.page->async_read_some(net::buffer(buffer),
+                          net::bind_cancellation_slot(signal.slot(), [&](error_code ec, std::size_t) {
                             result = ec;
                             done = true;
                           }));

@@ -94,8 +94,8 @@ TEST_CASE("a request naming another host (DNS rebinding) gets 403", "[web][http]
     CHECK(r.result() == http::status::forbidden);
     CHECK(r.body().find("peers") == std::string::npos);
   }
-  const auto other_origin = io.run(
-      http_request(srv.port(), http::verb::get, "/stats.json", {{"Origin", "http://evil.example:" + port}}));
+  const auto other_origin =
+      io.run(http_request(srv.port(), http::verb::get, "/stats.json", {{"Origin", "http://evil.example:" + port}}));
   CHECK(other_origin.result() == http::status::forbidden);
   const auto ok = io.run(http_request(srv.port(), http::verb::get, "/stats.json", {{"Host", "localhost:" + port}}));
   CHECK(ok.result() == http::status::ok);
@@ -220,7 +220,8 @@ TEST_CASE("the port in use is reported naming the address", "[web][http]") {
     web::web_server second(ioc, {"127.0.0.1", srv.port()}, b, {});
     FAIL("binding a port in use succeeded");
   } catch (const std::runtime_error& e) {
-    CHECK(std::string(e.what()).starts_with("web page: cannot listen on 127.0.0.1:" + std::to_string(srv.port()) + ": "));
+    CHECK(
+        std::string(e.what()).starts_with("web page: cannot listen on 127.0.0.1:" + std::to_string(srv.port()) + ": "));
   }
   CHECK(srv.stop());
 }

@@ -59,8 +59,7 @@ std::int64_t peer_counter(const json::value& stats, const char* key) {
 /// Opens /ws as the node's own page would and returns the state message.
 json::value open_page(client_io& io, ws_stream& ws, std::uint16_t port) {
   const auto host = "127.0.0.1:" + std::to_string(port);
-  REQUIRE(io.run(ws_connect(ws, port, host, "/ws", "http://" + host)).result() ==
-          http::status::switching_protocols);
+  REQUIRE(io.run(ws_connect(ws, port, host, "/ws", "http://" + host)).result() == http::status::switching_protocols);
   const auto first = io.run(ws_read(ws));
   REQUIRE_FALSE(first.ec);
   return json::parse(first.data);
@@ -222,7 +221,8 @@ TEST_CASE("the video of no peer, or of a node without a camera, is 404", "[web][
   }
 }
 
-TEST_CASE("a peer's video is served as MJPEG that decodes, and reaches the page as binary frames", "[web][node][video]") {
+TEST_CASE("a peer's video is served as MJPEG that decodes, and reaches the page as binary frames",
+          "[web][node][video]") {
   auto args = video_args();
   args.insert(args.end(), {"--web", "127.0.0.1:0"});
   auto alice = start_listener("alice", args);
@@ -274,7 +274,8 @@ TEST_CASE("off loopback the page needs the token the node prints", "[web][node][
 
 TEST_CASE("with --tls the node serves its page over HTTPS, with the identity it prints", "[web][node][tls]") {
   test_support::temp_dir dir;
-  auto alice = start_listener("alice", {"--no-video", "--tls", "--config-dir", dir.path.string(), "--web", "127.0.0.1:0"});
+  auto alice =
+      start_listener("alice", {"--no-video", "--tls", "--config-dir", dir.path.string(), "--web", "127.0.0.1:0"});
   const auto line = alice.process->wait_for(stream::err, "web page at https://127.0.0.1:");
   INFO(alice.process->transcript(stream::err));
   REQUIRE(line);

@@ -64,13 +64,15 @@ TEST_CASE("a viewer that stops reading is closed at the write deadline while oth
 
   // The stalled viewer's connection ends: reading it drains what the kernel
   // holds, then meets the end of the stream.
-  const bool ended = io.run([](tcp::socket& s) -> awaitable<bool> {
-    std::array<char, 65536> sink;
-    for (;;) {
-      auto [ec, n] = co_await s.async_read_some(net::buffer(sink), use_nothrow);
-      if (ec) co_return true;
-    }
-  }(stalled.socket), 30s);
+  const bool ended = io.run(
+      [](tcp::socket& s) -> awaitable<bool> {
+        std::array<char, 65536> sink;
+        for (;;) {
+          auto [ec, n] = co_await s.async_read_some(net::buffer(sink), use_nothrow);
+          if (ec) co_return true;
+        }
+      }(stalled.socket),
+      30s);
   CHECK(ended);
   CHECK(srv.stop());
 }
@@ -102,9 +104,12 @@ TEST_CASE("a page that stops reading is closed while another keeps receiving", "
       while (!marker && std::chrono::steady_clock::now() < deadline) {
         const auto m = healthy_io.run(ws_read(healthy), 30s);
         if (m.ec) break;
-        if (m.binary) ++frames;
-        else if (m.data == R"({"type":"marker"})") marker = true;
-        else ++events;
+        if (m.binary)
+          ++frames;
+        else if (m.data == R"({"type":"marker"})")
+          marker = true;
+        else
+          ++events;
       }
     } catch (...) {
       healthy_failed = true;

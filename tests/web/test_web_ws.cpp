@@ -68,8 +68,9 @@ TEST_CASE("a page's WebSocket gets the state first, then what is published", "[w
 
   // Without an Origin (a non-browser client) the Host check alone applies.
   ws_stream plain(io.ctx);
-  CHECK(io.run(ws_connect(plain, srv.port(), "localhost:" + std::to_string(srv.port()), "/ws", std::nullopt))
-            .result() == http::status::switching_protocols);
+  CHECK(
+      io.run(ws_connect(plain, srv.port(), "localhost:" + std::to_string(srv.port()), "/ws", std::nullopt)).result() ==
+      http::status::switching_protocols);
   CHECK(srv.stop());
 }
 
@@ -79,7 +80,8 @@ TEST_CASE("text and connect messages from the page reach the backend", "[web][ws
   ws_stream ws(io.ctx);
   open_page(io, ws, srv);
   const std::string multi_line = "héllo\nwörld ✓";
-  REQUIRE_FALSE(io.run(ws_write(ws, boost::json::serialize(boost::json::object{{"type", "text"}, {"text", multi_line}}))));
+  REQUIRE_FALSE(
+      io.run(ws_write(ws, boost::json::serialize(boost::json::object{{"type", "text"}, {"text", multi_line}}))));
   REQUIRE_FALSE(io.run(ws_write(ws, R"({"type":"connect","to":"example.org:9999"})")));
   CHECK(srv.backend().texts(1) == std::vector<std::string>{multi_line});
   CHECK(srv.backend().connects(1) == std::vector<std::string>{"example.org:9999"});
@@ -179,11 +181,13 @@ TEST_CASE("stop() closes every page with going_away and run() returns", "[web][w
   // The pages keep reading, as live ones do, so their close handshakes complete.
   std::atomic<bool> stopped_in_time{false};
   std::thread stopper([&] { stopped_in_time = srv.stop(3s); });
-  const auto codes = io.run([](ws_stream& a, ws_stream& b) -> awaitable<std::pair<int, int>> {
-    using namespace net::experimental::awaitable_operators;
-    auto [ca, cb] = co_await (read_until_closed(a) && read_until_closed(b));
-    co_return std::pair{ca, cb};
-  }(a, b), 5s);
+  const auto codes = io.run(
+      [](ws_stream& a, ws_stream& b) -> awaitable<std::pair<int, int>> {
+        using namespace net::experimental::awaitable_operators;
+        auto [ca, cb] = co_await (read_until_closed(a) && read_until_closed(b));
+        co_return std::pair{ca, cb};
+      }(a, b),
+      5s);
   stopper.join();
   CHECK(stopped_in_time);
   CHECK(codes.first == static_cast<int>(websocket::close_code::going_away));

@@ -5,14 +5,14 @@
 
 namespace {
 
-using chatnode::web::ws_outbox;
 using chatnode::video::encoded_frame;
+using chatnode::web::ws_outbox;
 
 std::shared_ptr<const std::string> event(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
 
 chatnode::video::frame_ptr frame(std::uint32_t seq) {
-  return std::make_shared<const encoded_frame>(seq, 0, 2, 2, "cam", std::vector<std::uint8_t>{0xFF, 0xD8, std::uint8_t(seq)},
-                                               chatnode::video::stage_times{});
+  return std::make_shared<const encoded_frame>(
+      seq, 0, 2, 2, "cam", std::vector<std::uint8_t>{0xFF, 0xD8, std::uint8_t(seq)}, chatnode::video::stage_times{});
 }
 
 std::string text_of(const ws_outbox::message& m) {

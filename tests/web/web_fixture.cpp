@@ -85,8 +85,8 @@ awaitable<https_response> https_get(std::uint16_t port, std::string target) {
   co_return out;
 }
 
-awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host,
-                                               std::string target, std::optional<std::string> origin) {
+awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host, std::string target,
+                                               std::optional<std::string> origin) {
   co_await beast::get_lowest_layer(ws).async_connect(loopback(port), net::use_awaitable);
   if (ws.next_layer().encrypted())
     co_await ws.next_layer().async_handshake(net::ssl::stream_base::client, net::use_awaitable);
@@ -172,8 +172,8 @@ std::vector<std::uint8_t> make_jpeg(int w, int h, int seed, bool noisy) {
 
 chatnode::video::frame_ptr make_frame(std::uint32_t seq, int w, int h, bool noisy) {
   return std::make_shared<const chatnode::video::encoded_frame>(seq, chatnode::wall_us(), w, h, "camera",
-                                                                 make_jpeg(w, h, static_cast<int>(seq), noisy),
-                                                                 chatnode::video::stage_times{});
+                                                                make_jpeg(w, h, static_cast<int>(seq), noisy),
+                                                                chatnode::video::stage_times{});
 }
 
 }  // namespace web_test

@@ -156,8 +156,8 @@ struct ws_message {
 awaitable<response> http_request(std::uint16_t port, http::verb method, std::string target,
                                  std::vector<std::pair<std::string, std::string>> fields = {});
 /// The WebSocket handshake on `ws`; returns the server's response (101 on success, else the refusal).
-awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host,
-                                               std::string target, std::optional<std::string> origin);
+awaitable<websocket::response_type> ws_connect(ws_stream& ws, std::uint16_t port, std::string host, std::string target,
+                                               std::optional<std::string> origin);
 /// The next message on a WebSocket, plain or over TLS.
 awaitable<ws_message> ws_read(ws_stream& ws);
 awaitable<error_code> ws_write(ws_stream& ws, std::string data, bool binary = false);

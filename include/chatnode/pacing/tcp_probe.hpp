@@ -10,12 +10,12 @@
 namespace chatnode::pacing {
 
 struct tcp_reading {
-  bool valid = false;                ///< false: not a TCP socket, or the kernel said nothing
-  std::uint64_t bytes_acked = 0;     ///< delivered to the peer since the connection began
-  std::uint32_t rtt_us = 0;          ///< smoothed round trip
-  std::uint32_t min_rtt_us = 0;      ///< the least round trip of the last minutes: the path without queues
-  std::uint32_t unsent_bytes = 0;    ///< written by us, not yet sent by the kernel
-  std::uint32_t in_flight_bytes = 0; ///< sent, not yet acknowledged
+  bool valid = false;                 ///< false: not a TCP socket, or the kernel said nothing
+  std::uint64_t bytes_acked = 0;      ///< delivered to the peer since the connection began
+  std::uint32_t rtt_us = 0;           ///< smoothed round trip
+  std::uint32_t min_rtt_us = 0;       ///< the least round trip of the last minutes: the path without queues
+  std::uint32_t unsent_bytes = 0;     ///< written by us, not yet sent by the kernel
+  std::uint32_t in_flight_bytes = 0;  ///< sent, not yet acknowledged
 };
 
 /// Reads TCP_INFO and SIOCOUTQ of the socket `fd`.

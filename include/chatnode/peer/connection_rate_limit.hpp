@@ -42,7 +42,7 @@ class connection_rate_limit {
 
   double rate_, burst_;
   std::map<net::ip::address, bucket> buckets_;  ///< by source_key()
-  bucket untracked_{0, clock::time_point{}};     ///< shared by the sources a full table cannot take
+  bucket untracked_{0, clock::time_point{}};    ///< shared by the sources a full table cannot take
 };
 
 }  // namespace chatnode::peer

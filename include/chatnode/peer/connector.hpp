@@ -9,9 +9,9 @@
 namespace chatnode::peer {
 
 struct connect_result {
-  error_code error;      ///< set when the attempt failed
-  std::string what;      ///< "name not found", "connect": the step that failed
-  tcp::socket socket;    ///< connected, bound to a strand of its own
+  error_code error;    ///< set when the attempt failed
+  std::string what;    ///< "name not found", "connect": the step that failed
+  tcp::socket socket;  ///< connected, bound to a strand of its own
 };
 
 /// Resolves `target` and tries each address in turn. Runs on the caller's

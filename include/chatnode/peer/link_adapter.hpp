@@ -136,8 +136,8 @@ class link_adapter {
   std::chrono::microseconds queue_delay_{0};
   clock::time_point calm_since_{};
   clock::time_point last_step_down_{};
-  double congested_rate_ = 0;  ///< the link's rate when its queue last grew
-  bool congested_ = false;     ///< the network's queue grew, and has not drained since
+  double congested_rate_ = 0;                     ///< the link's rate when its queue last grew
+  bool congested_ = false;                        ///< the network's queue grew, and has not drained since
   std::chrono::microseconds congested_delay_{0};  ///< the network's queue at the last step down
   bool probing_ = false;
   clock::time_point probe_started_{};

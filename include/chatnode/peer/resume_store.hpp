@@ -51,7 +51,7 @@ class resume_store {
     std::string name;
     std::vector<outgoing_text> texts;  ///< ascending sequence numbers
     std::size_t bytes = 0;
-    std::uint64_t since = 0;  ///< order of parking, to forget the oldest first among equals
+    std::uint64_t since = 0;                       ///< order of parking, to forget the oldest first among equals
     std::chrono::steady_clock::duration stayed{};  ///< in the room, over all its links
   };
 

@@ -19,8 +19,8 @@
 #include "chatnode/peer/resume_store.hpp"
 #include "chatnode/peer/room_events.hpp"
 #include "chatnode/peer/session_events.hpp"
-#include "chatnode/stats/report.hpp"
 #include "chatnode/protocol/frame_assembler.hpp"
+#include "chatnode/stats/report.hpp"
 
 namespace chatnode::peer {
 

@@ -9,17 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "chatnode/security/secret_exchange.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/peer/link.hpp"
+#include "chatnode/security/secret_exchange.hpp"
 
 namespace chatnode::peer {
 
 struct gate_result {
   bool admitted = false;
-  error_code error;                 ///< why not, from the exchange (wrong_secret, ...) or the socket
-  std::string reason;               ///< the same for a person to read
-  std::vector<std::uint8_t> rest;   ///< bytes received after the exchange: the start of the peer's hello
+  error_code error;                ///< why not, from the exchange (wrong_secret, ...) or the socket
+  std::string reason;              ///< the same for a person to read
+  std::vector<std::uint8_t> rest;  ///< bytes received after the exchange: the start of the peer's hello
 };
 
 /// `already_read` is what a listener read to recognise the protocol (the peer's first bytes).

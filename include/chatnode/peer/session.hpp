@@ -20,8 +20,8 @@
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/peer/text_inbox.hpp"
-#include "chatnode/protocol/frame_parser.hpp"
 #include "chatnode/protocol/frame_assembler.hpp"
+#include "chatnode/protocol/frame_parser.hpp"
 #include "chatnode/video/rendition_demand.hpp"
 
 namespace chatnode::peer {
@@ -106,8 +106,8 @@ class session final : public participant, public std::enable_shared_from_this<se
   text_inbox inbox_;
   link_adapter adapter_;
   video::rendition_demand::ticket wants_;  ///< our video's rendition this link is sent
-  net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
-  net::steady_timer heartbeat_;  ///< next heartbeat event; cancelled when a deadline changes
+  net::steady_timer wake_;                 ///< condition variable of the write loop: cancelled on new work
+  net::steady_timer heartbeat_;            ///< next heartbeat event; cancelled when a deadline changes
 
   bool joined_ = false;
   bool bye_exchanged_ = false;

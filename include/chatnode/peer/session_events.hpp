@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "chatnode/peer/outgoing_text.hpp"
-#include "chatnode/protocol/messages.hpp"
 #include "chatnode/protocol/frame_assembler.hpp"
+#include "chatnode/protocol/messages.hpp"
 
 namespace chatnode::peer {
 

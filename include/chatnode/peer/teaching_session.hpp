@@ -15,13 +15,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "chatnode/net.hpp"
-#include "chatnode/peer/teaching_outbox.hpp"
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
+#include "chatnode/peer/teaching_outbox.hpp"
 #include "chatnode/peer/text_inbox.hpp"
 #include "chatnode/protocol/lecture_video.hpp"
-#include "chatnode/protocol/sniff.hpp"
 #include "chatnode/protocol/line_splitter.hpp"
+#include "chatnode/protocol/sniff.hpp"
 #include "chatnode/video/rendition_demand.hpp"
 
 namespace chatnode::peer {
@@ -44,7 +44,7 @@ class teaching_session final : public participant, public std::enable_shared_fro
   /// `kind` is lecture_video or raw_text; `already_read` holds the bytes a
   /// listener read to recognise it, which are the start of the peer's stream.
   teaching_session(tcp::socket socket, protocol::wire_protocol kind, int peer_id, teaching_config cfg,
-                 session_events& events, std::span<const std::uint8_t> already_read = {});
+                   session_events& events, std::span<const std::uint8_t> already_read = {});
 
   awaitable<void> run() override;
   void send_text(outgoing_text t) override;
@@ -85,7 +85,7 @@ class teaching_session final : public participant, public std::enable_shared_fro
 
   teaching_outbox outbox_;
   text_inbox inbox_;
-  net::steady_timer wake_;       ///< condition variable of the write loop: cancelled on new work
+  net::steady_timer wake_;                 ///< condition variable of the write loop: cancelled on new work
   video::rendition_demand::ticket wants_;  ///< a lecture_video peer's want of our video
   /// The deadline of the write in flight, then of the stop; time_point::max() when there is none.
   net::steady_timer stop_timer_;

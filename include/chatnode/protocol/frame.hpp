@@ -43,15 +43,15 @@ constexpr bool is_auth_frame(std::uint8_t type) {
 
 /// Limits, checked on the header before any payload is buffered.
 constexpr std::size_t max_name_bytes = 64;
-constexpr std::size_t max_text_bytes = 64 * 1024;        ///< UTF-8 body of one message
-constexpr std::size_t video_chunk_bytes = 32 * 1024;     ///< JPEG bytes per chunk
-constexpr std::size_t max_video_frame_bytes = 16u << 20; ///< one whole JPEG
+constexpr std::size_t max_text_bytes = 64 * 1024;         ///< UTF-8 body of one message
+constexpr std::size_t video_chunk_bytes = 32 * 1024;      ///< JPEG bytes per chunk
+constexpr std::size_t max_video_frame_bytes = 16u << 20;  ///< one whole JPEG
 constexpr std::size_t max_bye_text_bytes = 512;
-constexpr std::size_t max_unknown_payload = 64 * 1024;   ///< skipped frames of unknown type
+constexpr std::size_t max_unknown_payload = 64 * 1024;  ///< skipped frames of unknown type
 
-constexpr std::size_t hello_fixed_bytes = 2 + 8 + 4 + 1;             // version, node id, caps, name length
-constexpr std::size_t text_fixed_bytes = 8 + 8 + 1;                  // seq, sent time, origin length
-constexpr std::size_t video_fixed_bytes = 4 + 4 + 4 + 8 + 2 + 2 + 1; // seq, total, offset, time, w, h, origin length
+constexpr std::size_t hello_fixed_bytes = 2 + 8 + 4 + 1;              // version, node id, caps, name length
+constexpr std::size_t text_fixed_bytes = 8 + 8 + 1;                   // seq, sent time, origin length
+constexpr std::size_t video_fixed_bytes = 4 + 4 + 4 + 8 + 2 + 2 + 1;  // seq, total, offset, time, w, h, origin length
 constexpr std::size_t ping_bytes = 8;
 constexpr std::size_t pong_bytes = 24;
 constexpr std::size_t ack_bytes = 8;
@@ -63,13 +63,20 @@ constexpr std::size_t max_payload(std::uint8_t type) {
   if (type == static_cast<std::uint8_t>(auth_frame_type::challenge)) return auth_nonce_bytes;
   if (type == static_cast<std::uint8_t>(auth_frame_type::proof)) return auth_mac_bytes;
   switch (static_cast<frame_type>(type)) {
-    case frame_type::hello: return hello_fixed_bytes + max_name_bytes;
-    case frame_type::text: return text_fixed_bytes + max_name_bytes + max_text_bytes;
-    case frame_type::video_chunk: return video_fixed_bytes + max_name_bytes + video_chunk_bytes;
-    case frame_type::ping: return ping_bytes;
-    case frame_type::pong: return pong_bytes;
-    case frame_type::ack: return ack_bytes;
-    case frame_type::bye: return 1 + max_bye_text_bytes;
+    case frame_type::hello:
+      return hello_fixed_bytes + max_name_bytes;
+    case frame_type::text:
+      return text_fixed_bytes + max_name_bytes + max_text_bytes;
+    case frame_type::video_chunk:
+      return video_fixed_bytes + max_name_bytes + video_chunk_bytes;
+    case frame_type::ping:
+      return ping_bytes;
+    case frame_type::pong:
+      return pong_bytes;
+    case frame_type::ack:
+      return ack_bytes;
+    case frame_type::bye:
+      return 1 + max_bye_text_bytes;
   }
   return max_unknown_payload;
 }
@@ -87,15 +94,15 @@ enum capability : std::uint32_t {
 
 /// Why a side says bye.
 enum class bye_reason : std::uint8_t {
-  normal = 0,            ///< the user left
-  protocol_error = 1,    ///< the other side sent something malformed
+  normal = 0,          ///< the user left
+  protocol_error = 1,  ///< the other side sent something malformed
   version_mismatch = 2,
-  slow_consumer = 3,     ///< the receiver fell too far behind on text
-  shutting_down = 4,     ///< the node is stopping
+  slow_consumer = 3,  ///< the receiver fell too far behind on text
+  shutting_down = 4,  ///< the node is stopping
   room_full = 5,
-  timeout = 6,           ///< no traffic within the heartbeat timeout
-  tls_required = 7,      ///< sent in plain text by a --tls node to a peer without TLS, instead of hello
-  not_trusted = 8,       ///< the peer's certificate is not the one pinned or known for it
+  timeout = 6,       ///< no traffic within the heartbeat timeout
+  tls_required = 7,  ///< sent in plain text by a --tls node to a peer without TLS, instead of hello
+  not_trusted = 8,   ///< the peer's certificate is not the one pinned or known for it
 };
 
 const char* to_string(bye_reason r);

@@ -18,8 +18,8 @@ enum class parse_status {
 
 struct parse_result {
   parse_status status = parse_status::need_more;
-  std::size_t consumed = 0;  ///< bytes the caller may discard, whatever the status
-  std::uint8_t type = 0;     ///< raw type byte; unknown types are returned for the caller to skip
+  std::size_t consumed = 0;               ///< bytes the caller may discard, whatever the status
+  std::uint8_t type = 0;                  ///< raw type byte; unknown types are returned for the caller to skip
   std::span<const std::uint8_t> payload;  ///< points into the caller's data
   boost::system::error_code error;
 };

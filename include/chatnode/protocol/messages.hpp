@@ -16,16 +16,16 @@ using bytes = std::vector<std::uint8_t>;
 
 struct hello {
   std::uint16_t version = protocol_version;
-  std::uint64_t node_id = 0;        ///< random per process; tells a reconnecting peer apart
-  std::uint32_t capabilities = 0;   ///< capability bits
+  std::uint64_t node_id = 0;       ///< random per process; tells a reconnecting peer apart
+  std::uint32_t capabilities = 0;  ///< capability bits
   std::string name;
 };
 
 struct text_message {
-  std::uint64_t seq = 0;       ///< per link, increasing; acknowledged by ack
-  std::uint64_t sent_us = 0;   ///< sender's wall clock, microseconds since the Unix epoch
-  std::string origin;          ///< who wrote it (the sender, or the peer it relays)
-  std::string body;            ///< UTF-8, at most max_text_bytes
+  std::uint64_t seq = 0;      ///< per link, increasing; acknowledged by ack
+  std::uint64_t sent_us = 0;  ///< sender's wall clock, microseconds since the Unix epoch
+  std::string origin;         ///< who wrote it (the sender, or the peer it relays)
+  std::string body;           ///< UTF-8, at most max_text_bytes
 };
 
 /// The fixed part of a video chunk; the JPEG slice follows it in the payload.
@@ -44,10 +44,19 @@ struct video_chunk {
   std::span<const std::uint8_t> data;  ///< points into the parsed payload
 };
 
-struct ping { std::uint64_t t1_us = 0; };
-struct pong { std::uint64_t t1_us = 0, t2_us = 0, t3_us = 0; };
-struct ack { std::uint64_t seq = 0; };
-struct bye { bye_reason reason = bye_reason::normal; std::string text; };
+struct ping {
+  std::uint64_t t1_us = 0;
+};
+struct pong {
+  std::uint64_t t1_us = 0, t2_us = 0, t3_us = 0;
+};
+struct ack {
+  std::uint64_t seq = 0;
+};
+struct bye {
+  bye_reason reason = bye_reason::normal;
+  std::string text;
+};
 
 /// The preamble followed by our hello: the first bytes each side sends.
 bytes encode_greeting(const hello& h);

@@ -49,8 +49,8 @@ enum class exchange_status {
 
 struct exchange_step {
   exchange_status status = exchange_status::need_more;
-  std::size_t consumed = 0;  ///< bytes of the data fed that the exchange used; drop them
-  protocol::bytes reply;     ///< send this now, before acting on `status` (our proof); may be empty
+  std::size_t consumed = 0;         ///< bytes of the data fed that the exchange used; drop them
+  protocol::bytes reply;            ///< send this now, before acting on `status` (our proof); may be empty
   boost::system::error_code error;  ///< why, when refused
 };
 

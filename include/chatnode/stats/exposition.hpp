@@ -16,12 +16,12 @@ struct node_summary {
   std::string version;
   std::string listening;  ///< "host:port", empty in --connect mode
   double uptime_s = 0;
-  std::uint64_t frames_captured = 0;  ///< frames of ours encoded and handed to the peers
+  std::uint64_t frames_captured = 0;         ///< frames of ours encoded and handed to the peers
   std::uint64_t frames_capture_skipped = 0;  ///< images the encoder never took: a newer one came first
-  double fps_captured = 0;            ///< over the last second
-  double source_fps = 0;              ///< the rate our video source plays at (a file's own, or --fps); 0: none, or unpaced
-  std::uint64_t texts_said = 0;       ///< lines the local user sent (terminal or page)
-  std::uint64_t web_clients = 0;      ///< open page, WebSocket and video connections
+  double fps_captured = 0;                   ///< over the last second
+  double source_fps = 0;          ///< the rate our video source plays at (a file's own, or --fps); 0: none, or unpaced
+  std::uint64_t texts_said = 0;   ///< lines the local user sent (terminal or page)
+  std::uint64_t web_clients = 0;  ///< open page, WebSocket and video connections
 };
 
 /// {"name":...,"peers":[{"id":1,"name":...,"frames_decoded":...,"latency_ms":{"p50":...}}]}, as docs/WEB.md lists.

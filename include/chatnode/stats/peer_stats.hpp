@@ -13,8 +13,8 @@ namespace chatnode::stats {
 struct peer_stats {
   std::atomic<std::uint64_t> bytes_sent{0}, bytes_received{0};
   std::atomic<std::uint64_t> texts_sent{0}, texts_received{0};
-  std::atomic<std::uint64_t> frames_sent{0};         ///< whole frames written to the socket
-  std::atomic<std::uint64_t> frames_received{0};     ///< whole frames reassembled
+  std::atomic<std::uint64_t> frames_sent{0};      ///< whole frames written to the socket
+  std::atomic<std::uint64_t> frames_received{0};  ///< whole frames reassembled
   std::atomic<std::uint64_t> frames_decoded{0};
   std::atomic<std::uint64_t> frames_replaced{0};     ///< outgoing: a newer frame took an unsent one's place
   std::atomic<std::uint64_t> frames_held{0};         ///< outgoing: skipped, the link's queue would not drain in time
@@ -26,9 +26,9 @@ struct peer_stats {
 
   /// Outgoing, as the link adapts (peer/link_adapter.hpp): the link's rate
   /// estimate and queueing, its rung, and what the last frame of ours sent was.
-  std::atomic<double> link_kbps{0};                  ///< 0 until measured
+  std::atomic<double> link_kbps{0};  ///< 0 until measured
   std::atomic<double> queue_ms{0};
-  std::atomic<int> rung{0};                          ///< 0: what the user asked for; higher gives way more
+  std::atomic<int> rung{0};  ///< 0: what the user asked for; higher gives way more
   std::atomic<int> sent_quality{0}, sent_width{0}, sent_height{0};  ///< 0 until a frame of ours went
 
   /// Rates over the last second, refreshed by the node's statistics timer.

@@ -50,8 +50,8 @@ class output_queue {
     std::condition_variable changed;
     std::deque<item> queue;
     std::size_t queued_bytes = 0;
-    std::uint64_t dropped = 0;         ///< in all
-    std::uint64_t dropped_unsaid = 0;  ///< since the last note that said so
+    std::uint64_t dropped = 0;              ///< in all
+    std::uint64_t dropped_unsaid = 0;       ///< since the last note that said so
     std::uint64_t queued = 0, written = 0;  ///< items, for drain()
     bool stopping = false;
   };

@@ -27,12 +27,12 @@
 namespace chatnode::video {
 
 struct capture_config {
-  double fps = 30;        ///< frames per second to send; 0 sends as fast as the source gives them
-  bool fps_given = false; ///< fps was chosen by the user, not left at its default
-  double scale = 0.5;     ///< applied to the source's size, as the teaching program halved its frames
-  cv::Size size;          ///< overrides scale when not empty
-  int quality = 90;       ///< JPEG quality 1..100: rung 0's
-  std::string origin;     ///< the sender's name, carried by every frame
+  double fps = 30;         ///< frames per second to send; 0 sends as fast as the source gives them
+  bool fps_given = false;  ///< fps was chosen by the user, not left at its default
+  double scale = 0.5;      ///< applied to the source's size, as the teaching program halved its frames
+  cv::Size size;           ///< overrides scale when not empty
+  int quality = 90;        ///< JPEG quality 1..100: rung 0's
+  std::string origin;      ///< the sender's name, carried by every frame
 };
 
 /// The rate the capture loop runs at (0: as fast as the source gives frames). A

@@ -52,9 +52,9 @@ class decode_thread {
 
   std::mutex mutex_;
   std::condition_variable_any wake_;
-  std::map<int, job> pending_;     // guarded by mutex_
-  std::vector<int> closed_;        // guarded by mutex_
-  std::jthread thread_;            // last: starts after everything above exists
+  std::map<int, job> pending_;  // guarded by mutex_
+  std::vector<int> closed_;     // guarded by mutex_
+  std::jthread thread_;         // last: starts after everything above exists
 };
 
 }  // namespace chatnode::video

@@ -13,15 +13,15 @@
 namespace chatnode::video {
 
 struct decoded_frame {
-  int peer = 0;                  ///< local number of the connection it came on: 1, 2, ...
-  std::string peer_name;         ///< the peer's own name (untrusted: never a file name)
-  protocol::video_chunk_header header;  ///< sequence number, capture time, size, origin
+  int peer = 0;                                           ///< local number of the connection it came on: 1, 2, ...
+  std::string peer_name;                                  ///< the peer's own name (untrusted: never a file name)
+  protocol::video_chunk_header header;                    ///< sequence number, capture time, size, origin
   std::shared_ptr<const std::vector<std::uint8_t>> jpeg;  ///< the bytes as received
-  std::int64_t first_chunk_ns = 0;   ///< steady clock, as in received_frame
+  std::int64_t first_chunk_ns = 0;                        ///< steady clock, as in received_frame
   std::int64_t complete_ns = 0;
   std::int64_t decode_begin_ns = 0;  ///< steady clock: the decode thread took it
   std::int64_t decode_end_ns = 0;
-  cv::Mat image;                 ///< BGR, decoded; its pixels are reused for the next frame, so a sink that keeps it clones it
+  cv::Mat image;  ///< BGR, decoded; its pixels are reused for the next frame, so a sink that keeps it clones it
 };
 
 /// Something that consumes decoded frames. Called on the decode thread; must not block for long.

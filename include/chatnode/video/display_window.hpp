@@ -58,7 +58,7 @@ class display_window final : public frame_sink {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::map<int, titled_image> latest_;  ///< newest frame not yet shown, per peer
-  std::set<int> closed_;           ///< peers whose window is to go
+  std::set<int> closed_;                ///< peers whose window is to go
   bool stopping_ = false;
 
   std::map<int, std::string> windows_;  ///< open windows' titles, per peer; display thread only

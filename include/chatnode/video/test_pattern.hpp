@@ -27,7 +27,7 @@ class test_pattern {
   std::string label_;   ///< the name as putText can draw it (ASCII)
   double font_scale_;
   int thickness_;
-  int outline_;         ///< thickness of the dark rim that keeps text readable on any color
+  int outline_;  ///< thickness of the dark rim that keeps text readable on any color
   int line_height_;
   int margin_;
 };

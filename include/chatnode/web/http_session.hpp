@@ -39,5 +39,4 @@ class http_session : public client, public std::enable_shared_from_this<http_ses
   bool handed_over_ = false;  ///< stream_ was moved into a ws_session or mjpeg_stream
 };
 
-
 }  // namespace chatnode::web

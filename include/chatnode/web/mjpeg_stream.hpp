@@ -29,7 +29,8 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   mjpeg_stream(page_stream stream, connection_slots::slot slot, int peer, std::shared_ptr<server_state> state);
 
   /// Spawns a stream on the stream's strand.
-  static void start(page_stream stream, connection_slots::slot slot, int peer, const std::shared_ptr<server_state>& state);
+  static void start(page_stream stream, connection_slots::slot slot, int peer,
+                    const std::shared_ptr<server_state>& state);
 
   awaitable<void> run();
   void stop() override;
@@ -58,6 +59,5 @@ class mjpeg_stream : public client, public std::enable_shared_from_this<mjpeg_st
   pacing::frame_gate gate_;  ///< a frame starts only when the link can take it
   bool stopping_ = false;
 };
-
 
 }  // namespace chatnode::web

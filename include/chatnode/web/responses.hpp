@@ -18,8 +18,8 @@ inline constexpr std::string_view content_security_policy =
 void add_security_headers(http::fields& h);
 
 /// A complete response with `body`, keep-alive as the request asked.
-http::response<http::string_body> make_response(const request& req, http::status status,
-                                                std::string_view content_type, std::string body);
+http::response<http::string_body> make_response(const request& req, http::status status, std::string_view content_type,
+                                                std::string body);
 /// A short plain-text error ("404 not found"); closes the connection when `close`.
 http::response<http::string_body> error_response(const request& req, http::status status, bool close = false);
 

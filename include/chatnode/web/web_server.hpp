@@ -25,8 +25,9 @@
 namespace chatnode::web {
 
 struct web_config {
-  std::string token;                    ///< required in the URL (?token=...) or a cookie when non-empty
-  std::vector<std::string> host_names;  ///< names the node answers to in Host (besides literal loopback/own-IP with the bound port)
+  std::string token;  ///< required in the URL (?token=...) or a cookie when non-empty
+  std::vector<std::string>
+      host_names;  ///< names the node answers to in Host (besides literal loopback/own-IP with the bound port)
   /// Serve HTTPS with this context (it must outlive the server); null: plain HTTP.
   net::ssl::context* tls = nullptr;
 

@@ -60,7 +60,7 @@ class ws_outbox {
   std::deque<std::shared_ptr<const std::string>> events_;
   std::size_t event_bytes_ = 0;  ///< queued plus in flight
   std::map<int, video::frame_ptr> frames_;
-  int last_peer_ = -1;           ///< frames go round-robin by peer number
+  int last_peer_ = -1;  ///< frames go round-robin by peer number
   bool last_was_event_ = false;
 
   // What the message from next() refers to, kept alive until written().

@@ -32,7 +32,8 @@ class ws_session : public client, public std::enable_shared_from_this<ws_session
   ws_session(page_stream stream, connection_slots::slot slot, std::shared_ptr<server_state> state);
 
   /// Spawns a session on the stream's strand for the upgrade request `req`.
-  static void start(page_stream stream, connection_slots::slot slot, request req, const std::shared_ptr<server_state>& state);
+  static void start(page_stream stream, connection_slots::slot slot, request req,
+                    const std::shared_ptr<server_state>& state);
 
   /// Accepts the upgrade `req` and serves the page until the socket closes.
   awaitable<void> run(request req);
@@ -68,11 +69,10 @@ class ws_session : public client, public std::enable_shared_from_this<ws_session
   watchdog watchdog_;
   pacing::frame_gate gate_;  ///< a frame starts only when the link can take it
 
-  bool open_ = false;  ///< handshake done: events and frames are accepted
+  bool open_ = false;                             ///< handshake done: events and frames are accepted
   std::optional<websocket::close_reason> close_;  ///< set: the write loop sends it and ends
   clock::time_point write_deadline_ = clock::time_point::max();
   clock::time_point close_deadline_ = clock::time_point::max();
 };
-
 
 }  // namespace chatnode::web
