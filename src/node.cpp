@@ -313,28 +313,30 @@ unsigned short node::listening_port() const { return listener_ ? listener_->loca
 unsigned short node::web_port() const { return web_ ? web_->local_endpoint().port() : 0; }
 
 void node::handle_line(std::string line) {
-  if (line.starts_with("/") && !line.starts_with("//")) {
-    if (line == "/quit") {
-      finish(0, protocol::bye_reason::normal, true);
-    } else if (line == "/help") {
-      console_.print(command_help);
-    } else if (line == "/stats") {
+  auto typed = parse_typed_line(std::move(line));
+  switch (typed.what) {
+    case typed_line::action::nothing:
+      return;
+    case typed_line::action::quit:
+      return finish(0, protocol::bye_reason::normal, true);
+    case typed_line::action::help:
+      return console_.print(command_help);
+    case typed_line::action::stats:
       // What our source plays at, then what each peer is sent (fps>) and sends (fps<).
       if (capture_) console_.info(source_line_);
-      console_.print(stats::stats_table(room_.views()));
-    } else if (line == "/peers") {
+      return console_.print(stats::stats_table(room_.views()));
+    case typed_line::action::peers: {
       const auto peers = room_.sessions();
       if (peers.empty()) console_.info("nobody is connected");
       for (const auto& s : peers) console_.info(s->peer_hello().name + " at " + s->remote());
-    } else {
-      console_.info("unknown command " + line + " (try /help)");
+      return;
     }
-    return;
+    case typed_line::action::unknown:
+      return console_.info("unknown command " + typed.text + " (try /help)");
+    case typed_line::action::say:
+      if (!protocol::is_valid_utf8(typed.text)) return tell("not sent: the line is not valid UTF-8");
+      return send_text(std::move(typed.text));
   }
-  if (line.starts_with("//")) line.erase(0, 1);
-  if (line.empty()) return;
-  if (!protocol::is_valid_utf8(line)) return tell("not sent: the line is not valid UTF-8");
-  send_text(std::move(line));
 }
 
 void node::say_from_page(std::string body) {
