@@ -9,8 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include "chatnode/app/node.hpp"
 #include "chatnode/clock.hpp"
-#include "chatnode/node.hpp"
 
 namespace bench {
 namespace {
@@ -91,11 +91,11 @@ class capture_log {
 /// A node on its own thread, its console going to temporary files.
 class bench_node {
  public:
-  bench_node(const chatnode::options& o, chatnode::node_hooks hooks)
+  bench_node(const chatnode::options& o, chatnode::app::node_hooks hooks)
       : out_(std::tmpfile()),
         err_(std::tmpfile()),
         console_(out_, err_),
-        node_(std::make_unique<chatnode::node>(o, console_, std::move(hooks))),
+        node_(std::make_unique<chatnode::app::node>(o, console_, std::move(hooks))),
         thread_([this] { node_->run(); }) {}
   ~bench_node() {
     node_->quit();
@@ -105,13 +105,13 @@ class bench_node {
     std::fclose(out_);
     std::fclose(err_);
   }
-  chatnode::node& get() { return *node_; }
+  chatnode::app::node& get() { return *node_; }
 
  private:
   std::FILE* out_;
   std::FILE* err_;
   chatnode::term::console console_;
-  std::unique_ptr<chatnode::node> node_;
+  std::unique_ptr<chatnode::app::node> node_;
   std::thread thread_;
 };
 
@@ -155,13 +155,13 @@ pipeline_run run_in_process(const run_spec& spec) {
   auto sink = std::make_shared<timing_sink>();
   auto log = std::make_shared<capture_log>();
 
-  chatnode::node_hooks sender_hooks;
+  chatnode::app::node_hooks sender_hooks;
   sender_hooks.interactive = false;
   sender_hooks.source = bench_source(spec.source, spec.width, spec.height);
   sender_hooks.on_frame_captured = [log](const video::frame_ptr& f) { log->add(f); };
   bench_node sender(parse(sender_args(spec)), std::move(sender_hooks));
 
-  chatnode::node_hooks receiver_hooks;
+  chatnode::app::node_hooks receiver_hooks;
   receiver_hooks.interactive = false;
   receiver_hooks.sinks = {sink};
   const auto port = std::to_string(sender.get().listening_port());
@@ -214,13 +214,13 @@ text_run text_under_load(const run_spec& spec, int messages, int interval_ms) {
   samples latency;
   int received = 0;
 
-  chatnode::node_hooks sender_hooks;
+  chatnode::app::node_hooks sender_hooks;
   sender_hooks.interactive = false;
   sender_hooks.source = bench_source(spec.source, spec.width, spec.height);
   auto args = sender_args(spec);
   bench_node sender(parse(args), std::move(sender_hooks));
 
-  chatnode::node_hooks receiver_hooks;
+  chatnode::app::node_hooks receiver_hooks;
   receiver_hooks.interactive = false;
   receiver_hooks.sinks = {sink};
   receiver_hooks.on_text = [&](const chatnode::protocol::text_message& m) {

@@ -4,7 +4,8 @@ namespace chatnode {
 
 typed_line parse_typed_line(std::string line) {
   using action = typed_line::action;
-  if (line.starts_with("//")) line.erase(0, 1);
+  if (line.starts_with("//"))
+    line.erase(0, 1);
   else if (line.starts_with("/")) {
     if (line == "/quit") return {action::quit, {}};
     if (line == "/help") return {action::help, {}};

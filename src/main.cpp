@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "chatnode/node.hpp"
+#include "chatnode/app/node.hpp"
 
 namespace {
 
@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     auto opts = chatnode::parse_options(argc, argv, std::cout);
     if (!opts) return 0;
     chatnode::term::console console;
-    chatnode::node node(std::move(*opts), console);
+    chatnode::app::node node(std::move(*opts), console);
     return node.run();
   } catch (const chatnode::usage_error& e) {
     std::cerr << "chat_node: " << e.what() << "\nTry 'chat_node --help'.\n";

@@ -11,7 +11,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "chatnode/node.hpp"
+#include "chatnode/app/node.hpp"
 #include "chatnode/video/frame_source.hpp"
 
 namespace {
@@ -85,18 +85,18 @@ struct running_node {
   chatnode::term::console console{out, err};
   recording_source* source = nullptr;  // owned by the node's capture thread
   std::shared_ptr<collecting_sink> sink = std::make_shared<collecting_sink>();
-  std::unique_ptr<chatnode::node> node;
+  std::unique_ptr<chatnode::app::node> node;
   std::thread thread;
   int exit_code = -1;
 
   running_node(const chatnode::options& o, int w, int h) {
     auto src = std::make_unique<recording_source>(w, h, o.name);
     source = src.get();
-    chatnode::node_hooks hooks;
+    chatnode::app::node_hooks hooks;
     hooks.interactive = false;
     hooks.source = std::move(src);
     hooks.sinks = {sink};
-    node = std::make_unique<chatnode::node>(o, console, std::move(hooks));
+    node = std::make_unique<chatnode::app::node>(o, console, std::move(hooks));
     thread = std::thread([this] { exit_code = node->run(); });
   }
   ~running_node() {

@@ -10,9 +10,9 @@
 #include <optional>
 #include <string_view>
 
+#include "chatnode/listener.hpp"
 #include "chatnode/log_throttle.hpp"
 #include "chatnode/net.hpp"
-#include "chatnode/peer/listener.hpp"
 #include "chatnode/web/backend.hpp"
 #include "chatnode/web/client_registry.hpp"
 #include "chatnode/web/connection_slots.hpp"
@@ -35,7 +35,7 @@ struct server_state {
   guard_config guard;
   client_registry clients;
   std::shared_ptr<connection_slots> slots;
-  std::optional<peer::listener> listener;  ///< bound by web_server; touched only on accept_strand once started
+  std::optional<chatnode::listener> listener;  ///< bound by web_server; touched only on accept_strand once started
   net::strand<net::io_context::executor_type> accept_strand;
   std::atomic<bool> stopped{false};
   log_throttle refusal_log;  ///< refused connections, one line a second; accept_strand only

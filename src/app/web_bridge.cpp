@@ -1,10 +1,10 @@
-#include "chatnode/web/node_bridge.hpp"
+#include "chatnode/app/web_bridge.hpp"
 
 #include <boost/json.hpp>
 
 #include "chatnode/clock.hpp"
 
-namespace chatnode::web {
+namespace chatnode::app {
 namespace {
 
 namespace json = boost::json;
@@ -13,19 +13,19 @@ std::int64_t now_ms() { return static_cast<std::int64_t>(wall_us() / 1000); }
 
 }  // namespace
 
-node_bridge::node_bridge(identity id, const peer::room& room, actions a)
+web_bridge::web_bridge(identity id, const peer::room& room, actions a)
     : id_(std::move(id)), room_(room), actions_(std::move(a)) {}
 
-void node_bridge::publish(const json::object& event) {
+void web_bridge::publish(const json::object& event) {
   if (server_) server_->publish(json::serialize(event));
 }
 
-void node_bridge::on_text(const protocol::text_message& m, bool from_peer) {
+void web_bridge::on_text(const protocol::text_message& m, bool from_peer) {
   if (!from_peer) texts_said_.fetch_add(1, std::memory_order_relaxed);
   publish({{"type", "text"}, {"from", m.origin}, {"text", m.body}, {"time", m.sent_us / 1000}});
 }
 
-void node_bridge::on_joined(const peer::participant& s) {
+void web_bridge::on_joined(const peer::participant& s) {
   publish({{"type", "join"},
            {"id", s.peer_id()},
            {"name", s.peer_hello().name},
@@ -33,7 +33,7 @@ void node_bridge::on_joined(const peer::participant& s) {
            {"time", now_ms()}});
 }
 
-void node_bridge::on_left(const peer::participant& s, const std::string& reason) {
+void web_bridge::on_left(const peer::participant& s, const std::string& reason) {
   std::vector<int> gone{s.peer_id()};
   {
     std::lock_guard lock(relayed_mutex_);
@@ -46,14 +46,14 @@ void node_bridge::on_left(const peer::participant& s, const std::string& reason)
   for (int id : gone) publish({{"type", "leave"}, {"id", id}, {"reason", reason}, {"time", now_ms()}});
 }
 
-void node_bridge::notice(std::string text) { publish({{"type", "notice"}, {"text", std::move(text)}}); }
+void web_bridge::notice(std::string text) { publish({{"type", "notice"}, {"text", std::move(text)}}); }
 
-void node_bridge::frame_captured(const video::frame_ptr& f) {
+void web_bridge::frame_captured(const video::frame_ptr& f) {
   frames_captured_.fetch_add(1, std::memory_order_relaxed);
   if (server_) server_->publish_frame(0, f);
 }
 
-void node_bridge::on_video(const peer::arrived_frame& f) {
+void web_bridge::on_video(const peer::arrived_frame& f) {
   if (!server_) return;
   if (f.stream != f.via.peer_id()) {
     bool fresh = false;
@@ -68,7 +68,7 @@ void node_bridge::on_video(const peer::arrived_frame& f) {
   server_->publish_frame(f.stream, f.frame);
 }
 
-void node_bridge::tick(std::chrono::steady_clock::time_point now) {
+void web_bridge::tick(std::chrono::steady_clock::time_point now) {
   const auto frames = frames_captured_.load(std::memory_order_relaxed);
   if (last_tick_ != std::chrono::steady_clock::time_point{}) {
     const double secs = std::chrono::duration<double>(now - last_tick_).count();
@@ -98,7 +98,7 @@ void node_bridge::tick(std::chrono::steady_clock::time_point now) {
   publish({{"type", "stats"}, {"peers", std::move(peers)}});
 }
 
-stats::node_summary node_bridge::summary() const {
+stats::node_summary web_bridge::summary() const {
   stats::node_summary s;
   s.name = id_.name;
   s.version = CHATNODE_VERSION;
@@ -113,11 +113,11 @@ stats::node_summary node_bridge::summary() const {
   return s;
 }
 
-std::string node_bridge::stats_json() { return stats::to_json(summary(), room_.views()); }
+std::string web_bridge::stats_json() { return stats::to_json(summary(), room_.views()); }
 
-std::string node_bridge::metrics() { return stats::to_prometheus(summary(), room_.views()); }
+std::string web_bridge::metrics() { return stats::to_prometheus(summary(), room_.views()); }
 
-std::string node_bridge::state_json() {
+std::string web_bridge::state_json() {
   json::array addresses(id_.addresses.begin(), id_.addresses.end());
   json::array peers;
   for (const auto& s : room_.sessions())
@@ -131,7 +131,7 @@ std::string node_bridge::state_json() {
       {"type", "state"}, {"name", id_.name}, {"addresses", std::move(addresses)}, {"peers", std::move(peers)}});
 }
 
-bool node_bridge::has_video_stream(int stream) {
+bool web_bridge::has_video_stream(int stream) {
   if (stream == 0) return id_.captures;
   for (const auto& s : room_.sessions())
     if (s->peer_id() == stream) return true;
@@ -139,8 +139,8 @@ bool node_bridge::has_video_stream(int stream) {
   return relayed_.contains(stream);
 }
 
-void node_bridge::send_text(std::string body) { actions_.say(std::move(body)); }
+void web_bridge::send_text(std::string body) { actions_.say(std::move(body)); }
 
-void node_bridge::connect_to(std::string host_port) { actions_.connect_to(std::move(host_port)); }
+void web_bridge::connect_to(std::string host_port) { actions_.connect_to(std::move(host_port)); }
 
-}  // namespace chatnode::web
+}  // namespace chatnode::app

@@ -1,10 +1,10 @@
-#include "chatnode/peer/listener.hpp"
+#include "chatnode/listener.hpp"
 
 #include <stdexcept>
 
 #include <boost/asio/ip/v6_only.hpp>
 
-namespace chatnode::peer {
+namespace chatnode {
 namespace {
 
 using namespace std::chrono_literals;
@@ -61,4 +61,4 @@ void listener::close() {
   acceptor_.close(ignored);
 }
 
-}  // namespace chatnode::peer
+}  // namespace chatnode

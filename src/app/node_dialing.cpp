@@ -1,11 +1,11 @@
 // The node's outgoing links: the --connect target (its first dial, --retry,
 // and reconnecting after a lost link), the nodes named on the page, and what
 // the end of a session means for the node.
-#include "chatnode/node.hpp"
+#include "chatnode/app/node.hpp"
 
 #include <cstdio>
 
-namespace chatnode {
+namespace chatnode::app {
 namespace {
 
 using namespace std::chrono_literals;
@@ -101,4 +101,4 @@ void node::on_session_done(int peer_id, const peer::participant* p) {
   maybe_done();
 }
 
-}  // namespace chatnode
+}  // namespace chatnode::app

@@ -7,7 +7,7 @@
 #include "chatnode/endpoint.hpp"
 #include "chatnode/net.hpp"
 
-namespace chatnode::peer {
+namespace chatnode {
 
 class listener {
  public:
@@ -27,4 +27,4 @@ class listener {
   tcp::acceptor acceptor_;
 };
 
-}  // namespace chatnode::peer
+}  // namespace chatnode

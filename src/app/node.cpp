@@ -1,4 +1,4 @@
-#include "chatnode/node.hpp"
+#include "chatnode/app/node.hpp"
 
 #include <unistd.h>
 
@@ -14,7 +14,7 @@
 #include "chatnode/video/frame_saver.hpp"
 #include "chatnode/web/access_token.hpp"
 
-namespace chatnode {
+namespace chatnode::app {
 namespace {
 
 using namespace std::chrono_literals;
@@ -99,19 +99,19 @@ node::node(options opts, term::console& console, node_hooks hooks)
 }
 
 void node::open_web() {
-  web::node_bridge::identity id{opts_.name, "", {}, opts_.source != options::video_source::none};
+  app::web_bridge::identity id{opts_.name, "", {}, opts_.source != options::video_source::none};
   if (listener_) {
     id.listening = format_endpoint(listener_->local_endpoint());
     id.addresses.push_back("chat on " + id.listening);
   }
   for (const auto& a : own_addresses()) id.addresses.push_back(a.describe());
   // The page's requests arrive on web sessions' strands; the node's state lives on strand_.
-  web::node_bridge::actions act{
+  app::web_bridge::actions act{
       [this](std::string body) {
         net::post(strand_, [this, b = std::move(body)]() mutable { say_from_page(std::move(b)); });
       },
       [this](std::string to) { net::post(strand_, [this, t = std::move(to)] { connect_from_page(t); }); }};
-  web_bridge_ = std::make_unique<web::node_bridge>(std::move(id), room_, std::move(act));
+  web_bridge_ = std::make_unique<app::web_bridge>(std::move(id), room_, std::move(act));
   room_.subscribe(*web_bridge_);
 
   web::web_config cfg;
@@ -387,4 +387,4 @@ void node::maybe_done() {
   input_.cancel();
 }
 
-}  // namespace chatnode
+}  // namespace chatnode::app

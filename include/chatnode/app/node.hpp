@@ -9,13 +9,14 @@
 
 #include "chatnode/app/decoder_feed.hpp"
 #include "chatnode/app/terminal_view.hpp"
+#include "chatnode/app/web_bridge.hpp"
+#include "chatnode/listener.hpp"
 #include "chatnode/log_throttle.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/options.hpp"
 #include "chatnode/peer/backoff.hpp"
 #include "chatnode/peer/connection_rate_limit.hpp"
 #include "chatnode/peer/connector.hpp"
-#include "chatnode/peer/listener.hpp"
 #include "chatnode/peer/room.hpp"
 #include "chatnode/peer/session.hpp"
 #include "chatnode/security/tls_setup.hpp"
@@ -25,10 +26,9 @@
 #include "chatnode/video/capture_thread.hpp"
 #include "chatnode/video/decode_thread.hpp"
 #include "chatnode/video/rendition_demand.hpp"
-#include "chatnode/web/node_bridge.hpp"
 #include "chatnode/web/web_server.hpp"
 
-namespace chatnode {
+namespace chatnode::app {
 
 /// What an embedding program (tests, the benchmark) changes about a node.
 struct node_hooks {
@@ -125,7 +125,7 @@ class node final : private peer::room_subscriber {
   app::terminal_view terminal_view_;
   peer::room room_;
   peer::session_config session_cfg_;
-  std::optional<peer::listener> listener_;
+  std::optional<chatnode::listener> listener_;
   peer::connector connector_;
   term::stdin_reader input_;
   net::signal_set signals_;
@@ -136,7 +136,7 @@ class node final : private peer::room_subscriber {
   log_throttle refusal_log_;  ///< refused connections, one line a second
   std::map<int, stats::rate_tracker> rates_;
   // With --web; the bridge outlives the server, which calls it.
-  std::unique_ptr<web::node_bridge> web_bridge_;
+  std::unique_ptr<app::web_bridge> web_bridge_;
   std::unique_ptr<web::web_server> web_;
   std::string web_token_;
   std::string source_line_;  // "sending video from ..., N frames a second", said at start and with /stats
@@ -154,4 +154,4 @@ class node final : private peer::room_subscriber {
   int exit_code_ = 0;
 };
 
-}  // namespace chatnode
+}  // namespace chatnode::app

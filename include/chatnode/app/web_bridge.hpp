@@ -18,9 +18,9 @@
 #include "chatnode/web/backend.hpp"
 #include "chatnode/web/web_server.hpp"
 
-namespace chatnode::web {
+namespace chatnode::app {
 
-class node_bridge final : public backend, public peer::room_subscriber {
+class web_bridge final : public web::backend, public peer::room_subscriber {
  public:
   struct identity {
     std::string name;
@@ -34,10 +34,10 @@ class node_bridge final : public backend, public peer::room_subscriber {
     std::function<void(std::string)> connect_to;  ///< "host:port", already checked
   };
 
-  node_bridge(identity id, const peer::room& room, actions a);
+  web_bridge(identity id, const peer::room& room, actions a);
 
   /// The server to publish to; once, before it starts. Without it nothing is published.
-  void attach(web_server& server) { server_ = &server; }
+  void attach(web::web_server& server) { server_ = &server; }
 
   // What happens in the room, from any thread (peer/room_events.hpp):
   void on_text(const protocol::text_message& m, bool from_peer) override;
@@ -75,7 +75,7 @@ class node_bridge final : public backend, public peer::room_subscriber {
   const identity id_;
   const peer::room& room_;
   const actions actions_;
-  web_server* server_ = nullptr;
+  web::web_server* server_ = nullptr;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   std::atomic<std::uint64_t> frames_captured_{0};
@@ -94,4 +94,4 @@ class node_bridge final : public backend, public peer::room_subscriber {
   std::chrono::steady_clock::time_point last_tick_{};
 };
 
-}  // namespace chatnode::web
+}  // namespace chatnode::app

@@ -3,7 +3,7 @@
 // exchange, and the session or teaching-program session itself.
 #include <optional>
 
-#include "chatnode/node.hpp"
+#include "chatnode/app/node.hpp"
 #include "chatnode/peer/protocol_detector.hpp"
 #include "chatnode/peer/secret_gate.hpp"
 #include "chatnode/peer/teaching_session.hpp"
@@ -11,7 +11,7 @@
 #include "chatnode/protocol/errors.hpp"
 #include "chatnode/security/secret_exchange.hpp"
 
-namespace chatnode {
+namespace chatnode::app {
 using namespace std::chrono_literals;
 
 int node::start_session(tcp::socket socket, std::optional<outgoing> out) {
@@ -140,4 +140,4 @@ bool node::admit(const tcp::socket& socket) {
   return false;
 }
 
-}  // namespace chatnode
+}  // namespace chatnode::app
