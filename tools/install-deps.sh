@@ -27,6 +27,7 @@ test_pkgs=(
   python3 python3-opencv             # the teaching-program peer used in tests
   clang libclang-rt-14-dev           # libFuzzer and sanitizer runtimes
   clang-format                       # the sources' layout, checked by tools/format-check.sh
+  clang-tidy                         # the sans-io sources' lint, tools/tidy-check.sh
   netcat-openbsd iproute2            # plain-tool peers and namespace tests
   tcpdump                            # a capture of a TLS session must hold none of its chat text
   chromium                           # the real browser test (tests/browser) drives Debian's build headless

@@ -35,8 +35,9 @@ std::chrono::microseconds link_meter::unsent_delay(double rate) const {
 
 std::size_t link_meter::unsent_limit(double rate) {
   // Before the first measurement: small enough for a slow link, harmless on a fast one.
-  if (rate <= 0) return 8 * 1024;
-  return std::clamp<std::size_t>(static_cast<std::size_t>(rate * 0.010), 4 * 1024, 128 * 1024);
+  if (rate <= 0) return std::size_t{8} * 1024;
+  return std::clamp<std::size_t>(static_cast<std::size_t>(rate * 0.010), std::size_t{4} * 1024,
+                                 std::size_t{128} * 1024);
 }
 
 std::optional<std::size_t> link_meter::unsent_limit_change(double rate) {

@@ -7,7 +7,7 @@
 namespace chatnode::peer {
 
 net::ip::address source_key(const net::ip::address& a) {
-  const auto u = unmapped(a);
+  auto u = unmapped(a);
   if (u.is_v4()) return u;
   auto bytes = u.to_v6().to_bytes();
   std::fill(bytes.begin() + 8, bytes.end(), 0);

@@ -193,8 +193,9 @@ std::optional<std::uint64_t> link_adapter::pacing_rate_change() {
 }
 
 std::size_t link_adapter::chunk_bytes() const {
-  if (rate_ <= 0) return 8 * 1024;
-  return std::clamp<std::size_t>(static_cast<std::size_t>(rate_ * 0.015), 2 * 1024, 32 * 1024);
+  if (rate_ <= 0) return std::size_t{8} * 1024;
+  return std::clamp<std::size_t>(static_cast<std::size_t>(rate_ * 0.015), std::size_t{2} * 1024,
+                                 std::size_t{32} * 1024);
 }
 
 }  // namespace chatnode::peer

@@ -32,7 +32,7 @@ class outbox {
   static constexpr std::size_t max_buffers_per_write = 256;
   /// Text bytes one write carries at most (the longest text the protocol allows is far below it), so
   /// that a write takes a bounded time and its deadline can be short.
-  static constexpr std::size_t max_text_bytes_per_write = 256 * 1024;
+  static constexpr std::size_t max_text_bytes_per_write = std::size_t{256} * 1024;
 
   explicit outbox(std::size_t text_budget = default_text_budget) : text_budget_(text_budget) {}
 

@@ -43,11 +43,11 @@ constexpr bool is_auth_frame(std::uint8_t type) {
 
 /// Limits, checked on the header before any payload is buffered.
 constexpr std::size_t max_name_bytes = 64;
-constexpr std::size_t max_text_bytes = 64 * 1024;         ///< UTF-8 body of one message
-constexpr std::size_t video_chunk_bytes = 32 * 1024;      ///< JPEG bytes per chunk
-constexpr std::size_t max_video_frame_bytes = 16u << 20;  ///< one whole JPEG
+constexpr std::size_t max_text_bytes = std::size_t{64} * 1024;     ///< UTF-8 body of one message
+constexpr std::size_t video_chunk_bytes = std::size_t{32} * 1024;  ///< JPEG bytes per chunk
+constexpr std::size_t max_video_frame_bytes = 16u << 20;           ///< one whole JPEG
 constexpr std::size_t max_bye_text_bytes = 512;
-constexpr std::size_t max_unknown_payload = 64 * 1024;  ///< skipped frames of unknown type
+constexpr std::size_t max_unknown_payload = std::size_t{64} * 1024;  ///< skipped frames of unknown type
 
 constexpr std::size_t hello_fixed_bytes = 2 + 8 + 4 + 1;              // version, node id, caps, name length
 constexpr std::size_t text_fixed_bytes = 8 + 8 + 1;                   // seq, sent time, origin length
