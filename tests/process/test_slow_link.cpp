@@ -158,6 +158,8 @@ TEST_CASE("our video is captured only while someone watches it", "[slow_link][ca
   require_joined(a, "tom");
   auto viewer = start_connector(alice.port, "vic", {"--receive-only"});
   REQUIRE(a.wait_for_count(stream::err, on, 1) == 1);
+  // Alice counts vic in once his hello is in; vic has alice once hers is: his /stats waits for that.
+  require_joined(*viewer, "alice");
   const auto frames = wait_for_stat(*viewer, "alice", frames_received_col, [](long v) { return v >= 5; });
   CHECK(frames >= 5);
   CHECK(a.wait_for_count(stream::err, on, 2, 0ms) == 1);  // it turned on once, for vic
