@@ -3,11 +3,8 @@
 # Prints each file that differs; exit 1 when one does (and --fix was not given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-format=$(command -v clang-format-14 || command -v clang-format || true)
-if [ -z "$format" ]; then
-  echo "format-check: clang-format not found (tools/install-deps.sh installs it)" >&2
-  exit 2
-fi
+source tools/llvm-tool.sh
+format=$(llvm_tool clang-format)
 mapfile -t files < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' | grep -v '^tests/browser/')
 if [ "${1:-}" = "--fix" ]; then
   "$format" -i "${files[@]}"

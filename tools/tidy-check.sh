@@ -6,11 +6,8 @@
 # Needs build/release/compile_commands.json (the release build writes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tidy=$(command -v clang-tidy-14 || command -v clang-tidy || true)
-if [ -z "$tidy" ]; then
-  echo "tidy-check: clang-tidy not found (tools/install-deps.sh installs it)" >&2
-  exit 2
-fi
+source tools/llvm-tool.sh
+tidy=$(llvm_tool clang-tidy)
 [ -f build/release/compile_commands.json ] || { echo "tidy-check: build the release preset first" >&2; exit 2; }
 if [ "$#" -gt 0 ]; then
   files=("$@")

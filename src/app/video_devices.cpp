@@ -44,7 +44,8 @@ std::vector<std::shared_ptr<video::frame_sink>> open_sinks(const options& o,
     else
       report(error + ": carrying on without --display");
   }
-  if (!o.record_path.empty()) sinks.push_back(std::make_shared<video::avi_recorder>(o.record_path, o.capture.fps, report));
+  if (!o.record_path.empty())
+    sinks.push_back(std::make_shared<video::avi_recorder>(o.record_path, o.capture.fps, report));
   if (!o.save_frames_dir.empty()) sinks.push_back(std::make_shared<video::frame_saver>(o.save_frames_dir, report));
   return sinks;
 }

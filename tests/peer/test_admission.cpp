@@ -57,10 +57,10 @@ admitted admit_bytes(std::string_view first, peer::admission_policy policy) {
   if (finished) {
     // Not run: dropped before the io_context stops.
     const auto p = done.get();
-    result.kind = !p                                                ? "refused"
+    result.kind = !p                                               ? "refused"
                   : dynamic_cast<peer::teaching_session*>(p.get()) ? "teaching session"
                   : dynamic_cast<peer::session*>(p.get())          ? "session"
-                                                                    : "unknown";
+                                                                   : "unknown";
   }
   // Refused connections are closed: what the client reads ends there.
   if (result.kind == "refused") result.sent_back = client.read_until_closed(2s).bytes;

@@ -31,7 +31,8 @@ struct dialing {
   std::vector<tcp::socket> sockets;  ///< kept open, as a session would
   int unreachable = 0;
   int settled = 0;
-  peer::dialer dialer{ioc, strand,
+  peer::dialer dialer{ioc,
+                      strand,
                       {[this](tcp::socket s, peer::dialled d) {
                          int id = 0;
                          record([&] {
@@ -47,7 +48,9 @@ struct dialing {
   std::thread runner;
   net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
 
-  dialing() { runner = std::thread([this] { ioc.run(); }); }
+  dialing() {
+    runner = std::thread([this] { ioc.run(); });
+  }
   ~dialing() {
     net::post(strand, [this] { dialer.stop(); });
     work.reset();

@@ -14,9 +14,9 @@ namespace chatnode::app {
 class local_chat {
  public:
   struct hooks {
-    std::function<void()> quit;                     ///< /quit
-    std::function<void(const std::string&)> tell;   ///< a message for the user, terminal and page
-    std::function<std::string()> source_line;       ///< what our video plays, for /stats; empty: none
+    std::function<void()> quit;                    ///< /quit
+    std::function<void(const std::string&)> tell;  ///< a message for the user, terminal and page
+    std::function<std::string()> source_line;      ///< what our video plays, for /stats; empty: none
   };
 
   local_chat(peer::room& room, term::console& console, std::string name, hooks h)

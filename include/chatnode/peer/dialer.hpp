@@ -25,8 +25,8 @@ class dialer {
   struct target {
     host_port address;
     protocol::wire_protocol wire = protocol::wire_protocol::chat_node;
-    bool retry = false;      ///< the first dial may fail: try again until it holds
-    bool reconnect = true;   ///< a link lost after it held is dialled again
+    bool retry = false;     ///< the first dial may fail: try again until it holds
+    bool reconnect = true;  ///< a link lost after it held is dialled again
   };
   struct hooks {
     /// Runs a session over a connected socket; returns its peer id, 0 when none started.
