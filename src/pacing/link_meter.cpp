@@ -41,11 +41,9 @@ std::size_t link_meter::unsent_limit(double rate) {
 }
 
 std::optional<std::size_t> link_meter::unsent_limit_change(double rate) {
-  const auto limit = unsent_limit(rate);
-  if (unsent_limit_set_ != 0 && limit * 4 >= unsent_limit_set_ * 3 && limit * 4 <= unsent_limit_set_ * 5)
-    return std::nullopt;
-  unsent_limit_set_ = limit;
-  return limit;
+  const auto change = unsent_limit_set_.change(unsent_limit(rate));
+  if (!change) return std::nullopt;
+  return static_cast<std::size_t>(*change);
 }
 
 }  // namespace chatnode::pacing

@@ -184,12 +184,7 @@ double link_adapter::pacing_rate() const {
 }
 
 std::optional<std::uint64_t> link_adapter::pacing_rate_change() {
-  const auto want = static_cast<std::uint64_t>(pacing_rate());
-  if (want == pacing_set_ ||
-      (pacing_set_ != 0 && want != 0 && want * 10 >= pacing_set_ * 9 && want * 10 <= pacing_set_ * 11))
-    return std::nullopt;
-  pacing_set_ = want;
-  return want;
+  return pacing_set_.change(static_cast<std::uint64_t>(pacing_rate()));
 }
 
 std::size_t link_adapter::chunk_bytes() const {

@@ -51,12 +51,12 @@ awaitable<void> session::run() {
 
   link_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   link_.socket().close(ignored);
-  if (close_reason_.empty()) close_reason_ = "closed";
+  end_.note("closed");
   // No text may be posted to us once we have taken what was undelivered: the
   // room stops sending to us, then the texts it posted before are let in.
   events_.on_leaving(*this);
   co_await net::post(executor_, net::use_awaitable);
-  events_.on_closed(*this, joined_, close_reason_, outbox_.take_undelivered());
+  events_.on_closed(*this, joined_, end_.reason(), outbox_.take_undelivered());
 }
 
 void session::send_text(outgoing_text t) {
@@ -73,7 +73,7 @@ void session::take_texts() {
   const auto d = inbox_.drain([this](outgoing_text&& t) { return outbox_.push_text(std::move(t)); });
   stats_->texts_sent.fetch_add(d.pushed, std::memory_order_relaxed);
   if (d.overflowed) {
-    note_close("slow consumer: over " + std::to_string(cfg_.text_budget) + " bytes of text unacknowledged");
+    end_.note("slow consumer: over " + std::to_string(cfg_.text_budget) + " bytes of text unacknowledged");
     do_stop(protocol::bye_reason::slow_consumer, "too far behind", false);
     return;
   }
@@ -84,7 +84,7 @@ void session::send_video(video::frame_set_ptr f) {
   if (!reserve_video_post()) return;
   net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
     self->video_post_taken();
-    if (self->stopping_ || !self->joined_ || !(self->peer_.capabilities & protocol::cap_video_recv)) return;
+    if (self->end_.stopping() || !self->joined_ || !(self->peer_.capabilities & protocol::cap_video_recv)) return;
     if (!self->adapter_.take_offered(clock::now(), f->own())) return;  // the rung's frame rate leaves this one out
     const auto replaced_before = self->outbox_.video_frames_replaced();
     self->outbox_.offer_video(f->pick(self->adapter_.rung().picture));
@@ -106,7 +106,7 @@ void session::abandon(std::string reason) {
 }
 
 void session::close_link(std::string reason) {
-  note_close(std::move(reason));
+  end_.note(std::move(reason));
   error_code ignored;
   link_.socket().close(ignored);  // every pending operation ends, and with them run()
 }
@@ -119,25 +119,16 @@ std::string session::resume_key() const {
 }
 
 void session::do_stop(protocol::bye_reason reason, std::string text, bool flush) {
-  if (stopping_) {
-    // A second, harsher request (error, or shutdown without flush) still takes effect.
-    if (!flush && !force_close_) {
-      force_close_ = true;
-      wake_writer();
-    }
+  const auto r = end_.request(flush);
+  if (!r.first) {
+    if (r.changed) wake_writer();
     return;
   }
-  stopping_ = true;
-  force_close_ = !flush;
   bye_ = {reason, std::move(text)};
   stop_deadline_ = clock::now() + cfg_.flush_timeout;
   outbox_.drop_pending_video();
   wake_writer();
   heartbeat_.cancel();
-}
-
-void session::note_close(std::string reason) {
-  if (close_reason_.empty()) close_reason_ = std::move(reason);
 }
 
 awaitable<void> session::read_loop() {
@@ -164,11 +155,11 @@ awaitable<void> session::read_loop() {
       if (stop) co_return;
       if (ec == net::error::eof) {
         if (read_buffer_.size() > 0 || assembler_.in_progress())
-          note_close(protocol::make_error_code(protocol::errc::truncated).message());
+          end_.note(protocol::make_error_code(protocol::errc::truncated).message());
         else
-          note_close(stopping_ ? "closed" : "connection closed by peer without bye");
+          end_.note(end_.stopping() ? "closed" : "connection closed by peer without bye");
       } else {
-        note_close(ec.message());
+        end_.note(ec.message());
       }
       co_return;
     }
@@ -193,7 +184,7 @@ void session::protocol_failure(const error_code& ec, std::string_view where) {
   std::string reason = "protocol error";
   if (!where.empty()) reason.append(" in ").append(where);
   reason.append(": ").append(ec.message());
-  note_close(reason);
+  end_.note(reason);
   do_stop(ec == protocol::errc::version_mismatch ? protocol::bye_reason::version_mismatch
                                                  : protocol::bye_reason::protocol_error,
           ec.message(), false);
@@ -205,8 +196,8 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       auto h = protocol::decode_hello(payload);
       if (!h) return protocol_failure(h.error(), "hello"), false;
       if (h->version != protocol::protocol_version) {
-        note_close("peer speaks protocol version " + std::to_string(h->version) + ", we speak " +
-                   std::to_string(protocol::protocol_version));
+        end_.note("peer speaks protocol version " + std::to_string(h->version) + ", we speak " +
+                  std::to_string(protocol::protocol_version));
         do_stop(protocol::bye_reason::version_mismatch,
                 "version " + std::to_string(protocol::protocol_version) + " required", false);
         return false;
@@ -214,7 +205,7 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       if (cfg_.vet) {
         auto refusal = cfg_.vet(*h);
         if (!refusal.empty()) {
-          note_close(refusal);
+          end_.note(refusal);
           do_stop(protocol::bye_reason::not_trusted, "your certificate is not the one this node expects from you",
                   false);
           return false;
@@ -279,7 +270,7 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       if (!b) return protocol_failure(b.error(), "bye"), false;
       std::string reason = to_string(b->reason);
       if (!b->text.empty()) reason.append(": ").append(b->text);
-      note_close(reason);
+      end_.note(reason);
       bye_exchanged_ = true;
       for_cause_ = b->reason != protocol::bye_reason::normal && b->reason != protocol::bye_reason::shutting_down;
       return false;
@@ -289,39 +280,19 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
 }
 
 void session::on_pong(const protocol::pong& p) {
-  // Only the answer to one of our recent pings counts, once, and only with the
-  // peer's times within a day of ours and in order: the peer chooses t2 and t3,
-  // and must not be able to set the round trip or the clock offset to anything
-  // (or make the arithmetic below overflow).
-  constexpr std::uint64_t day_us = 86'400'000'000ull;
-  const auto t4u = wall_us();
-  const auto near = [&](std::uint64_t t) { return (t >= p.t1_us ? t - p.t1_us : p.t1_us - t) <= day_us; };
-  const auto sent = std::find(pings_unanswered_.begin(), pings_unanswered_.end(), p.t1_us);
-  if (p.t1_us == 0 || sent == pings_unanswered_.end()) return;
-  *sent = 0;
-  if (t4u < p.t1_us || !near(t4u) || !near(p.t2_us) || !near(p.t3_us) || p.t3_us < p.t2_us) return;
-  const auto t4 = static_cast<std::int64_t>(t4u);
-  const auto t1 = static_cast<std::int64_t>(p.t1_us), t2 = static_cast<std::int64_t>(p.t2_us),
-             t3 = static_cast<std::int64_t>(p.t3_us);
-  const auto rtt = std::max<std::int64_t>(0, (t4 - t1) - (t3 - t2));
-  // NTP's clock filter in miniature: the sample with the shortest round trip has
-  // the least queueing in it, so its offset is the most trustworthy. Old samples
-  // age out so that a drifting clock is followed.
   const auto now = clock::now();
-  if (best_rtt_us_ < 0 || rtt <= best_rtt_us_ || now - best_rtt_at_ >= 16s) {
-    best_rtt_us_ = rtt;
-    best_rtt_at_ = now;
-    stats_->clock_offset_us.store(((t2 - t1) + (t3 - t4)) / 2, std::memory_order_relaxed);
-  }
-  stats_->rtt_us.store(rtt, std::memory_order_relaxed);
-  adapter_.ping_answered(t2 - t1, rtt, now);
+  const auto a = pings_.answered(p, wall_us(), now);
+  if (!a) return;
+  if (a->clock_offset_us) stats_->clock_offset_us.store(*a->clock_offset_us, std::memory_order_relaxed);
+  stats_->rtt_us.store(a->rtt_us, std::memory_order_relaxed);
+  adapter_.ping_answered(a->one_way_us, a->rtt_us, now);
 }
 
 awaitable<void> session::write_loop() {
   std::vector<net::const_buffer> buffers;
   for (;;) {
     if (!outbox_.has_pending()) {
-      if (stopping_ && (force_close_ || outbox_.all_acked())) break;
+      if (end_.stopping() && (end_.forced() || outbox_.all_acked())) break;
       const bool stop = co_await cancelled_after(wake_);
       if (stop) co_return;
       continue;
@@ -333,7 +304,7 @@ awaitable<void> session::write_loop() {
     write_deadline_ = clock::time_point::max();
     if (ec) {
       const bool stop = co_await cancelled();
-      if (!stop) note_close(ec.message());
+      if (!stop) end_.note(ec.message());
       co_return;
     }
   }
@@ -345,7 +316,7 @@ awaitable<void> session::write_loop() {
   if (ec) co_return;
   bye_exchanged_ = true;
   for_cause_ = bye_.reason != protocol::bye_reason::normal && bye_.reason != protocol::bye_reason::shutting_down;
-  note_close(std::string("we said bye: ") + to_string(bye_.reason));
+  end_.note(std::string("we said bye: ") + to_string(bye_.reason));
   error_code ignored;
   link_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   // The read loop ends this wait when the peer closes its side.
@@ -389,11 +360,11 @@ awaitable<void> session::heartbeat_loop() {
   for (;;) {
     const auto now = clock::now();
     if (!joined_ && now - started_ >= cfg_.handshake_timeout) {
-      note_close("no handshake within " + std::to_string(cfg_.handshake_timeout.count()) + " ms");
+      end_.note("no handshake within " + std::to_string(cfg_.handshake_timeout.count()) + " ms");
       co_return;
     }
     if (joined_ && now - last_rx_ >= cfg_.peer_timeout) {
-      note_close("peer silent for " + std::to_string(cfg_.peer_timeout.count()) + " ms");
+      end_.note("peer silent for " + std::to_string(cfg_.peer_timeout.count()) + " ms");
       co_return;
     }
     // The stop watch: a peer that reads nothing (while its pings keep the
@@ -403,17 +374,17 @@ awaitable<void> session::heartbeat_loop() {
                  " ms: the peer is not reading");
       co_return;
     }
-    if (stopping_ && now >= stop_deadline_ + cfg_.linger_timeout) {
-      close_link(close_reason_.empty() ? "stopped: the peer did not take our bye in time" : close_reason_);
+    if (end_.stopping() && now >= stop_deadline_ + cfg_.linger_timeout) {
+      close_link("stopped: the peer did not take our bye in time");  // unless a cause came first
       co_return;
     }
-    if (stopping_ && !force_close_ && now >= stop_deadline_) {
-      force_close_ = true;
+    if (end_.stopping() && !end_.forced() && now >= stop_deadline_) {
+      end_.force();
       wake_writer();
     }
-    if (joined_ && !stopping_ && now >= next_ping_) {
+    if (joined_ && !end_.stopping() && now >= next_ping_) {
       const auto t1 = wall_us();
-      pings_unanswered_[pings_sent_++ % pings_unanswered_.size()] = t1;
+      pings_.sent(t1);
       outbox_.set_ping(t1);
       wake_writer();
       // While video goes out, often: each answer says how long this link's queue is.
@@ -423,9 +394,9 @@ awaitable<void> session::heartbeat_loop() {
     // A write's deadline is seen at the next wake at the latest: within a ping
     // interval while joined (while stopping, the stop's own bound is nearer).
     auto next = joined_ ? last_rx_ + cfg_.peer_timeout : started_ + cfg_.handshake_timeout;
-    if (joined_ && !stopping_) next = std::min(next, next_ping_);
-    if (stopping_ && !force_close_) next = std::min(next, stop_deadline_);
-    if (stopping_) next = std::min(next, stop_deadline_ + cfg_.linger_timeout);
+    if (joined_ && !end_.stopping()) next = std::min(next, next_ping_);
+    if (end_.stopping() && !end_.forced()) next = std::min(next, stop_deadline_);
+    if (end_.stopping()) next = std::min(next, stop_deadline_ + cfg_.linger_timeout);
     next = std::min(next, write_deadline_);
     heartbeat_.expires_at(next);
     const bool stop = co_await cancelled_after(heartbeat_);

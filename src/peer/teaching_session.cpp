@@ -67,9 +67,9 @@ awaitable<void> teaching_session::run() {
 
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  if (close_reason_.empty()) close_reason_ = "closed";
+  end_.note("closed");
   events_.on_leaving(*this);
-  events_.on_closed(*this, true, close_reason_, {});
+  events_.on_closed(*this, true, end_.reason(), {});
 }
 
 void teaching_session::send_text(outgoing_text t) {
@@ -82,7 +82,7 @@ void teaching_session::take_texts() {
   const auto d = inbox_.drain([this](outgoing_text&& t) { return outbox_.push_line(std::move(t.line)); });
   stats_->texts_sent.fetch_add(d.pushed, std::memory_order_relaxed);
   if (d.overflowed) {
-    note_close("slow consumer: over " + std::to_string(cfg_.text_budget) + " bytes of text unsent");
+    end_.note("slow consumer: over " + std::to_string(cfg_.text_budget) + " bytes of text unsent");
     do_stop(false);
     return;
   }
@@ -93,7 +93,7 @@ void teaching_session::send_video(video::frame_set_ptr f) {
   if (kind_ != wire_protocol::lecture_video || !reserve_video_post()) return;
   net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
     self->video_post_taken();
-    if (self->stopping_) return;
+    if (self->end_.stopping()) return;
     const auto replaced_before = self->outbox_.video_frames_replaced();
     // No rung: the teaching program's link is not measured, and latest wins is its only bound.
     self->outbox_.offer_video(f->biggest());
@@ -106,41 +106,32 @@ void teaching_session::send_video(video::frame_set_ptr f) {
 void teaching_session::stop(protocol::bye_reason reason, std::string, bool flush) {
   // These protocols have no goodbye: the reason is only logged.
   net::post(executor_, [self = shared_from_this(), reason, flush] {
-    self->note_close(std::string("we closed: ") + to_string(reason));
+    self->end_.note(std::string("we closed: ") + to_string(reason));
     self->do_stop(flush);
   });
 }
 
 void teaching_session::abandon(std::string reason) {
   net::post(executor_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
-    self->note_close(std::move(reason));
+    self->end_.note(std::move(reason));
     error_code ignored;
     self->socket_.close(ignored);  // every pending operation ends, and with them run()
   });
 }
 
 void teaching_session::do_stop(bool flush) {
-  if (stopping_) {
-    // A second, harsher request (error, or shutdown without flush) still takes effect.
-    if (!flush && !force_close_) {
-      force_close_ = true;
-      wake_.cancel();
-    }
+  const auto r = end_.request(flush);
+  if (!r.first) {
+    if (r.changed) wake_.cancel();
     return;
   }
-  stopping_ = true;
-  force_close_ = !flush;
   outbox_.drop_pending_video();
   stop_timer_.expires_after(flush ? cfg_.flush_timeout + cfg_.linger_timeout : cfg_.linger_timeout);
   wake_.cancel();
 }
 
-void teaching_session::note_close(std::string reason) {
-  if (close_reason_.empty()) close_reason_ = std::move(reason);
-}
-
 void teaching_session::fail(const error_code& ec) {
-  note_close("protocol error: " + ec.message());
+  end_.note("protocol error: " + ec.message());
   do_stop(false);
 }
 
@@ -195,12 +186,12 @@ awaitable<void> teaching_session::read_loop() {
       const bool stop = co_await cancelled();
       if (stop) co_return;
       if (ec != net::error::eof) {
-        note_close(ec.message());
+        end_.note(ec.message());
       } else if (read_buffer_.size() > 0) {
-        note_close(protocol::make_error_code(protocol::errc::truncated).message());
+        end_.note(protocol::make_error_code(protocol::errc::truncated).message());
       } else {
         lines_.finish();
-        note_close(stopping_ ? "closed" : "connection closed by peer");
+        end_.note(end_.stopping() ? "closed" : "connection closed by peer");
         ended_in_order_ = true;
       }
       co_return;
@@ -213,26 +204,26 @@ awaitable<void> teaching_session::read_loop() {
 awaitable<void> teaching_session::write_loop() {
   std::vector<net::const_buffer> buffers;
   for (;;) {
-    if (stopping_ && (force_close_ || !outbox_.has_pending())) break;
+    if (end_.stopping() && (end_.forced() || !outbox_.has_pending())) break;
     if (!outbox_.has_pending()) {
       const bool stop = co_await cancelled_after(wake_);
       if (stop) co_return;
       continue;
     }
     // A stop's own deadline, once set, is the nearer one and stays.
-    if (!stopping_) stop_timer_.expires_after(cfg_.write_timeout);
+    if (!end_.stopping()) stop_timer_.expires_after(cfg_.write_timeout);
     const auto ec = co_await write_batch(socket_, outbox_, buffers, *stats_);
-    if (!stopping_) stop_timer_.expires_at(clock::time_point::max());
+    if (!end_.stopping()) stop_timer_.expires_at(clock::time_point::max());
     if (ec) {
       const bool stop = co_await cancelled();
-      if (!stop) note_close(ec.message());
+      if (!stop) end_.note(ec.message());
       co_return;
     }
   }
 
   // Everything we meant to send is out: close our direction, and let the read
   // loop end the wait when the peer closes its own.
-  ended_in_order_ = !force_close_;
+  ended_in_order_ = !end_.forced();
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_send, ignored);
   net::steady_timer linger(executor_, cfg_.linger_timeout);
@@ -246,9 +237,9 @@ awaitable<void> teaching_session::stop_watch() {
     const bool stop = co_await cancelled_after(stop_timer_);
     if (stop) co_return;
     if (clock::now() >= stop_timer_.expiry()) {
-      note_close(stopping_ ? "the peer did not take our last bytes in time"
-                           : "the peer took nothing for " + std::to_string(cfg_.write_timeout.count()) +
-                                 " ms: it has stopped reading");
+      end_.note(end_.stopping() ? "the peer did not take our last bytes in time"
+                                : "the peer took nothing for " + std::to_string(cfg_.write_timeout.count()) +
+                                      " ms: it has stopped reading");
       co_return;
     }
   }

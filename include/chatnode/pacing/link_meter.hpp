@@ -17,6 +17,8 @@
 
 #include "chatnode/pacing/tcp_probe.hpp"
 
+#include "chatnode/pacing/socket_setting.hpp"
+
 namespace chatnode::pacing {
 
 class link_meter {
@@ -61,7 +63,7 @@ class link_meter {
   std::deque<acked_at> acked_;  ///< of the last rate_window, oldest first
   clock::time_point last_at_{};
   tcp_reading last_;
-  std::size_t unsent_limit_set_ = 0;
+  socket_setting unsent_limit_set_{1, 4};  ///< changed when the limit moves by a quarter
 };
 
 }  // namespace chatnode::pacing

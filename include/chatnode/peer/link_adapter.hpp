@@ -28,6 +28,7 @@
 
 #include "chatnode/pacing/link_meter.hpp"
 #include "chatnode/pacing/one_way_delay.hpp"
+#include "chatnode/pacing/socket_setting.hpp"
 #include "chatnode/video/quality_ladder.hpp"
 
 namespace chatnode::peer {
@@ -151,7 +152,7 @@ class link_adapter {
   clock::time_point last_offered_{};
   int offered_since_sent_ = 0;
 
-  std::uint64_t pacing_set_ = 0;  ///< the pacing rate last set; 0: none
+  pacing::socket_setting pacing_set_{1, 10};  ///< changed when the rate moves by a tenth
 
   double tokens_ = 0;  ///< bytes the bitrate cap allowed at tokens_at_
   clock::time_point tokens_at_{};

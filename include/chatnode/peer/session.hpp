@@ -14,6 +14,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "chatnode/net.hpp"
+#include "chatnode/pacing/ping_times.hpp"
+#include "chatnode/peer/ending.hpp"
 #include "chatnode/peer/link.hpp"
 #include "chatnode/peer/link_adapter.hpp"
 #include "chatnode/peer/outbox.hpp"
@@ -85,7 +87,6 @@ class session final : public participant, public std::enable_shared_from_this<se
   void protocol_failure(const error_code& ec, std::string_view where);
   void on_pong(const protocol::pong& p);
   void do_stop(protocol::bye_reason reason, std::string text, bool flush);
-  void note_close(std::string reason);
   /// Closes the socket, which ends every pending operation, a stuck write too.
   void close_link(std::string reason);
   void wake_writer() { wake_.cancel(); }
@@ -117,20 +118,11 @@ class session final : public participant, public std::enable_shared_from_this<se
   clock::time_point last_rx_ = clock::now();
   clock::time_point next_ping_ = clock::now();
   clock::time_point write_deadline_ = clock::time_point::max();  ///< of the write in flight
-  /// Our last pings' times, 0 once answered: a pong may answer any of them (a
-  /// round trip may be longer than the ping interval), and only once. 32 at
-  /// the probe interval: a round trip of 1.6 s.
-  std::array<std::uint64_t, 32> pings_unanswered_{};
-  std::uint64_t pings_sent_ = 0;
+  pacing::ping_times pings_;
 
-  bool stopping_ = false;
-  bool force_close_ = false;  ///< stop without waiting for acks (error, or flush deadline passed)
+  ending end_;  ///< forced: stop without waiting for acks (error, or flush deadline passed)
   protocol::bye bye_;
   clock::time_point stop_deadline_;
-  std::string close_reason_;
-
-  std::int64_t best_rtt_us_ = -1;
-  clock::time_point best_rtt_at_{};
 };
 
 }  // namespace chatnode::peer

@@ -15,6 +15,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "chatnode/net.hpp"
+#include "chatnode/peer/ending.hpp"
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/session_events.hpp"
 #include "chatnode/peer/teaching_outbox.hpp"
@@ -68,7 +69,6 @@ class teaching_session final : public participant, public std::enable_shared_fro
   bool take_text(std::string_view bytes, bool message_ends);
   void fail(const error_code& ec);
   void do_stop(bool flush);
-  void note_close(std::string reason);
   /// Moves what the room handed us (send_text) into the outbox.
   void take_texts();
 
@@ -90,10 +90,8 @@ class teaching_session final : public participant, public std::enable_shared_fro
   /// The deadline of the write in flight, then of the stop; time_point::max() when there is none.
   net::steady_timer stop_timer_;
 
-  bool stopping_ = false;
-  bool force_close_ = false;
+  ending end_;
   bool ended_in_order_ = false;
-  std::string close_reason_;
 };
 
 }  // namespace chatnode::peer
