@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "chatnode/cluster/records.hpp"
 #include "chatnode/commands.hpp"
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/utf8.hpp"
@@ -97,6 +98,22 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       "record", po::value(&o.record_path)->value_name("FILE"), "record received video to FILE (MJPEG in AVI)")(
       "save-frames", po::value(&o.save_frames_dir)->value_name("DIR"), "save received frames as JPEG files in DIR");
   desc.add(video);
+
+  po::options_description cluster("A room over several hosts (docs/CLUSTER.md)");
+  std::string cluster_servers, room = "lobby";
+  double cluster_video_fps = 15;
+  int replicas = 0;
+  cluster.add_options()(
+      "cluster", po::value(&cluster_servers)->value_name("URL[,URL...]"),
+      "bridge this node's room to a NATS cluster (nats://HOST:PORT, comma-separated): every node of the same "
+      "--room sees every line, once, and every node's video (docs/CLUSTER.md)")(
+      "room", po::value(&room)->value_name("NAME")->default_value("lobby"),
+      "with --cluster, the room's name: 1 to 64 letters, digits, '-' or '_'")(
+      "cluster-video-fps", po::value(&cluster_video_fps)->value_name("N")->default_value(15),
+      "with --cluster, frames a second of each origin's video sent to the cluster, 0 to 60 (0: none)")(
+      "cluster-replicas", po::value(&replicas)->value_name("N"),
+      "with --cluster, copies of the room's text the cluster keeps, 1 to 5 (default: one per server named, at most 3)");
+  desc.add(cluster);
 
   po::variables_map vm;
   try {
@@ -225,6 +242,36 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     throw usage_error("--name must be 1 to " + std::to_string(protocol::max_name_bytes) +
                       " bytes of UTF-8 without control characters");
   o.capture.origin = o.name;
+
+  if (cluster_servers.empty()) {
+    for (const char* given : {"room", "cluster-video-fps", "cluster-replicas"})
+      if (vm.count(given) && !vm[given].defaulted()) throw usage_error(std::string("--") + given + " is for --cluster");
+    return o;
+  }
+  options::cluster_options c;
+  std::size_t start = 0;
+  while (start <= cluster_servers.size()) {
+    const auto end = std::min(cluster_servers.find(',', start), cluster_servers.size());
+    const auto url = cluster_servers.substr(start, end - start);
+    const std::string scheme = "nats://";
+    try {
+      if (url.rfind(scheme, 0) != 0) throw std::invalid_argument("it does not start with nats://");
+      (void)parse_connect_address(url.substr(scheme.size()));
+    } catch (const std::exception& e) {
+      throw usage_error("--cluster takes nats://HOST:PORT URLs, comma-separated; '" + url + "' is not one (" +
+                        e.what() + ")");
+    }
+    c.servers.push_back(url);
+    start = end + 1;
+  }
+  if (!cluster::valid_room_name(room)) throw usage_error("--room must be 1 to 64 letters, digits, '-' or '_'");
+  c.room = room;
+  if (!(cluster_video_fps >= 0 && cluster_video_fps <= 60))
+    throw usage_error("--cluster-video-fps must be from 0 to 60");
+  c.video_fps = cluster_video_fps;
+  c.replicas = vm.count("cluster-replicas") ? replicas : static_cast<int>(std::min<std::size_t>(3, c.servers.size()));
+  if (c.replicas < 1 || c.replicas > 5) throw usage_error("--cluster-replicas must be from 1 to 5");
+  o.cluster = std::move(c);
   return o;
 }
 

@@ -20,6 +20,7 @@ build_pkgs=(
   libavformat-dev                    # records received MJPEG into AVI without re-encoding
   libxcb1-dev                        # asks the X server before OpenCV's Qt windows would abort on a dead one
   libssl-dev                         # TLS and HMAC
+  libnats-dev                        # the NATS client: a room bridged over a cluster (--cluster)
   help2man dpkg-dev file             # the man page from --help; the Debian package's dependencies (dpkg-shlibdeps, which CPack finds binaries for with file)
 )
 test_pkgs=(
@@ -29,6 +30,7 @@ test_pkgs=(
   clang-format                       # the sources' layout, checked by tools/format-check.sh
   clang-tidy                         # the sans-io sources' lint, tools/tidy-check.sh
   netcat-openbsd iproute2            # plain-tool peers and namespace tests
+  nats-server                        # the cluster tests start their own servers
   tcpdump                            # a capture of a TLS session must hold none of its chat text
   chromium                           # the real browser test (tests/browser) drives Debian's build headless
 )

@@ -61,6 +61,15 @@ struct options {
   /// --secret or $CHAT_NODE_SECRET: admit only peers that prove they know it
   /// (docs/SECURITY.md). Empty: no secret, anyone may join.
   std::string secret;
+
+  /// --cluster: the room bridged to a NATS cluster (docs/CLUSTER.md).
+  struct cluster_options {
+    std::vector<std::string> servers;  ///< nats://HOST:PORT, in the order given
+    std::string room = "lobby";        ///< one subject token
+    double video_fps = 15;             ///< per origin; 0: no video crosses the cluster
+    int replicas = 1;                  ///< copies of the room's text the cluster keeps
+  };
+  std::optional<cluster_options> cluster;
 };
 
 /// Parses argv. Returns nothing when --help or --version was printed to `out`.

@@ -72,10 +72,17 @@ node::node(options opts, term::console& console, node_hooks hooks)
   admission_.secret = opts_.secret;
   admission_.log = report();
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
+  if (opts_.cluster) {
+    const auto& c = *opts_.cluster;
+    cluster_ = std::make_unique<cluster::bridge>(
+        net::make_strand(ioc_), room_,
+        cluster::bridge_config{c.servers, c.room, c.video_fps, c.replicas, cfg.greeting.node_id, opts_.name}, report());
+  }
   // The terminal hears first, as the user would: a peer has joined before anything is done about it.
   room_.subscribe(terminal_view_);
   room_.subscribe(*this);
   if (decoder_) room_.subscribe(decoder_feed_.emplace(*decoder_));
+  if (cluster_) room_.subscribe(*cluster_);
   if (opts_.web) open_web();
 }
 
@@ -99,10 +106,10 @@ node::~node() = default;
 
 std::vector<video::rendition> node::wanted_renditions() const {
   auto wanted = demand_.wanted();
-  // A page or viewer shows the picture as the user asked for it.
+  // A page or viewer shows the picture as the user asked for it; the cluster's nodes too.
   const video::rendition full{opts_.capture.quality, 1};
-  if (page_ && page_->bridge->shows_ours() && std::find(wanted.begin(), wanted.end(), full) == wanted.end())
-    wanted.insert(wanted.begin(), full);
+  const bool shown = (page_ && page_->bridge->shows_ours()) || (cluster_ && cluster_->sends_video());
+  if (shown && std::find(wanted.begin(), wanted.end(), full) == wanted.end()) wanted.insert(wanted.begin(), full);
   return wanted;
 }
 
@@ -142,6 +149,7 @@ int node::run() {
   }
   net::co_spawn(strand_, stats_loop(), net::detached);
   if (source_) start_capture();
+  if (cluster_) start_cluster_link();
   std::thread helper([this] { ioc_.run(); });
   ioc_.run();
   helper.join();
@@ -231,8 +239,8 @@ awaitable<void> node::stats_loop() {
   }
 }
 
-void node::on_text(const protocol::text_message& m, bool from_peer) {
-  if (from_peer && hooks_.on_text) hooks_.on_text(m);
+void node::on_text(const protocol::text_message& m, const peer::participant* from) {
+  if (from && hooks_.on_text) hooks_.on_text(m);
 }
 
 void node::on_joined(const peer::participant& s) {
@@ -260,6 +268,15 @@ int node::start_session(tcp::socket socket, std::optional<peer::dialled> out) {
                   net::post(strand_, [this, peer_id, p] { on_session_done(peer_id, p.get()); });
                 });
   return peer_id;
+}
+
+void node::start_cluster_link() {
+  ++active_sessions_;
+  const auto& link = cluster_->link();
+  net::co_spawn(link->executor(), link->run(), [this, link](std::exception_ptr e) {
+    if (e) console_.info("the cluster's link failed: " + what_failed(e));
+    net::post(strand_, [this, link] { on_session_done(link->peer_id(), link.get()); });
+  });
 }
 
 void node::on_session_done(int peer_id, const peer::participant* p) {

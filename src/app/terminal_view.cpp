@@ -2,8 +2,8 @@
 
 namespace chatnode::app {
 
-void terminal_view::on_text(const protocol::text_message& m, bool from_peer) {
-  if (from_peer) console_.chat_line(m.origin, m.body);
+void terminal_view::on_text(const protocol::text_message& m, const peer::participant* from) {
+  if (from) console_.chat_line(m.origin, m.body);
 }
 
 void terminal_view::on_joined(const peer::participant& p) {

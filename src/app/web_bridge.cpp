@@ -20,8 +20,8 @@ void web_bridge::publish(const json::object& event) {
   if (server_) server_->publish(json::serialize(event));
 }
 
-void web_bridge::on_text(const protocol::text_message& m, bool from_peer) {
-  if (!from_peer) texts_said_.fetch_add(1, std::memory_order_relaxed);
+void web_bridge::on_text(const protocol::text_message& m, const peer::participant* from) {
+  if (!from) texts_said_.fetch_add(1, std::memory_order_relaxed);
   publish({{"type", "text"}, {"from", m.origin}, {"text", m.body}, {"time", m.sent_us / 1000}});
 }
 

@@ -19,7 +19,7 @@ room::local_text room::send_local_text(std::string body) {
     const bool fits = absent_.empty() ? backlog_bytes_ + size <= max_backlog_bytes : absent_.fits(size);
     if (!fits) return local_text::refused;
   }
-  for (auto* sub : subscribers_) sub->on_text(t.first, false);
+  for (auto* sub : subscribers_) sub->on_text(t.first, nullptr);
   deliver_locked(std::move(t.second), nullptr);
   return anyone ? local_text::sent : local_text::waiting;
 }
@@ -181,7 +181,7 @@ bool room::on_text(participant& s, protocol::text_message m) {
       delivered_.erase(std::min_element(delivered_.begin(), delivered_.end(),
                                         [](const auto& a, const auto& b) { return a.second.heard < b.second.heard; }));
   }
-  for (auto* sub : subscribers_) sub->on_text(m, true);
+  for (auto* sub : subscribers_) sub->on_text(m, &s);
   std::lock_guard lock(mutex_);
   auto t = make_text_locked(m.origin, std::move(m.body));
   deliver_locked(std::move(t.second), &s);

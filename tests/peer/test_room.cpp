@@ -24,8 +24,8 @@ struct recorder final : peer::room_subscriber {
     add(p.peer_hello().name + " (" + p.remote() + ") left: " + reason);
   }
   void on_notice(const std::string& text) override { add(text); }
-  void on_text(const protocol::text_message& m, bool from_peer) override {
-    add((from_peer ? "peer text " : "our text ") + m.origin + ": " + m.body);
+  void on_text(const protocol::text_message& m, const peer::participant* from) override {
+    add((from ? "peer text " : "our text ") + m.origin + ": " + m.body);
   }
   void add(const std::string& line) {
     std::lock_guard lock(mutex);

@@ -12,6 +12,7 @@
 #include "chatnode/app/page.hpp"
 #include "chatnode/app/terminal_view.hpp"
 #include "chatnode/app/video_devices.hpp"
+#include "chatnode/cluster/bridge.hpp"
 #include "chatnode/listener.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/options.hpp"
@@ -80,13 +81,15 @@ class node final : private peer::room_subscriber {
   }
   void open_web();
   void start_capture();
+  /// Runs the cluster's link as a session: the node ends when it has.
+  void start_cluster_link();
   void finish(int code, protocol::bye_reason reason, bool flush);
   void maybe_done();
   /// The renditions of our video someone needs now (the capture thread asks).
   std::vector<video::rendition> wanted_renditions() const;
 
   // What the node itself does with the room's events: the hooks, and the dialing.
-  void on_text(const protocol::text_message& m, bool from_peer) override;
+  void on_text(const protocol::text_message& m, const peer::participant* from) override;
   void on_joined(const peer::participant& s) override;
 
   options opts_;
@@ -114,8 +117,9 @@ class node final : private peer::room_subscriber {
   net::signal_set signals_;
   net::steady_timer stats_timer_;
   std::map<int, stats::rate_tracker> rates_;
-  std::unique_ptr<app::page> page_;  // with --web
-  std::string source_line_;          // "sending video from ..., N frames a second", said at start and with /stats
+  std::unique_ptr<cluster::bridge> cluster_;  // with --cluster
+  std::unique_ptr<app::page> page_;           // with --web
+  std::string source_line_;  // "sending video from ..., N frames a second", said at start and with /stats
   std::unique_ptr<video::capture_thread> capture_;  // last: stopped first, while the room still exists
 
   int next_peer_id_ = 1;

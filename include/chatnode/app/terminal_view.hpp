@@ -12,7 +12,7 @@ class terminal_view final : public peer::room_subscriber {
  public:
   explicit terminal_view(term::console& console) : console_(console) {}
 
-  void on_text(const protocol::text_message& m, bool from_peer) override;
+  void on_text(const protocol::text_message& m, const peer::participant* from) override;
   void on_joined(const peer::participant& p) override;
   void on_left(const peer::participant& p, const std::string& reason) override;
   void on_notice(const std::string& text) override;

@@ -40,7 +40,7 @@ class web_bridge final : public web::backend, public peer::room_subscriber {
   void attach(web::web_server& server) { server_ = &server; }
 
   // What happens in the room, from any thread (peer/room_events.hpp):
-  void on_text(const protocol::text_message& m, bool from_peer) override;
+  void on_text(const protocol::text_message& m, const peer::participant* from) override;
   void on_joined(const peer::participant& s) override;
   void on_left(const peer::participant& s, const std::string& reason) override;
   /// Whether a page or viewer is connected (the room then builds shared frames for us).

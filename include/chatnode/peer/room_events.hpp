@@ -26,8 +26,8 @@ struct arrived_frame {
 class room_subscriber {
  public:
   virtual ~room_subscriber() = default;
-  /// Text said in the room: by a peer (`from_peer`) or by the local user.
-  virtual void on_text(const protocol::text_message& /*m*/, bool /*from_peer*/) {}
+  /// Text said in the room: over the link `from`, or by the local user (`from` null).
+  virtual void on_text(const protocol::text_message& /*m*/, const participant* /*from*/) {}
   /// A peer completed the handshake and is in the room.
   virtual void on_joined(const participant& /*p*/) {}
   /// A peer that had joined is gone.

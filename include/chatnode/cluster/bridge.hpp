@@ -1,0 +1,100 @@
+// The room bridged to a NATS cluster (docs/CLUSTER.md): one more subscriber of
+// the room's events, and one more participant (cluster_link) that feeds it.
+// - Text: each line said here (by the local user or a local peer) is stored
+//   in the room's JetStream stream, in order, under an id made of its
+//   author's node id and sequence, so the stream keeps one copy of a resend.
+//   Every node delivers the stream, in stream order, to its own peers, and
+//   drops what an author already said (a resend past the duplicate window).
+// - Video: each origin's frames go to a core subject of their own, at most
+//   --cluster-video-fps a second and only while connected; a node subscribes
+//   with a pending limit of a few frames, so a stalled node drops frames.
+// Text and video use two connections: the server's handling of a slow video
+// subscriber can never delay or cut text. The client's threads and ours
+// (one publisher each for text and video) never run on the io_context.
+#pragma once
+
+#include <nats/nats.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chatnode/cluster/cluster_link.hpp"
+#include "chatnode/cluster/nats_connection.hpp"
+#include "chatnode/cluster/records.hpp"
+#include "chatnode/peer/room.hpp"
+#include "chatnode/peer/room_events.hpp"
+
+namespace chatnode::cluster {
+
+struct bridge_config {
+  std::vector<std::string> servers;  ///< nats://host:port, as --cluster lists them
+  std::string room = "lobby";
+  double video_fps = 15;  ///< per origin; 0: no video crosses the cluster
+  int replicas = 1;       ///< copies of the room's stream the cluster keeps
+  std::uint64_t node_id = 0;
+  std::string node_name;
+};
+
+class bridge final : public peer::room_subscriber {
+ public:
+  /// Texts waiting for the stream at most; past it a line is not stored, and said so.
+  static constexpr std::size_t max_waiting_texts = 10000;
+  /// The history a node is given when it joins the cluster.
+  static constexpr std::uint64_t history_lines = 50;
+
+  /// Connects in the background (the servers may not be up yet). `strand` is the cluster link's.
+  bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg, log_fn log);
+  ~bridge() override;
+
+  /// The participant to run, as a session is run: it joins the room and stays until stopped.
+  const std::shared_ptr<cluster_link>& link() const { return link_; }
+
+  void on_text(const protocol::text_message& m, const peer::participant* from) override;
+  /// Whether our video goes to the cluster (other nodes may watch it at any time).
+  bool sends_video() const { return cfg_.video_fps > 0; }
+
+ private:
+  void text_loop();
+  void video_loop();
+  /// Creates the room's stream if need be, and subscribes to it from the history on.
+  void join_stream();
+  bool publish_text(const text_record& t);
+  void offer_video(const video::frame_set_ptr& f);
+  void publish_frame(const video::frame_ptr& f);
+  static void on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
+  static void on_video_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
+
+  const bridge_config cfg_;
+  const room_names names_;
+  log_fn log_;
+  std::shared_ptr<cluster_link> link_;
+  nats_connection text_conn_;
+  nats_connection video_conn_;
+  jsCtx* js_ = nullptr;
+  natsSubscription* stream_sub_ = nullptr;  ///< set by the text thread
+  natsSubscription* video_sub_ = nullptr;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::deque<text_record> texts_;
+  std::uint64_t teaching_seq_ = 0;                  ///< numbers the lines of teaching-program peers, who number none
+  std::map<std::string, video::frame_ptr> frames_;  ///< per origin, the newest not yet sent
+  std::map<std::string, std::chrono::steady_clock::time_point> next_frame_at_;
+  std::size_t texts_not_stored_ = 0;
+
+  /// Per author, the highest sequence delivered here: touched by the stream's callbacks only.
+  std::map<std::uint64_t, std::uint64_t> delivered_;
+
+  std::thread text_thread_;
+  std::thread video_thread_;
+};
+
+}  // namespace chatnode::cluster

@@ -1,0 +1,315 @@
+#include "chatnode/cluster/bridge.hpp"
+
+#include <algorithm>
+
+#include "chatnode/clock.hpp"
+
+namespace chatnode::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+using clock = std::chrono::steady_clock;
+
+constexpr std::int64_t ns_per_s = 1'000'000'000;
+/// How long the stream remembers a message id: a resend within it is dropped by the stream.
+constexpr std::int64_t duplicate_window_ns = 120 * ns_per_s;
+/// A publish the stream has not confirmed by then is sent again, under the same id.
+constexpr std::int64_t publish_wait_ms = 5000;
+/// After a failed publish (no server, a leader election), the next try.
+constexpr auto retry_after = 500ms;
+/// At the node's end, texts still waiting get this long to be stored.
+constexpr auto final_flush = 2s;
+/// Authors remembered for dropping what was delivered before.
+constexpr std::size_t max_authors = 4096;
+
+/// A message's header, as records.hpp asks for it.
+header_lookup headers_of(natsMsg* msg) {
+  return [msg](const char* name) -> std::optional<std::string> {
+    const char* v = nullptr;
+    if (natsMsgHeader_Get(msg, name, &v) != NATS_OK || !v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+/// A message with `h` as its headers; null when the client refuses it.
+natsMsg* make_message(const std::string& subject, const void* data, int size, const headers& h) {
+  natsMsg* msg = nullptr;
+  if (natsMsg_Create(&msg, subject.c_str(), nullptr, static_cast<const char*>(data), size) != NATS_OK) return nullptr;
+  for (const auto& [k, v] : h) natsMsgHeader_Set(msg, k.c_str(), v.c_str());
+  return msg;
+}
+
+}  // namespace
+
+bridge::bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg, log_fn log)
+    : cfg_(std::move(cfg)),
+      names_(cfg_.room),
+      log_(std::move(log)),
+      link_(std::make_shared<cluster_link>(std::move(strand), cfg_.room, room,
+                                           [this](const video::frame_set_ptr& f) { offer_video(f); })),
+      // Text published while disconnected waits in our queue, not the client's: it is retried by id.
+      text_conn_(cfg_.servers, cfg_.node_name, "text", 0, log_),
+      // Never a stale frame sent on reconnecting: frames are published only while connected.
+      video_conn_(cfg_.servers, cfg_.node_name, "video", 0, log_) {
+  jsOptions jo;
+  jsOptions_Init(&jo);
+  jo.Wait = publish_wait_ms;
+  check(natsConnection_JetStream(&js_, text_conn_.get(), &jo), "cluster: JetStream");
+  check(natsConnection_Subscribe(&video_sub_, video_conn_.get(), (names_.video_prefix + ">").c_str(),
+                                 &bridge::on_video_message, this),
+        "cluster: video subscription");
+  // A node that cannot keep up drops frames, newest first, instead of queueing them.
+  natsSubscription_SetPendingLimits(video_sub_, 4, 8 << 20);
+  text_thread_ = std::thread([this] { text_loop(); });
+  video_thread_ = std::thread([this] { video_loop(); });
+}
+
+bridge::~bridge() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  text_thread_.join();
+  video_thread_.join();
+  // Drained: once these return, no callback of ours runs any more.
+  for (auto* sub : {stream_sub_, video_sub_}) {
+    if (!sub) continue;
+    if (natsSubscription_Drain(sub) == NATS_OK) natsSubscription_WaitForDrainCompletion(sub, 2000);
+    natsSubscription_Destroy(sub);
+  }
+  jsCtx_Destroy(js_);
+}
+
+void bridge::on_text(const protocol::text_message& m, const peer::participant* from) {
+  if (from == link_.get()) return;  // from the cluster: already in the stream
+  text_record t;
+  t.via = cfg_.node_id;
+  t.sent_us = m.sent_us;
+  t.origin = m.origin;
+  t.body = m.body;
+  std::lock_guard lock(mutex_);
+  if (!from) {
+    t.author = cfg_.node_id;
+    t.seq = m.seq;
+  } else if (!from->resume_key().empty()) {
+    // A chat_node peer numbers its lines across its links: a line it resends
+    // through another node after a failover has the same id there.
+    t.author = from->peer_hello().node_id;
+    t.seq = m.seq;
+  } else {
+    // A teaching program numbers nothing and cannot resend: its lines are this node's.
+    t.author = cfg_.node_id ^ 0x8000'0000'0000'0000ull;
+    t.seq = ++teaching_seq_;
+  }
+  if (texts_.size() >= max_waiting_texts) {
+    if (texts_not_stored_++ == 0)
+      log_("cluster: " + std::to_string(max_waiting_texts) +
+           " texts are waiting for the cluster; further lines are not stored there until it answers");
+    return;
+  }
+  texts_.push_back(std::move(t));
+  wake_.notify_all();
+}
+
+void bridge::join_stream() {
+  jsStreamConfig sc;
+  jsStreamConfig_Init(&sc);
+  const char* subjects[] = {names_.text_subject.c_str()};
+  sc.Name = names_.stream.c_str();
+  sc.Subjects = subjects;
+  sc.SubjectsLen = 1;
+  sc.Storage = js_FileStorage;
+  sc.Replicas = cfg_.replicas;
+  sc.Duplicates = duplicate_window_ns;
+  sc.MaxAge = 24 * 3600 * ns_per_s;
+  sc.MaxMsgs = 100'000;
+  sc.MaxMsgSize = static_cast<std::int32_t>(protocol::max_text_bytes + 4096);
+  jsStreamInfo* si = nullptr;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  auto s = js_AddStream(&si, js_, &sc, nullptr, &jerr);
+  // Another node made it first: the stream is the room's, whoever made it.
+  if (s != NATS_OK && jerr != JSStreamNameExistErr) check(s, "cluster: the stream " + names_.stream);
+  jsStreamInfo_Destroy(si);
+  si = nullptr;
+  check(js_GetStreamInfo(&si, js_, names_.stream.c_str(), nullptr, &jerr), "cluster: the stream's state");
+  const auto last = si->State.LastSeq;
+  jsStreamInfo_Destroy(si);
+
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = names_.stream.c_str();
+  so.Ordered = true;
+  if (last > history_lines) {
+    so.Config.DeliverPolicy = js_DeliverByStartSequence;
+    so.Config.OptStartSeq = last - history_lines + 1;
+  } else {
+    so.Config.DeliverPolicy = js_DeliverAll;
+  }
+  natsSubscription* sub = nullptr;
+  check(js_Subscribe(&sub, js_, names_.text_subject.c_str(), &bridge::on_stream_message, this, nullptr, &so, &jerr),
+        "cluster: the stream's subscription");
+  std::lock_guard lock(mutex_);
+  stream_sub_ = sub;
+}
+
+void bridge::text_loop() {
+  bool told = false;  // the current failure is said once, not at every retry
+  for (;;) {
+    try {
+      join_stream();
+      break;
+    } catch (const std::exception& e) {
+      if (!told) log_(std::string(e.what()) + "; trying again");
+      told = true;
+    }
+    std::unique_lock lock(mutex_);
+    if (wake_.wait_for(lock, retry_after, [this] { return stopping_; })) return;
+  }
+  if (told) log_("cluster: the room's stream " + names_.stream + " is ready");
+  told = false;
+  clock::time_point give_up = clock::time_point::max();
+  for (;;) {
+    text_record next;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !texts_.empty(); });
+      if (stopping_ && give_up == clock::time_point::max()) give_up = clock::now() + final_flush;
+      if (texts_.empty() || clock::now() >= give_up) {
+        if (!texts_.empty()) log_("cluster: " + std::to_string(texts_.size()) + " texts were never stored");
+        return;
+      }
+      next = texts_.front();
+    }
+    if (publish_text(next)) {
+      if (told) log_("cluster: texts are stored again");
+      told = false;
+      std::lock_guard lock(mutex_);
+      texts_.pop_front();
+      continue;
+    }
+    if (!told) log_("cluster: the room's stream did not store a text; it waits and is sent again");
+    told = true;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, retry_after, [&] { return stopping_ && clock::now() >= give_up; });
+  }
+}
+
+bool bridge::publish_text(const text_record& t) {
+  if (!text_conn_.connected()) return false;
+  natsMsg* msg = make_message(names_.text_subject, t.body.data(), static_cast<int>(t.body.size()), text_headers(t));
+  if (!msg) return false;
+  const auto id = message_id(t);
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MsgId = id.c_str();
+  po.MaxWait = publish_wait_ms;
+  jsPubAck* ack = nullptr;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  const auto s = js_PublishMsg(&ack, js_, msg, &po, &jerr);
+  natsMsg_Destroy(msg);
+  jsPubAck_Destroy(ack);
+  return s == NATS_OK;
+}
+
+void bridge::on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self_ptr) {
+  auto* self = static_cast<bridge*>(self_ptr);
+  std::string why;
+  const std::string_view body(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+  auto t = parse_text(headers_of(msg), body, why);
+  natsMsg_Destroy(msg);
+  if (!t) {
+    self->log_("cluster: a message in the room's stream is not a text (" + why + "): skipped");
+    return;
+  }
+  // Our own: our peers had it from the room when it was said.
+  if (t->via == self->cfg_.node_id) return;
+  auto& last = self->delivered_[t->author];
+  if (t->seq <= last) return;  // said before: a resend the stream stored again past its window
+  last = t->seq;
+  if (self->delivered_.size() > max_authors) self->delivered_.erase(self->delivered_.begin());
+  self->link_->deliver_text({0, t->sent_us, std::move(t->origin), std::move(t->body)});
+}
+
+void bridge::offer_video(const video::frame_set_ptr& f) {
+  if (cfg_.video_fps <= 0) return;
+  const auto& frame = f->biggest();
+  std::lock_guard lock(mutex_);
+  frames_[frame->origin()] = frame;  // latest wins
+  wake_.notify_all();
+}
+
+void bridge::video_loop() {
+  const auto interval = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1 / cfg_.video_fps));
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    // The next origin whose frame may go: its interval since its last has passed.
+    const auto now = clock::now();
+    auto due = clock::time_point::max();
+    video::frame_ptr send;
+    for (auto it = frames_.begin(); it != frames_.end(); ++it) {
+      const auto at = next_frame_at_[it->first];
+      if (at <= now) {
+        send = std::move(it->second);
+        next_frame_at_[it->first] = now + interval;
+        frames_.erase(it);
+        break;
+      }
+      due = std::min(due, at);
+    }
+    if (stopping_) return;
+    if (send) {
+      lock.unlock();
+      publish_frame(send);
+      lock.lock();
+      continue;
+    }
+    if (due == clock::time_point::max())
+      wake_.wait(lock);
+    else
+      wake_.wait_until(lock, due);
+  }
+}
+
+void bridge::publish_frame(const video::frame_ptr& f) {
+  // Only while connected: the client would otherwise keep it to send stale on reconnecting.
+  if (!video_conn_.connected()) return;
+  const auto& jpeg = f->jpeg();
+  // A body over the server's limit is a connection-level error: not sent.
+  if (static_cast<std::int64_t>(jpeg.size()) > video_conn_.max_payload()) return;
+  frame_record r{cfg_.node_id,
+                 f->seq(),
+                 f->capture_us(),
+                 static_cast<std::uint16_t>(f->width()),
+                 static_cast<std::uint16_t>(f->height()),
+                 f->origin()};
+  const auto subject = names_.video_prefix + node_token(cfg_.node_id) + "." + origin_token(f->origin());
+  natsMsg* msg = make_message(subject, jpeg.data(), static_cast<int>(jpeg.size()), frame_headers(r));
+  if (!msg) return;
+  natsConnection_PublishMsg(video_conn_.get(), msg);
+  natsMsg_Destroy(msg);
+}
+
+void bridge::on_video_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self_ptr) {
+  auto* self = static_cast<bridge*>(self_ptr);
+  std::string why;
+  const auto r = parse_frame(headers_of(msg), why);
+  if (!r || r->via == self->cfg_.node_id) {
+    natsMsg_Destroy(msg);
+    return;
+  }
+  protocol::received_frame f;
+  const auto* data = reinterpret_cast<const std::uint8_t*>(natsMsg_GetData(msg));
+  f.jpeg.assign(data, data + natsMsg_GetDataLength(msg));
+  natsMsg_Destroy(msg);
+  f.header.frame_seq = r->seq;
+  f.header.total_bytes = static_cast<std::uint32_t>(f.jpeg.size());
+  f.header.capture_us = r->capture_us;
+  f.header.width = r->width;
+  f.header.height = r->height;
+  f.header.origin = r->origin;
+  f.first_chunk_ns = f.complete_ns = steady_ns();
+  self->link_->deliver_video(std::move(f));
+}
+
+}  // namespace chatnode::cluster

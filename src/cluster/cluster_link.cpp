@@ -1,0 +1,55 @@
+#include "chatnode/cluster/cluster_link.hpp"
+
+#include "chatnode/clock.hpp"
+
+namespace chatnode::cluster {
+
+cluster_link::cluster_link(net::any_io_executor strand, const std::string& room, peer::session_events& events,
+                           std::function<void(const video::frame_set_ptr&)> video_out)
+    : participant(strand, "nats", 0),
+      events_(events),
+      video_out_(std::move(video_out)),
+      until_stopped_(executor_, std::chrono::steady_clock::time_point::max()) {
+  peer_.name = "cluster room " + room;
+  peer_.capabilities = protocol::cap_text | protocol::cap_video_send | protocol::cap_video_recv;
+}
+
+awaitable<void> cluster_link::run() {
+  joined_ = true;
+  events_.on_joined(shared_from_this());
+  co_await until_stopped_.async_wait(use_nothrow);
+  joined_ = false;
+  events_.on_leaving(*this);
+  events_.on_closed(*this, true, end_reason_, {});
+}
+
+void cluster_link::stop(protocol::bye_reason, std::string, bool) {
+  net::post(executor_, [self = shared_from_this()] { self->until_stopped_.cancel(); });
+}
+
+void cluster_link::abandon(std::string reason) {
+  net::post(executor_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
+    self->end_reason_ = std::move(reason);
+    self->until_stopped_.cancel();
+  });
+}
+
+void cluster_link::deliver_text(protocol::text_message m) {
+  net::post(executor_, [self = shared_from_this(), m = std::move(m)]() mutable {
+    if (!self->joined_) return;
+    self->stats_->texts_received.fetch_add(1, std::memory_order_relaxed);
+    self->events_.on_text(*self, std::move(m));
+  });
+}
+
+void cluster_link::deliver_video(protocol::received_frame f) {
+  if (!reserve_video_post()) return;  // the strand is behind: latest wins
+  net::post(executor_, [self = shared_from_this(), f = std::move(f)]() mutable {
+    self->video_post_taken();
+    if (!self->joined_) return;
+    self->stats_->frames_received.fetch_add(1, std::memory_order_relaxed);
+    self->events_.on_video(*self, std::move(f));
+  });
+}
+
+}  // namespace chatnode::cluster

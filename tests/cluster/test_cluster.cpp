@@ -1,0 +1,130 @@
+// Nodes bridged by a real nats-server (JetStream on), each a real process:
+// text crosses once, a node that joins late gets the room's history, text
+// said while the server is down is stored when it is back, and video crosses.
+#include <catch2/catch.hpp>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/child_process.hpp"
+#include "support/nats_server.hpp"
+#include "support/temp_dir.hpp"
+
+namespace cluster_test {
+
+using namespace test_support;
+using stream = child_process::stream;
+
+/// A node of `room` on `server`, text only unless `extra` says otherwise.
+listening_node cluster_node(const std::string& name, const nats_server& server, const std::string& room,
+                            std::vector<std::string> extra = {"--no-video"}) {
+  extra.insert(extra.end(), {"--cluster", server.url(), "--room", room});
+  auto n = start_listener(name, extra);
+  // In the room once the stream is ready: what it says after is stored.
+  REQUIRE(n.process->wait_for(stream::out, "* cluster room " + room));
+  return n;
+}
+
+std::size_t count_lines(const child_process& p, const std::string& needle) {
+  const auto& lines = p.lines(stream::out);
+  return static_cast<std::size_t>(std::count_if(
+      lines.begin(), lines.end(), [&](const std::string& l) { return l.find(needle) != std::string::npos; }));
+}
+
+}  // namespace cluster_test
+
+using namespace cluster_test;
+
+TEST_CASE("a line said on one node reaches every other node of its room once, and no other room", "[cluster]") {
+  temp_dir dir;
+  nats_server server(dir.path / "js");
+  auto alice = cluster_node("alice", server, "lobby");
+  auto bob = cluster_node("bob", server, "lobby");
+  auto carol = cluster_node("carol", server, "lobby");
+  auto dave = cluster_node("dave", server, "elsewhere");
+
+  alice.process->write_stdin("hello from alice\n");
+  bob.process->write_stdin("hello from bob\n");
+  for (auto* p : {bob.process.get(), carol.process.get()})
+    REQUIRE(p->wait_for(stream::out, "] alice: hello from alice"));
+  for (auto* p : {alice.process.get(), carol.process.get()}) REQUIRE(p->wait_for(stream::out, "] bob: hello from bob"));
+  // dave's room has its own line; once he has it, anything of the lobby's would have come before it.
+  dave.process->write_stdin("dave alone\n");
+  REQUIRE(dave.process->wait_for(stream::err, "cluster (text): connected"));
+  alice.process->write_stdin("the last line\n");
+  REQUIRE(carol.process->wait_for(stream::out, "] alice: the last line"));
+  REQUIRE(bob.process->wait_for(stream::out, "] alice: the last line"));
+  dave.process->read_output_for(std::chrono::milliseconds(500));
+
+  CHECK(count_lines(*bob.process, "] alice: hello from alice") == 1);
+  CHECK(count_lines(*carol.process, "] alice: hello from alice") == 1);
+  CHECK(count_lines(*carol.process, "] bob: hello from bob") == 1);
+  CHECK(count_lines(*alice.process, "] bob: hello from bob") == 1);
+  // Nobody is shown their own line back.
+  CHECK(count_lines(*alice.process, "] alice: hello from alice") == 0);
+  CHECK(count_lines(*dave.process, "hello from") == 0);
+}
+
+TEST_CASE("a node that joins late is given the room's last lines, in order", "[cluster]") {
+  temp_dir dir;
+  nats_server server(dir.path / "js");
+  auto alice = cluster_node("alice", server, "lobby");
+  auto bob = cluster_node("bob", server, "lobby");
+  for (int i = 1; i <= 3; ++i) alice.process->write_stdin("line " + std::to_string(i) + "\n");
+  // Stored: bob has them from the stream.
+  REQUIRE(bob.process->wait_for(stream::out, "] alice: line 3"));
+
+  auto carol = cluster_node("carol", server, "lobby");
+  REQUIRE(carol.process->wait_for(stream::out, "] alice: line 3"));
+  std::vector<std::string> got;
+  for (const auto& l : carol.process->lines(stream::out))
+    if (l.find("] alice: line ") != std::string::npos) got.push_back(l.substr(l.find("line ")));
+  CHECK(got == std::vector<std::string>{"line 1", "line 2", "line 3"});
+}
+
+TEST_CASE("a line said while the server is down waits, and is stored once when it is back", "[cluster]") {
+  temp_dir dir;
+  nats_server server(dir.path / "js");
+  auto alice = cluster_node("alice", server, "lobby");
+  auto bob = cluster_node("bob", server, "lobby");
+  alice.process->write_stdin("before\n");
+  REQUIRE(bob.process->wait_for(stream::out, "] alice: before"));
+
+  server.stop();
+  REQUIRE(alice.process->wait_for(stream::err, "cluster (text): disconnected"));
+  alice.process->write_stdin("while the server was down\n");
+  server.start();
+  REQUIRE(bob.process->wait_for(stream::out, "] alice: while the server was down"));
+  alice.process->write_stdin("after\n");
+  REQUIRE(bob.process->wait_for(stream::out, "] alice: after"));
+  CHECK(count_lines(*bob.process, "] alice: while the server was down") == 1);
+  CHECK(count_lines(*bob.process, "] alice: before") == 1);
+}
+
+TEST_CASE("each node's video reaches the others of the room through the cluster, and decodes", "[cluster]") {
+  temp_dir dir;
+  nats_server server(dir.path / "js");
+  const auto saved = dir.path / "frames";
+  auto alice = cluster_node("alice", server, "lobby", {"--test-pattern", "--size", "160x120", "--fps", "15"});
+  auto bob = cluster_node("bob", server, "lobby", {"--receive-only", "--save-frames", saved.string()});
+  // Bounded: 30 s at most, 100 ms of output read at a time.
+  std::size_t decoded = 0;
+  const auto deadline = std::chrono::steady_clock::now() + default_wait;
+  while (decoded < 5 && std::chrono::steady_clock::now() < deadline) {
+    decoded = 0;
+    if (std::filesystem::exists(saved))
+      for (const auto& e : std::filesystem::directory_iterator(saved)) {
+        const auto img = cv::imread(e.path().string());
+        if (!img.empty() && img.cols == 160 && img.rows == 120) ++decoded;
+      }
+    bob.process->read_output_for(std::chrono::milliseconds(100));
+    alice.process->read_output_for(std::chrono::milliseconds(1));
+  }
+  INFO("bob's stderr:\n" + bob.process->transcript(stream::err));
+  CHECK(decoded >= 5);
+}
