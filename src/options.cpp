@@ -40,7 +40,9 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
   options o;
   desc.add_options()("listen", po::value(&listen)->value_name("[HOST:]PORT"),
                      "wait for peers on PORT (all interfaces unless HOST is given; port 0 picks a free one)")(
-      "connect", po::value(&connect)->value_name("HOST:PORT"), "connect to a listening node")(
+      "connect", po::value(&connect)->value_name("HOST:PORT[,...]"),
+      "connect to a listening node; several, comma-separated, are nodes of one room (--cluster on each): when "
+      "the link to one is lost, the next is dialled, and what it had not acknowledged is sent again")(
       "no-reconnect",
       "with --connect, end when the link is lost instead of reconnecting (by default it tries "
       "again after 1 s, doubling to 30 s, and resends what the peer had not received)")(
@@ -142,7 +144,13 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
       o.address = parse_listen_address(listen);
     } else {
       o.mode = options::role::connect;
-      o.address = parse_connect_address(connect);
+      // Several nodes of one room, comma-separated (IPv6 addresses are in brackets, without commas).
+      for (std::size_t start = 0; start <= connect.size();) {
+        const auto end = std::min(connect.find(',', start), connect.size());
+        o.connect_to.push_back(parse_connect_address(connect.substr(start, end - start)));
+        start = end + 1;
+      }
+      o.address = o.connect_to.front();
     }
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());

@@ -20,7 +20,10 @@ struct usage_error : std::runtime_error {
 struct options {
   enum class role { listen, connect };
   role mode = role::listen;
-  host_port address;           ///< where to listen, or whom to connect to
+  host_port address;  ///< where to listen, or whom to connect to (the first of connect_to)
+  /// --connect's nodes, in the order given: several are nodes of one room
+  /// (--cluster), tried in turn, a lost link going on with the next.
+  std::vector<host_port> connect_to;
   std::string name;            ///< shown to peers; default user@hostname
   std::size_t max_peers = 16;  ///< peers in the room at once; more are told "room full"
   /// --connect: get a lost link back by itself (--no-reconnect: end instead).

@@ -82,7 +82,10 @@ node::node(options opts, term::console& console, node_hooks hooks)
   room_.subscribe(terminal_view_);
   room_.subscribe(*this);
   if (decoder_) room_.subscribe(decoder_feed_.emplace(*decoder_));
-  if (cluster_) room_.subscribe(*cluster_);
+  if (cluster_) {
+    room_.subscribe(*cluster_);
+    room_.hold_acks();
+  }
   if (opts_.web) open_web();
 }
 
@@ -137,7 +140,9 @@ int node::run() {
     }),
                   net::detached);
   } else {
-    dialer_.dial_target({opts_.address, opts_.wire, opts_.retry, opts_.reconnect});
+    // An embedding program may name only `address`.
+    auto to = opts_.connect_to.empty() ? std::vector<host_port>{opts_.address} : opts_.connect_to;
+    dialer_.dial_target({std::move(to), opts_.wire, opts_.retry, opts_.reconnect});
   }
   if (page_) {
     console_.info("web page at " + page_->url);
@@ -162,7 +167,7 @@ void node::start_capture() {
   const auto described = source_->describe();
   video::capture_hooks hooks{
       [this] { return wanted_renditions(); },
-      [this](video::frame_set_ptr f) {
+      [this](const video::frame_set_ptr& f) {
         if (hooks_.on_frame_captured) hooks_.on_frame_captured(f->biggest());
         if (page_) page_->bridge->frame_captured(f->biggest());
         room_.broadcast_video(f);
@@ -263,7 +268,7 @@ int node::start_session(tcp::socket socket, std::optional<peer::dialled> out) {
     co_return p;
   };
   net::co_spawn(executor, serve(*this, std::move(socket), std::move(out), peer_id),
-                [this, remote, peer_id](std::exception_ptr e, std::shared_ptr<peer::participant> p) {
+                [this, remote, peer_id](const std::exception_ptr& e, const std::shared_ptr<peer::participant>& p) {
                   if (e) console_.info("session with " + remote + " failed: " + what_failed(e));
                   net::post(strand_, [this, peer_id, p] { on_session_done(peer_id, p.get()); });
                 });
@@ -273,7 +278,7 @@ int node::start_session(tcp::socket socket, std::optional<peer::dialled> out) {
 void node::start_cluster_link() {
   ++active_sessions_;
   const auto& link = cluster_->link();
-  net::co_spawn(link->executor(), link->run(), [this, link](std::exception_ptr e) {
+  net::co_spawn(link->executor(), link->run(), [this, link](const std::exception_ptr& e) {
     if (e) console_.info("the cluster's link failed: " + what_failed(e));
     net::post(strand_, [this, link] { on_session_done(link->peer_id(), link.get()); });
   });

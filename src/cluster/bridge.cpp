@@ -44,6 +44,8 @@ natsMsg* make_message(const std::string& subject, const void* data, int size, co
 bridge::bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg, log_fn log)
     : cfg_(std::move(cfg)),
       names_(cfg_.room),
+      teaching_author_(cfg_.node_id ^ 0x8000'0000'0000'0000ull),
+      room_(room),
       log_(std::move(log)),
       link_(std::make_shared<cluster_link>(std::move(strand), cfg_.room, room,
                                            [this](const video::frame_set_ptr& f) { offer_video(f); })),
@@ -99,7 +101,7 @@ void bridge::on_text(const protocol::text_message& m, const peer::participant* f
     t.seq = m.seq;
   } else {
     // A teaching program numbers nothing and cannot resend: its lines are this node's.
-    t.author = cfg_.node_id ^ 0x8000'0000'0000'0000ull;
+    t.author = teaching_author_;
     t.seq = ++teaching_seq_;
   }
   if (texts_.size() >= max_waiting_texts) {
@@ -122,7 +124,7 @@ void bridge::join_stream() {
   sc.Storage = js_FileStorage;
   sc.Replicas = cfg_.replicas;
   sc.Duplicates = duplicate_window_ns;
-  sc.MaxAge = 24 * 3600 * ns_per_s;
+  sc.MaxAge = std::int64_t{24} * 3600 * ns_per_s;
   sc.MaxMsgs = 100'000;
   sc.MaxMsgSize = static_cast<std::int32_t>(protocol::max_text_bytes + 4096);
   jsStreamInfo* si = nullptr;
@@ -182,6 +184,8 @@ void bridge::text_loop() {
       next = texts_.front();
     }
     if (publish_text(next)) {
+      // Stored (or already there, from the node the author used before): its author may let go of it.
+      if (next.author != cfg_.node_id && next.author != teaching_author_) room_.stored(next.author, next.seq);
       if (told) log_("cluster: texts are stored again");
       told = false;
       std::lock_guard lock(mutex_);

@@ -6,7 +6,7 @@ namespace chatnode::cluster {
 
 cluster_link::cluster_link(net::any_io_executor strand, const std::string& room, peer::session_events& events,
                            std::function<void(const video::frame_set_ptr&)> video_out)
-    : participant(strand, "nats", 0),
+    : participant(std::move(strand), "nats", 0),
       events_(events),
       video_out_(std::move(video_out)),
       until_stopped_(executor_, std::chrono::steady_clock::time_point::max()) {

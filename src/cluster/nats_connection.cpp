@@ -13,6 +13,7 @@ nats_connection::nats_connection(const std::vector<std::string>& servers, const 
                                  const std::string& purpose, int reconnect_buffer, log_fn log)
     : purpose_(purpose), log_(std::move(log)) {
   std::vector<const char*> urls;
+  urls.reserve(servers.size());
   for (const auto& s : servers) urls.push_back(s.c_str());
   check(natsOptions_Create(&opts_), "cluster: options");
   const auto name = "chat_node " + node_name + " (" + purpose + ")";

@@ -14,71 +14,97 @@ constexpr auto connect_timeout = 10s;
 dialer::dialer(net::io_context& ioc, strand s, hooks h, std::uint64_t seed)
     : strand_(std::move(s)), hooks_(std::move(h)), connector_(ioc), timer_(strand_), backoff_(seed) {}
 
-dialled dialer::target_link() const {
-  // The target is named by its address across connections: a listener
-  // restarted there (a new node id) still gets what its predecessor had not acknowledged.
-  const auto where = format_host_port(target_->address);
-  return {target_->wire, where, "link to " + where};
+dialled dialer::target_link(std::size_t i) const {
+  // The target is named by its addresses across connections: a listener
+  // restarted there (a new node id), or another node of the list, still gets
+  // what the last one had not acknowledged.
+  std::string all;
+  for (const auto& a : target_->addresses) all += (all.empty() ? "" : ",") + format_host_port(a);
+  return {target_->wire, format_host_port(target_->addresses[i]), "link to " + all};
 }
 
 void dialer::dial_target(target t) {
   target_ = std::move(t);
   connecting_ = true;
-  net::co_spawn(strand_, connect_to(target_->address, true), net::detached);
+  net::co_spawn(strand_, first_dial(), net::detached);
 }
 
 void dialer::dial(const std::string& to) {
   if (stopped_) return;
   if (connecting_) return hooks_.tell("not connecting to " + to + ": another connection is being made");
   connecting_ = true;
-  net::co_spawn(strand_, connect_to(parse_connect_address(to), false), net::detached);
+  net::co_spawn(strand_, dial_page_node(parse_connect_address(to)), net::detached);
 }
 
-awaitable<void> dialer::connect_to(host_port to, bool is_target) {
+awaitable<void> dialer::dial_page_node(host_port to) {
   const auto where = format_host_port(to);
   hooks_.tell("connecting to " + where);
   auto r = co_await connector_.connect(to, connect_timeout);
   connecting_ = false;
   if (r.error) {
     if (!stopped_) hooks_.tell("could not connect to " + where + ": " + r.what + ": " + r.error.message());
-    // A first attempt that fails is most likely a wrong address: said at once,
-    // not retried, unless the user said the peer may not be there yet.
-    if (is_target && target_->retry && !stopped_) {
-      connecting_ = true;
-      co_return co_await redial_target();
-    }
-    if (is_target) hooks_.unreachable();
-    hooks_.settled();
-    co_return;
-  }
-  // Only the target may be a teaching program; nodes named on the page are chat_nodes.
-  if (is_target)
-    target_peer_id_ = hooks_.start(std::move(r.socket), target_link());
-  else
+  } else {
+    // Nodes named on the page are chat_nodes.
     hooks_.start(std::move(r.socket), dialled{protocol::wire_protocol::chat_node, where, {}});
+  }
   hooks_.settled();  // the node may have begun finishing while we connected: then no session started
 }
 
+awaitable<bool> dialer::try_addresses(std::size_t from, const std::string& attempt) {
+  const auto n = target_->addresses.size();
+  for (std::size_t k = 0; k < n && !stopped_; ++k) {
+    const auto i = (from + k) % n;
+    const auto where = format_host_port(target_->addresses[i]);
+    if (attempt.empty() || n > 1) hooks_.tell("connecting to " + where);
+    auto r = co_await connector_.connect(target_->addresses[i], connect_timeout);
+    if (!r.error) {
+      connecting_ = false;
+      current_ = i;
+      target_peer_id_ = hooks_.start(std::move(r.socket), target_link(i));
+      co_return true;
+    }
+    if (stopped_) continue;
+    hooks_.tell((attempt.empty() ? "could not connect to " + where : "attempt " + attempt + " failed") + ": " + r.what +
+                ": " + r.error.message());
+  }
+  co_return false;
+}
+
+awaitable<void> dialer::first_dial() {
+  const bool connected = co_await try_addresses(0, {});
+  if (!connected) {
+    // A first attempt that fails is most likely a wrong address: said at once,
+    // not retried, unless the user said the peer may not be there yet.
+    if (target_->retry && !stopped_) co_return co_await redial_target();
+    connecting_ = false;
+    hooks_.unreachable();
+  }
+  hooks_.settled();
+}
+
 awaitable<void> dialer::redial_target() {
-  const auto where = format_host_port(target_->address);
+  // The address after the one lost first: its node may be the one that is gone.
+  const auto from = (current_ + 1) % target_->addresses.size();
+  const auto where = format_host_port(target_->addresses[from]);
   while (!stopped_) {
     const auto delay = backoff_.next();
     const auto attempt = std::to_string(backoff_.attempts());
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", delay.count() / 1000.0);
-    hooks_.tell((target_joined_ ? "reconnecting to " + where + " in " : "trying " + where + " again in ") + seconds +
-                " s (attempt " + attempt + ")");
+    std::string what = target_joined_ ? "reconnecting to " : "trying ";
+    what += where;
+    what += target_joined_ ? " in " : " again in ";
+    what += seconds;
+    what += " s (attempt " + attempt + ")";
+    hooks_.tell(what);
     timer_.expires_after(delay);
     co_await timer_.async_wait(use_nothrow);
     if (stopped_) break;
-    auto r = co_await connector_.connect(target_->address, connect_timeout);
-    if (!r.error) {
-      connecting_ = false;
-      target_peer_id_ = hooks_.start(std::move(r.socket), target_link());
+    const bool connected = co_await try_addresses(from, attempt);
+    if (connected) {
       hooks_.settled();
       co_return;
     }
-    if (!stopped_) hooks_.tell("attempt " + attempt + " failed: " + r.what + ": " + r.error.message());
   }
   connecting_ = false;
   hooks_.settled();

@@ -188,6 +188,13 @@ bool room::on_text(participant& s, protocol::text_message m) {
   return true;
 }
 
+void room::stored(std::uint64_t node_id, std::uint64_t seq) {
+  std::lock_guard lock(mutex_);
+  for (const auto& m : sessions_)
+    if (const auto p = m.peer.lock(); p && !p->resume_key().empty() && p->peer_hello().node_id == node_id)
+      p->acknowledge(seq);
+}
+
 void room::on_video(participant& s, protocol::received_frame f) {
   // A frame the peer captured itself is its stream; one it relays from
   // elsewhere (a star's centre passes everyone's on) is a stream of its own,

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 using protocol::frame_type;
 
 // How many bytes one read asks for; the buffer never holds more than a frame plus this.
-constexpr std::size_t read_chunk = 64 * 1024;
+constexpr std::size_t read_chunk = std::size_t{64} * 1024;
 
 }  // namespace
 
@@ -109,6 +109,18 @@ void session::close_link(std::string reason) {
   end_.note(std::move(reason));
   error_code ignored;
   link_.socket().close(ignored);  // every pending operation ends, and with them run()
+}
+
+void session::ack_to(std::uint64_t seq) {
+  seq = std::min(seq, last_text_seq_);
+  if (seq <= acked_to_) return;
+  acked_to_ = seq;
+  outbox_.set_ack(seq);
+  wake_writer();
+}
+
+void session::acknowledge(std::uint64_t seq) {
+  net::post(executor_, [self = shared_from_this(), seq] { self->ack_to(seq); });
 }
 
 std::string session::resume_key() const {
@@ -226,12 +238,17 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       // Sequence numbers only grow on a link; anything else is a resend already delivered.
       if (m->seq <= last_text_seq_) return true;
       last_text_seq_ = m->seq;
-      // Acknowledged even when the room already had it from an earlier link:
-      // the sender resent it because that link's ack was lost.
-      outbox_.set_ack(m->seq);
-      wake_writer();
+      const auto seq = m->seq;
       const bool fresh = events_.on_text(*this, std::move(*m));
       if (fresh) stats_->texts_received.fetch_add(1, std::memory_order_relaxed);
+      if (fresh && events_.holds_acks(*this)) {
+        held_to_ = seq;  // acknowledged once stored
+      } else if (held_to_ <= acked_to_) {
+        // Acknowledged even when the room already had it from an earlier link:
+        // the sender resent it because that link's ack was lost. Not while
+        // earlier texts wait to be stored: this ack would stand for them too.
+        ack_to(seq);
+      }
       return true;
     }
     case frame_type::video_chunk: {

@@ -12,7 +12,7 @@ namespace {
 using protocol::wire_protocol;
 
 // How many bytes one read asks for; the buffer never holds more than a frame plus this.
-constexpr std::size_t read_chunk = 64 * 1024;
+constexpr std::size_t read_chunk = std::size_t{64} * 1024;
 
 /// "nc 127.0.0.1:5555", "lecture [::1]:5555": what the room calls a peer that has no name to give.
 std::string teaching_name(wire_protocol kind, const std::string& remote) {

@@ -33,7 +33,7 @@ void console::info(std::string_view text) {
   queue_.write(::fileno(err_), "chat_node: " + sanitize_for_terminal(text) + "\n");
 }
 
-void console::set_status(std::string line) {
+void console::set_status(const std::string& line) {
   std::lock_guard lock(status_mutex_);
   winsize ws{};
   const int rows = ::ioctl(::fileno(err_), TIOCGWINSZ, &ws) == 0 ? ws.ws_row : 0;

@@ -18,7 +18,7 @@ int duplicate_stdin() {
 
 }  // namespace
 
-stdin_reader::stdin_reader(net::any_io_executor ex)
+stdin_reader::stdin_reader(const net::any_io_executor& ex)
     : saved_flags_(::fcntl(STDIN_FILENO, F_GETFL)), in_(ex, duplicate_stdin()) {}
 
 stdin_reader::~stdin_reader() {
@@ -30,7 +30,7 @@ stdin_reader::~stdin_reader() {
 awaitable<void> stdin_reader::run(std::size_t max_line, std::function<void(std::string)> on_line,
                                   std::function<void(std::size_t)> on_overlong) {
   protocol::line_splitter lines(max_line, std::move(on_line), std::move(on_overlong));
-  std::array<char, 16 * 1024> buf;
+  std::array<char, std::size_t{16} * 1024> buf;
   while (!stopped_) {
     auto [ec, n] = co_await in_.async_read_some(net::buffer(buf), use_nothrow);
     if (ec) {

@@ -8,9 +8,8 @@ std::string sanitize(std::string_view s, bool keep_layout) {
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (keep_layout && (c == '\t' || c == '\n')) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
+    const bool layout = keep_layout && (c == '\t' || c == '\n');
+    if (c < 0x20 && !layout) {
       out.push_back('^');
       out.push_back(static_cast<char>(c + 0x40));
     } else if (c == 0x7F) {

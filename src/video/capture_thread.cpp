@@ -37,8 +37,8 @@ capture_thread::capture_thread(std::unique_ptr<frame_source> source, std::unique
       cfg_(std::move(cfg)),
       rate_(capture_rate(source_->own_rate(), cfg_)),
       hooks_(std::move(hooks)),
-      encoder_([this](std::stop_token st) { encode_loop(st); }),
-      capturer_([this](std::stop_token st) { capture_loop(st); }) {}
+      encoder_([this](const std::stop_token& st) { encode_loop(st); }),
+      capturer_([this](const std::stop_token& st) { capture_loop(st); }) {}
 
 capture_thread::~capture_thread() {
   capturer_.request_stop();
@@ -47,7 +47,7 @@ capture_thread::~capture_thread() {
   encoder_.join();
 }
 
-void capture_thread::capture_loop(std::stop_token stop) {
+void capture_thread::capture_loop(const std::stop_token& stop) {
   pthread_setname_np(pthread_self(), "capture");
   // Pacing waits on this, so that a stop request ends the wait at once.
   std::mutex pace_mutex;
@@ -102,7 +102,7 @@ void capture_thread::capture_loop(std::stop_token stop) {
   }
 }
 
-bool capture_thread::wait_for_viewers(std::stop_token stop, std::vector<rendition>& wanted) {
+bool capture_thread::wait_for_viewers(const std::stop_token& stop, std::vector<rendition>& wanted) {
   paused_ = true;
   source_->release();
   if (hooks_.on_watched) hooks_.on_watched(false);
@@ -125,7 +125,7 @@ bool capture_thread::wait_for_viewers(std::stop_token stop, std::vector<renditio
   return true;
 }
 
-void capture_thread::encode_loop(std::stop_token stop) {
+void capture_thread::encode_loop(const std::stop_token& stop) {
   pthread_setname_np(pthread_self(), "encode");
   slot s;
   cv::Mat smaller;

@@ -7,7 +7,7 @@
 namespace chatnode::video {
 
 decode_thread::decode_thread(std::unique_ptr<jpeg_codec> codec, std::vector<std::shared_ptr<frame_sink>> sinks)
-    : codec_(std::move(codec)), sinks_(std::move(sinks)), thread_([this](std::stop_token st) { loop(st); }) {}
+    : codec_(std::move(codec)), sinks_(std::move(sinks)), thread_([this](const std::stop_token& st) { loop(st); }) {}
 
 decode_thread::~decode_thread() {
   thread_.request_stop();
@@ -33,7 +33,7 @@ void decode_thread::peer_closed(int peer) {
   wake_.notify_one();
 }
 
-void decode_thread::loop(std::stop_token stop) {
+void decode_thread::loop(const std::stop_token& stop) {
   pthread_setname_np(pthread_self(), "decode");
   for (;;) {
     std::map<int, job> jobs;

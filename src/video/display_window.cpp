@@ -123,7 +123,7 @@ void display_window::run(std::promise<std::string> ready) {
     auto frames = std::exchange(latest_, {});
     auto closed = std::exchange(closed_, {});
     lock.unlock();
-    show_and_pump(std::move(frames), std::move(closed));
+    show_and_pump(frames, closed);
     lock.lock();
   }
   lock.unlock();
@@ -131,7 +131,7 @@ void display_window::run(std::promise<std::string> ready) {
   if (!windows_.empty()) cv::waitKey(1);  // lets the window system carry out the destruction
 }
 
-void display_window::show_and_pump(std::map<int, titled_image> frames, std::set<int> closed) {
+void display_window::show_and_pump(const std::map<int, titled_image>& frames, const std::set<int>& closed) {
   for (const auto& [peer, frame] : frames) {
     if (windows_.emplace(peer, frame.title).second)
       cv::namedWindow(frame.title, cv::WINDOW_AUTOSIZE | cv::WINDOW_GUI_NORMAL);

@@ -64,7 +64,7 @@ cv::Mat gradient(int width, int height) {
 
 class test_pattern_source final : public frame_source {
  public:
-  test_pattern_source(int width, int height, std::string name) : pattern_(width, height, std::move(name)) {}
+  test_pattern_source(int width, int height, const std::string& name) : pattern_(width, height, name) {}
 
   bool grab(cv::Mat& frame) override {
     pattern_.draw(frame, frame_number_++, std::chrono::system_clock::now());
@@ -82,7 +82,7 @@ class test_pattern_source final : public frame_source {
 
 }  // namespace
 
-test_pattern::test_pattern(int width, int height, std::string name) : label_(drawable(name)) {
+test_pattern::test_pattern(int width, int height, const std::string& name) : label_(drawable(name)) {
   if (width <= 0 || height <= 0) throw std::invalid_argument("test pattern: size must be positive");
   background_ = gradient(width, height);
   // 0.5 at 320x240 (the smallest legible Hershey text), 2.25 at 1920x1080.
@@ -123,8 +123,8 @@ void test_pattern::draw(cv::Mat& out, std::uint64_t frame_number, std::chrono::s
   }
 }
 
-std::unique_ptr<frame_source> make_test_pattern(int width, int height, std::string name) {
-  return std::make_unique<test_pattern_source>(width, height, std::move(name));
+std::unique_ptr<frame_source> make_test_pattern(int width, int height, const std::string& name) {
+  return std::make_unique<test_pattern_source>(width, height, name);
 }
 
 }  // namespace chatnode::video

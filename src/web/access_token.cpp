@@ -20,7 +20,7 @@ bool is_loopback_host(const std::string& host) {
 
 std::string access_token() {
   if (const char* t = std::getenv("CHAT_NODE_WEB_TOKEN"); t && *t) {
-    const std::string token = t;
+    std::string token = t;
     const bool url_safe = std::all_of(token.begin(), token.end(), [](unsigned char c) {
       return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
     });

@@ -13,8 +13,8 @@ namespace {
 
 // A browser's GET carries a few hundred bytes of headers and no body; these
 // bounds only keep a hostile client from making us buffer much.
-constexpr std::uint32_t header_limit = 16 * 1024;
-constexpr std::uint64_t body_limit = 16 * 1024;
+constexpr std::uint32_t header_limit = std::uint32_t{16} * 1024;
+constexpr std::uint64_t body_limit = std::uint64_t{16} * 1024;
 
 /// "/video/N.mjpg" → N, or -1.
 int video_peer(std::string_view path) {

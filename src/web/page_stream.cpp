@@ -15,7 +15,7 @@ page_stream::executor_type page_stream::get_executor() noexcept { return next_la
 
 boost::beast::tcp_stream& page_stream::next_layer() noexcept {
   if (auto* tls = std::get_if<tls_stream>(&stream_)) return tls->next_layer();
-  return std::get<boost::beast::tcp_stream>(stream_);
+  return *std::get_if<boost::beast::tcp_stream>(&stream_);  // one of the two, always
 }
 
 SSL* page_stream::native_handle() noexcept {

@@ -13,7 +13,7 @@
 
 namespace chatnode::web {
 
-void log_failure::operator()(std::exception_ptr e) const {
+void log_failure::operator()(const std::exception_ptr& e) const {
   if (e) state->log(std::string(what) + " failed: " + what_failed(e));
 }
 
@@ -33,7 +33,7 @@ std::size_t connection_limit(const web_config& cfg) {
 
 }  // namespace
 
-web_server::web_server(net::io_context& ioc, const host_port& where, backend& b, web_config cfg)
+web_server::web_server(net::io_context& ioc, const host_port& where, backend& b, const web_config& cfg)
     : state_(std::make_shared<server_state>(ioc, b, cfg, connection_limit(cfg))) {
   try {
     state_->listener.emplace(ioc, where);
@@ -52,7 +52,13 @@ web_server::web_server(net::io_context& ioc, const host_port& where, backend& b,
   state_->guard.https = state_->cfg.tls != nullptr;
 }
 
-web_server::~web_server() { stop(); }
+web_server::~web_server() {
+  // Only posting can fail (no memory): a destructor then has nothing better to do.
+  try {
+    stop();
+  } catch (...) {
+  }
+}
 
 std::size_t web_server::connections() const { return state_->clients.size(); }
 

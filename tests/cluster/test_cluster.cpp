@@ -6,6 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -127,4 +128,59 @@ TEST_CASE("each node's video reaches the others of the room through the cluster,
   }
   INFO("bob's stderr:\n" + bob.process->transcript(stream::err));
   CHECK(decoded >= 5);
+}
+
+TEST_CASE("a peer whose node dies goes on with another node of the room, and its lines arrive once", "[cluster]") {
+  temp_dir dir;
+  nats_server server(dir.path / "js");
+  auto alice = cluster_node("alice", server, "lobby");
+  auto bob = cluster_node("bob", server, "lobby");
+  const auto a = "127.0.0.1:" + std::to_string(alice.port), b = "127.0.0.1:" + std::to_string(bob.port);
+  auto peggy = std::make_unique<child_process>(
+      std::vector<std::string>{chat_node_binary(), "--connect", a + "," + b, "--name", "peggy", "--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* peggy ("));
+  peggy->write_stdin("said to alice's node\n");
+  REQUIRE(bob.process->wait_for(stream::out, "] peggy: said to alice's node"));
+
+  alice.process->signal(SIGKILL);
+  REQUIRE(alice.process->wait_exit() == 128 + SIGKILL);
+  // peggy dials the next node of her list, and is in the room again there.
+  REQUIRE(bob.process->wait_for(stream::out, "* peggy ("));
+  peggy->write_stdin("said to bob's node\n");
+  REQUIRE(bob.process->wait_for(stream::out, "] peggy: said to bob's node"));
+  bob.process->write_stdin("bob answers\n");
+  REQUIRE(peggy->wait_for(stream::out, "] bob: bob answers"));
+  CHECK(count_lines(*bob.process, "] peggy: said to alice's node") == 1);
+  CHECK(count_lines(*bob.process, "] peggy: said to bob's node") == 1);
+}
+
+TEST_CASE("a peer's line is acknowledged only once the cluster stored it: its node's death loses nothing",
+          "[cluster]") {
+  temp_dir dir;
+  nats_server server(dir.path / "js");
+  auto alice = cluster_node("alice", server, "lobby");
+  auto bob = cluster_node("bob", server, "lobby");
+  auto carol = cluster_node("carol", server, "lobby");
+  const auto a = "127.0.0.1:" + std::to_string(alice.port), b = "127.0.0.1:" + std::to_string(bob.port);
+  auto peggy = std::make_unique<child_process>(
+      std::vector<std::string>{chat_node_binary(), "--connect", a + "," + b, "--name", "peggy", "--no-video"});
+  REQUIRE(alice.process->wait_for(stream::out, "* peggy ("));
+
+  // With the server down alice has peggy's line but cannot store it, so she does not acknowledge it.
+  server.stop();
+  REQUIRE(alice.process->wait_for(stream::err, "cluster (text): disconnected"));
+  peggy->write_stdin("said while nothing could store it\n");
+  REQUIRE(alice.process->wait_for(stream::out, "] peggy: said while nothing could store it"));
+  alice.process->signal(SIGKILL);
+  REQUIRE(alice.process->wait_exit() == 128 + SIGKILL);
+
+  // peggy still has it, and gives it to bob, the next node of her list; once
+  // the server is back bob stores it, and carol has it from the stream.
+  REQUIRE(bob.process->wait_for(stream::out, "] peggy: said while nothing could store it"));
+  server.start();
+  REQUIRE(carol.process->wait_for(stream::out, "] peggy: said while nothing could store it"));
+  peggy->write_stdin("the last line\n");
+  REQUIRE(carol.process->wait_for(stream::out, "] peggy: the last line"));
+  CHECK(count_lines(*carol.process, "] peggy: said while nothing could store it") == 1);
+  CHECK(count_lines(*bob.process, "] peggy: said while nothing could store it") == 1);
 }

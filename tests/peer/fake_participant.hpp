@@ -38,9 +38,11 @@ class fake_participant final : public peer::participant {
   bool ended_in_order() const override { return in_order; }
   void abandon(std::string reason) override { abandoned = std::move(reason); }
   std::string resume_key() const override { return "node " + std::to_string(peer_.node_id); }
+  void acknowledge(std::uint64_t seq) override { acknowledged.push_back(seq); }
 
-  std::vector<std::uint64_t> texts;       ///< sequence numbers the room sent us, in order
-  std::vector<peer::outgoing_text> sent;  ///< the same texts, whole: what a lost link hands back
+  std::vector<std::uint64_t> texts;         ///< sequence numbers the room sent us, in order
+  std::vector<std::uint64_t> acknowledged;  ///< what room::stored() let us acknowledge
+  std::vector<peer::outgoing_text> sent;    ///< the same texts, whole: what a lost link hands back
   bool stopped = false;
   protocol::bye_reason stop_reason = protocol::bye_reason::normal;
   bool in_order = false;  ///< what ended_in_order() answers: false is a lost link

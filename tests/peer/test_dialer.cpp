@@ -2,6 +2,7 @@
 // is not there, comes later, or is lost after it held.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <functional>
 #include <future>
@@ -75,7 +76,7 @@ struct dialing {
 };
 
 peer::dialer::target target_at(unsigned short port, bool retry) {
-  return {{"127.0.0.1", port}, chatnode::protocol::wire_protocol::chat_node, retry, true};
+  return {{{"127.0.0.1", port}}, chatnode::protocol::wire_protocol::chat_node, retry, true};
 }
 
 }  // namespace dialer_test
@@ -137,4 +138,36 @@ TEST_CASE("a lost link to the target is dialled again; one ended with a bye is n
   std::promise<bool> other;
   d.on_strand([&] { other.set_value(d.dialer.ended(7, nullptr)); });
   CHECK_FALSE(other.get_future().get());
+}
+
+TEST_CASE("a target of several addresses is dialled in turn, and named by all of them", "[dialer]") {
+  dialing d;
+  net::io_context server;
+  tcp::acceptor acceptor(server, {net::ip::make_address("127.0.0.1"), 0});
+  const auto up = acceptor.local_endpoint().port();
+  const auto down = test_support::unused_port();
+  const auto all = "127.0.0.1:" + std::to_string(down) + ",127.0.0.1:" + std::to_string(up);
+  d.on_strand([&] {
+    d.dialer.dial_target(
+        {{{"127.0.0.1", down}, {"127.0.0.1", up}}, chatnode::protocol::wire_protocol::chat_node, false, true});
+  });
+  REQUIRE(d.wait([&] { return d.started.size() == 1; }));
+  {
+    std::lock_guard lock(d.mutex);
+    CHECK(d.unreachable == 0);
+    CHECK(d.started[0].address == "127.0.0.1:" + std::to_string(up));
+    CHECK(d.started[0].resume_key == "link to " + all);
+  }
+  // Lost: the next address after the one that held (the first, down) is tried, then the one up again.
+  d.on_strand([&] { d.dialer.joined(1); });
+  std::promise<bool> redial;
+  d.on_strand([&] { redial.set_value(d.dialer.ended(1, nullptr)); });
+  CHECK(redial.get_future().get());
+  REQUIRE(d.wait([&] { return d.started.size() == 2; }));
+  std::lock_guard lock(d.mutex);
+  CHECK(d.started[1].address == "127.0.0.1:" + std::to_string(up));
+  CHECK(d.started[1].resume_key == d.started[0].resume_key);
+  CHECK(std::any_of(d.told.begin(), d.told.end(), [&](const std::string& t) {
+    return t.starts_with("attempt 1 failed: cannot connect to 127.0.0.1:" + std::to_string(down));
+  }));
 }

@@ -266,3 +266,22 @@ TEST_CASE("the room publishes each text once, a peer's as such and the user's as
                         "peer text alice: line 1\n" + "our text host: hi\n" + "bob (" + bob->remote() +
                         ") left: connection lost\n");
 }
+
+TEST_CASE("with acks held, a peer's texts are acknowledged when stored, on its link of the moment", "[room]") {
+  room_fixture f;
+  auto alice = f.join(1, "alice", 0xa11ce);
+  auto bob = f.join(2, "bob", 0xb0b);
+  CHECK_FALSE(f.room.holds_acks(*alice));
+  f.room.hold_acks();
+  CHECK(f.room.holds_acks(*alice));
+  REQUIRE(f.room.on_text(*alice, text_from(*alice, 1)));
+  CHECK(alice->acknowledged.empty());
+  // Stored: alice is told, bob (another author) is not.
+  f.room.stored(0xa11ce, 1);
+  CHECK(alice->acknowledged == std::vector<std::uint64_t>{1});
+  CHECK(bob->acknowledged.empty());
+  // An author nobody here speaks for: nothing happens.
+  f.room.stored(0x5eed, 9);
+  CHECK(alice->acknowledged.size() == 1);
+  CHECK(bob->acknowledged.empty());
+}

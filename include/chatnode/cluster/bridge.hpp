@@ -3,6 +3,8 @@
 // - Text: each line said here (by the local user or a local peer) is stored
 //   in the room's JetStream stream, in order, under an id made of its
 //   author's node id and sequence, so the stream keeps one copy of a resend.
+//   A peer's line is acknowledged to it only once stored (room::hold_acks):
+//   until then it keeps the line, and resends it to the next node it reaches.
 //   Every node delivers the stream, in stream order, to its own peers, and
 //   drops what an author already said (a resend past the duplicate window).
 // - Video: each origin's frames go to a core subject of their own, at most
@@ -73,6 +75,9 @@ class bridge final : public peer::room_subscriber {
 
   const bridge_config cfg_;
   const room_names names_;
+  /// The author of teaching-program lines, which this node numbers (they cannot be acknowledged).
+  const std::uint64_t teaching_author_;
+  peer::room& room_;
   log_fn log_;
   std::shared_ptr<cluster_link> link_;
   nats_connection text_conn_;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "chatnode/endpoint.hpp"
 #include "chatnode/net.hpp"
@@ -23,7 +24,9 @@ class dialer {
 
   /// The --connect target and what to do when it cannot be reached.
   struct target {
-    host_port address;
+    /// One node, or several nodes of one room (--cluster): each is tried in
+    /// turn, and a lost link goes on with the next.
+    std::vector<host_port> addresses;
     protocol::wire_protocol wire = protocol::wire_protocol::chat_node;
     bool retry = false;     ///< the first dial may fail: try again until it holds
     bool reconnect = true;  ///< a link lost after it held is dialled again
@@ -52,9 +55,13 @@ class dialer {
   bool busy() const { return connecting_; }
 
  private:
-  awaitable<void> connect_to(host_port to, bool is_target);
+  awaitable<void> first_dial();
+  awaitable<void> dial_page_node(host_port to);
   awaitable<void> redial_target();
-  dialled target_link() const;
+  /// Tries each target address once, from `from` on; true once one holds (its
+  /// session started). `attempt` numbers a redial, empty for the first dial.
+  awaitable<bool> try_addresses(std::size_t from, const std::string& attempt);
+  dialled target_link(std::size_t i) const;
 
   strand strand_;
   hooks hooks_;
@@ -62,6 +69,7 @@ class dialer {
   net::steady_timer timer_;
   backoff backoff_;
   std::optional<target> target_;
+  std::size_t current_ = 0;     ///< the target address last connected
   int target_peer_id_ = 0;      ///< the session with the target, 0 when none
   bool target_joined_ = false;  ///< the target has been in the room: losing it means reconnecting
   bool connecting_ = false;

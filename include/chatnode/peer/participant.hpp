@@ -41,6 +41,10 @@ class participant {
   /// Once joined: names the peer across connections, so a lost link's text
   /// can be resent on the next one. Empty when the protocol cannot resume.
   virtual std::string resume_key() const = 0;
+  /// Thread-safe: the texts this peer sent, up to `seq`, are stored where they
+  /// must be (session_events::holds_acks): it may be told so. Nothing for a
+  /// protocol without acknowledgements.
+  virtual void acknowledge(std::uint64_t /*seq*/) {}
 
   /// Who the peer is; valid once joined (set before on_joined, constant afterwards).
   const protocol::hello& peer_hello() const { return peer_; }

@@ -49,6 +49,13 @@ class room final : public session_events {
   /// Before any session starts: `s` hears what happens from now on, after
   /// those subscribed before it. It must outlive the room's sessions.
   void subscribe(room_subscriber& s) { subscribers_.push_back(&s); }
+  /// Before any session starts: a chat_node peer's new texts are acknowledged
+  /// only once stored(), as a cluster's stream does (cluster/bridge.hpp).
+  void hold_acks() { hold_acks_ = true; }
+  /// Any thread: the texts of the peer with `node_id`, up to `seq`, are stored:
+  /// its link (the current one, if it has changed) acknowledges them.
+  void stored(std::uint64_t node_id, std::uint64_t seq);
+  bool holds_acks(const participant& p) const override { return hold_acks_ && !p.resume_key().empty(); }
 
   std::vector<std::shared_ptr<participant>> sessions() const;
   /// Each joined peer's name, address and counters, for statistics.
@@ -91,6 +98,7 @@ class room final : public session_events {
   /// start far above peer ids so the two never meet.
   static constexpr int first_relayed_stream = 1 << 20;
   std::vector<room_subscriber*> subscribers_;  ///< fixed before sessions start
+  bool hold_acks_ = false;                     ///< fixed before sessions start
 
   // Sessions run on their own strands and all reach the room, so the registry
   // is shared state across strands: a mutex guards it. Posting to a session

@@ -73,6 +73,7 @@ class session final : public participant, public std::enable_shared_from_this<se
   bool ended_for_cause() const override { return for_cause_; }
   void abandon(std::string reason) override;
   std::string resume_key() const override;
+  void acknowledge(std::uint64_t seq) override;
 
  private:
   using clock = std::chrono::steady_clock;
@@ -89,6 +90,8 @@ class session final : public participant, public std::enable_shared_from_this<se
   void do_stop(protocol::bye_reason reason, std::string text, bool flush);
   /// Closes the socket, which ends every pending operation, a stuck write too.
   void close_link(std::string reason);
+  /// Acknowledges the peer's texts up to `seq` (never more than it sent).
+  void ack_to(std::uint64_t seq);
   void wake_writer() { wake_.cancel(); }
   /// Moves what the room handed us (send_text) into the outbox.
   void take_texts();
@@ -114,6 +117,8 @@ class session final : public participant, public std::enable_shared_from_this<se
   bool bye_exchanged_ = false;
   bool for_cause_ = false;  ///< a bye with a reason other than leaving or shutting down
   std::uint64_t last_text_seq_ = 0;
+  std::uint64_t acked_to_ = 0;  ///< the highest of the peer's texts we acknowledged
+  std::uint64_t held_to_ = 0;   ///< the highest whose acknowledgement waits for acknowledge()
   clock::time_point started_ = clock::now();
   clock::time_point last_rx_ = clock::now();
   clock::time_point next_ping_ = clock::now();

@@ -29,6 +29,9 @@ class session_events {
   /// `undelivered` is the text the peer never acknowledged, oldest first.
   virtual void on_closed(participant& p, bool joined, const std::string& reason,
                          std::vector<outgoing_text> undelivered) = 0;
+  /// Whether the acknowledgement of `p`'s new texts waits until they are
+  /// stored (a cluster's stream), which participant::acknowledge() then says.
+  virtual bool holds_acks(const participant& /*p*/) const { return false; }
 };
 
 }  // namespace chatnode::peer

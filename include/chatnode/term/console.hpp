@@ -31,7 +31,7 @@ class console {
   /// Text for the status line: the bottom row of the terminal on stderr, kept
   /// out of the scrolling chat by a scroll region. Empty removes it and gives
   /// the whole screen back. Only for a terminal.
-  void set_status(std::string line);
+  void set_status(const std::string& line);
 
   /// Waits until what was printed so far has reached the terminal, at most `limit`; whether it has.
   bool drain(std::chrono::milliseconds limit) { return queue_.drain(limit); }

@@ -13,7 +13,7 @@ namespace chatnode::term {
 
 class stdin_reader {
  public:
-  explicit stdin_reader(net::any_io_executor ex);
+  explicit stdin_reader(const net::any_io_executor& ex);
   /// Gives fd 0 back its original flags: Asio makes it non-blocking, which the
   /// file description shares with the shell.
   ~stdin_reader();

@@ -79,10 +79,10 @@ class capture_thread {
     std::uint64_t capture_us = 0;
     stage_times times;
   };
-  void capture_loop(std::stop_token stop);
-  void encode_loop(std::stop_token stop);
+  void capture_loop(const std::stop_token& stop);
+  void encode_loop(const std::stop_token& stop);
   /// Waits, paused, until someone watches; false when stopped (or the source is lost).
-  bool wait_for_viewers(std::stop_token stop, std::vector<rendition>& wanted);
+  bool wait_for_viewers(const std::stop_token& stop, std::vector<rendition>& wanted);
 
   std::unique_ptr<frame_source> source_;
   std::unique_ptr<jpeg_codec> codec_;

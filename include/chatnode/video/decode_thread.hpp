@@ -43,7 +43,7 @@ class decode_thread {
     frame_ptr frame;
     std::int64_t first_chunk_ns = 0, complete_ns = 0;
   };
-  void loop(std::stop_token stop);
+  void loop(const std::stop_token& stop);
   void decode(int peer, job& j);
 
   std::unique_ptr<jpeg_codec> codec_;

@@ -51,7 +51,7 @@ class display_window final : public frame_sink {
     cv::Mat image;
     std::string title;
   };
-  void show_and_pump(std::map<int, titled_image> frames, std::set<int> closed);
+  void show_and_pump(const std::map<int, titled_image>& frames, const std::set<int>& closed);
 
   std::function<void()> on_escape_;
 

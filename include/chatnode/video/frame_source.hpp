@@ -32,6 +32,6 @@ std::unique_ptr<frame_source> open_camera(int index, std::string& error);
 /// Any file OpenCV's FFmpeg backend reads, restarted at its end; nullptr with `error` on failure.
 std::unique_ptr<frame_source> open_video_file(const std::string& path, std::string& error);
 /// Moving shapes, the sender's name, a running clock and a frame counter, drawn at `size`.
-std::unique_ptr<frame_source> make_test_pattern(int width, int height, std::string name);
+std::unique_ptr<frame_source> make_test_pattern(int width, int height, const std::string& name);
 
 }  // namespace chatnode::video

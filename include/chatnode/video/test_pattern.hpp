@@ -13,7 +13,7 @@ namespace chatnode::video {
 class test_pattern {
  public:
   /// Precomputes the background for this size; `name` may be any UTF-8.
-  test_pattern(int width, int height, std::string name);
+  test_pattern(int width, int height, const std::string& name);
 
   /// Draws frame `frame_number`, stamped with `now` (local time), into `out` as
   /// CV_8UC3 of the pattern's size, reusing its allocation.

@@ -49,7 +49,7 @@ struct server_state {
 struct log_failure {
   std::shared_ptr<server_state> state;
   const char* what;
-  void operator()(std::exception_ptr e) const;
+  void operator()(const std::exception_ptr& e) const;
 };
 
 }  // namespace chatnode::web

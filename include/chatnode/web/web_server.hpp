@@ -52,7 +52,7 @@ class web_server {
   /// Binds now; an empty host means every interface (dual-stack). Throws
   /// std::runtime_error("web page: cannot listen on X: reason"). `b` must
   /// outlive every session: destroy it after the io_context has stopped running.
-  web_server(net::io_context& ioc, const host_port& where, backend& b, web_config cfg);
+  web_server(net::io_context& ioc, const host_port& where, backend& b, const web_config& cfg);
   /// Stops (as stop()); sessions still running keep what they use alive.
   ~web_server();
   web_server(const web_server&) = delete;

@@ -23,9 +23,9 @@ namespace chatnode::web {
 struct server_state;
 
 /// Largest message a page may send: a 64 KiB text with its JSON around it.
-inline constexpr std::size_t max_page_message_bytes = 64 * 1024 + 1024;
+inline constexpr std::size_t max_page_message_bytes = std::size_t{64} * 1024 + 1024;
 /// Largest chat text a page may send, in bytes of UTF-8 (the protocol's limit).
-inline constexpr std::size_t max_page_text_bytes = 64 * 1024;
+inline constexpr std::size_t max_page_text_bytes = std::size_t{64} * 1024;
 
 class ws_session : public client, public std::enable_shared_from_this<ws_session> {
  public:
