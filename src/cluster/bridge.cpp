@@ -19,8 +19,6 @@ constexpr std::int64_t publish_wait_ms = 5000;
 constexpr auto retry_after = 500ms;
 /// At the node's end, texts still waiting get this long to be stored.
 constexpr auto final_flush = 2s;
-/// Authors remembered for dropping what was delivered before.
-constexpr std::size_t max_authors = 4096;
 
 /// A message's header, as records.hpp asks for it.
 header_lookup headers_of(natsMsg* msg) {
@@ -228,10 +226,9 @@ void bridge::on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg,
   }
   // Our own: our peers had it from the room when it was said.
   if (t->via == self->cfg_.node_id) return;
-  auto& last = self->delivered_[t->author];
-  if (t->seq <= last) return;  // said before: a resend the stream stored again past its window
-  last = t->seq;
-  if (self->delivered_.size() > max_authors) self->delivered_.erase(self->delivered_.begin());
+  // Said before: a resend the stream stored again past its window, or one its
+  // author made over a link to us.
+  if (!self->room_.first_time(t->author, t->seq)) return;
   self->link_->deliver_text({0, t->sent_us, std::move(t->origin), std::move(t->body)});
 }
 

@@ -29,6 +29,7 @@ nats_connection::nats_connection(const std::vector<std::string>& servers, const 
   check(natsOptions_SetDisconnectedCB(opts_, &nats_connection::on_disconnected, this), "cluster: callback");
   check(natsOptions_SetReconnectedCB(opts_, &nats_connection::on_connected, this), "cluster: callback");
   check(natsOptions_SetErrorHandler(opts_, &nats_connection::on_error, this), "cluster: callback");
+  check(natsOptions_SetClosedCB(opts_, &nats_connection::on_closed, this), "cluster: callback");
   check(natsOptions_SetRetryOnFailedConnect(opts_, true, &nats_connection::on_connected, this), "cluster: retry");
   const auto s = natsConnection_Connect(&nc_, opts_);
   // With retry on, NATS_NOT_YET_CONNECTED means it goes on trying in the background.
@@ -44,6 +45,11 @@ nats_connection::nats_connection(const std::vector<std::string>& servers, const 
 nats_connection::~nats_connection() {
   closing_ = true;
   natsConnection_Close(nc_);
+  {
+    // Callbacks are delivered in order: once the closed one has run, none is left.
+    std::unique_lock lock(mutex_);
+    closed_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return closed_; });
+  }
   natsConnection_Destroy(nc_);
   natsOptions_Destroy(opts_);
 }
@@ -64,6 +70,15 @@ void nats_connection::on_disconnected(natsConnection*, void* self) {
   if (c->closing_) return;
   c->log_("cluster (" + c->purpose_ + "): disconnected, trying the other servers" +
           (c->purpose_ == "text" ? "; texts wait until one answers" : ""));
+}
+
+void nats_connection::on_closed(natsConnection*, void* self) {
+  auto* c = static_cast<nats_connection*>(self);
+  // Notified under the lock: the waiting destructor may destroy the condition
+  // variable as soon as it can take the lock, and this thread is done with it by then.
+  std::lock_guard lock(c->mutex_);
+  c->closed_ = true;
+  c->closed_cv_.notify_all();
 }
 
 void nats_connection::on_error(natsConnection*, natsSubscription*, natsStatus err, void* self) {

@@ -171,15 +171,25 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
     notice("sending " + s->peer_hello().name + " the " + term::count_of(resent, "message") + " it missed");
 }
 
+bool room::first_time_locked(std::uint64_t node_id, std::uint64_t seq) {
+  const auto [it, fresh] = delivered_.try_emplace(node_id, last_delivered{0, 0});
+  if (seq <= it->second.seq) return false;
+  it->second = {seq, ++texts_heard_};
+  if (fresh && delivered_.size() > max_senders_remembered)
+    delivered_.erase(std::min_element(delivered_.begin(), delivered_.end(),
+                                      [](const auto& a, const auto& b) { return a.second.heard < b.second.heard; }));
+  return true;
+}
+
+bool room::first_time(std::uint64_t node_id, std::uint64_t seq) {
+  std::lock_guard lock(mutex_);
+  return first_time_locked(node_id, seq);
+}
+
 bool room::on_text(participant& s, protocol::text_message m) {
   if (!s.resume_key().empty()) {
     std::lock_guard lock(mutex_);
-    const auto [it, fresh] = delivered_.try_emplace(s.peer_hello().node_id, last_delivered{0, 0});
-    if (m.seq <= it->second.seq) return false;
-    it->second = {m.seq, ++texts_heard_};
-    if (fresh && delivered_.size() > max_senders_remembered)
-      delivered_.erase(std::min_element(delivered_.begin(), delivered_.end(),
-                                        [](const auto& a, const auto& b) { return a.second.heard < b.second.heard; }));
+    if (!first_time_locked(s.peer_hello().node_id, m.seq)) return false;
   }
   for (auto* sub : subscribers_) sub->on_text(m, &s);
   std::lock_guard lock(mutex_);

@@ -81,7 +81,8 @@ TEST_CASE("a node that joins late is given the room's last lines, in order", "[c
   REQUIRE(bob.process->wait_for(stream::out, "] alice: line 3"));
 
   auto carol = cluster_node("carol", server, "lobby");
-  REQUIRE(carol.process->wait_for(stream::out, "] alice: line 3"));
+  if (!carol.process->wait_for(stream::out, "] alice: line 3"))
+    FAIL("no history; carol's stderr:\n" + carol.process->transcript(stream::err));
   std::vector<std::string> got;
   for (const auto& l : carol.process->lines(stream::out))
     if (l.find("] alice: line ") != std::string::npos) got.push_back(l.substr(l.find("line ")));

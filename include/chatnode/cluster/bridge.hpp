@@ -95,9 +95,6 @@ class bridge final : public peer::room_subscriber {
   std::map<std::string, std::chrono::steady_clock::time_point> next_frame_at_;
   std::size_t texts_not_stored_ = 0;
 
-  /// Per author, the highest sequence delivered here: touched by the stream's callbacks only.
-  std::map<std::uint64_t, std::uint64_t> delivered_;
-
   std::thread text_thread_;
   std::thread video_thread_;
 };

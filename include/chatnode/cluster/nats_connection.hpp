@@ -8,7 +8,9 @@
 #include <nats/nats.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -39,11 +41,17 @@ class nats_connection {
   static void on_connected(natsConnection* nc, void* self);
   static void on_disconnected(natsConnection* nc, void* self);
   static void on_error(natsConnection* nc, natsSubscription* sub, natsStatus err, void* self);
+  static void on_closed(natsConnection* nc, void* self);
   std::string where(natsConnection* nc) const;
 
   std::string purpose_;
   log_fn log_;
   std::atomic<bool> closing_{false};  ///< our own close: not reported as a loss
+  // The client calls back on a thread of its own, after Close() has returned:
+  // the object waits for the last callback (the closed one) before it goes.
+  std::mutex mutex_;
+  std::condition_variable closed_cv_;
+  bool closed_ = false;
   natsOptions* opts_ = nullptr;
   natsConnection* nc_ = nullptr;
 };

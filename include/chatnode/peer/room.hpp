@@ -55,6 +55,11 @@ class room final : public session_events {
   /// Any thread: the texts of the peer with `node_id`, up to `seq`, are stored:
   /// its link (the current one, if it has changed) acknowledges them.
   void stored(std::uint64_t node_id, std::uint64_t seq);
+  /// Any thread: whether the text `seq` of the peer with `node_id` is new to
+  /// the room (and from now on it is not): for texts that reach it by another
+  /// way than the peer's own link (a cluster), so that one of them the peer
+  /// resends over a link later is not shown twice.
+  bool first_time(std::uint64_t node_id, std::uint64_t seq);
   bool holds_acks(const participant& p) const override { return hold_acks_ && !p.resume_key().empty(); }
 
   std::vector<std::shared_ptr<participant>> sessions() const;
@@ -89,6 +94,7 @@ class room final : public session_events {
   /// sequence order. Returns how many texts that was.
   std::size_t resume_locked(participant& p, const std::string& key);
   void log_forgotten(const std::vector<std::string>& names);
+  bool first_time_locked(std::uint64_t node_id, std::uint64_t seq);
   void notice(const std::string& text);
   bool video_wanted() const;
 
