@@ -14,6 +14,7 @@
 
 #include "support/child_process.hpp"
 #include "support/nats_server.hpp"
+#include "support/raw_client.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cluster_test {
@@ -81,8 +82,10 @@ TEST_CASE("a node that joins late is given the room's last lines, in order", "[c
   REQUIRE(bob.process->wait_for(stream::out, "] alice: line 3"));
 
   auto carol = cluster_node("carol", server, "lobby");
-  if (!carol.process->wait_for(stream::out, "] alice: line 3"))
+  if (!carol.process->wait_for(stream::out, "] alice: line 3")) {
+    carol.process->read_output_for(std::chrono::milliseconds(100));
     FAIL("no history; carol's stderr:\n" + carol.process->transcript(stream::err));
+  }
   std::vector<std::string> got;
   for (const auto& l : carol.process->lines(stream::out))
     if (l.find("] alice: line ") != std::string::npos) got.push_back(l.substr(l.find("line ")));
@@ -184,4 +187,47 @@ TEST_CASE("a peer's line is acknowledged only once the cluster stored it: its no
   REQUIRE(carol.process->wait_for(stream::out, "] peggy: the last line"));
   CHECK(count_lines(*carol.process, "] peggy: said while nothing could store it") == 1);
   CHECK(count_lines(*bob.process, "] peggy: said while nothing could store it") == 1);
+}
+
+TEST_CASE("in a cluster of three servers, one dying loses no line and duplicates none", "[cluster]") {
+  temp_dir dir;
+  std::vector<unsigned short> ports, routes;
+  for (int i = 0; i < 3; ++i) {
+    ports.push_back(unused_port());
+    routes.push_back(unused_port());
+  }
+  std::vector<std::unique_ptr<nats_server>> servers;
+  for (int i = 0; i < 3; ++i) {
+    std::vector<std::string> others;
+    for (int j = 0; j < 3; ++j)
+      if (j != i) others.push_back("nats://127.0.0.1:" + std::to_string(routes[j]));
+    servers.push_back(
+        std::make_unique<nats_server>(dir.path / ("js" + std::to_string(i)), ports[i],
+                                      nats_server::clustered{"s" + std::to_string(i), routes[i], others}));
+  }
+  std::string all;
+  for (const auto& s : servers) all += (all.empty() ? "" : ",") + s->url();
+  // Three copies of the room's text, one on each server.
+  const std::vector<std::string> text_only{"--no-video", "--cluster", all, "--cluster-replicas", "3"};
+  auto alice = start_listener("alice", text_only);
+  auto bob = start_listener("bob", text_only);
+  alice.process->write_stdin("line 1\n");
+  // The stream is made once the cluster has chosen its leaders: within the default wait.
+  if (!bob.process->wait_for(stream::out, "] alice: line 1")) {
+    alice.process->read_output_for(std::chrono::milliseconds(100));
+    FAIL("alice's stderr:\n" + alice.process->transcript(stream::err) + "\nbob's:\n" +
+         bob.process->transcript(stream::err));
+  }
+
+  // Whichever server dies, its clients move to another, and the stream (three
+  // copies) chooses a new leader if it was the one; meanwhile lines wait.
+  servers[0]->stop();
+  for (int i = 2; i <= 6; ++i) alice.process->write_stdin("line " + std::to_string(i) + "\n");
+  bob.process->write_stdin("bob after\n");
+  REQUIRE(bob.process->wait_for(stream::out, "] alice: line 6"));
+  REQUIRE(alice.process->wait_for(stream::out, "] bob: bob after"));
+  std::vector<std::string> got;
+  for (const auto& l : bob.process->lines(stream::out))
+    if (l.find("] alice: line ") != std::string::npos) got.push_back(l.substr(l.find("line ")));
+  CHECK(got == std::vector<std::string>{"line 1", "line 2", "line 3", "line 4", "line 5", "line 6"});
 }

@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "support/child_process.hpp"
 
@@ -13,8 +15,15 @@ namespace test_support {
 
 class nats_server {
  public:
+  /// One server of a cluster: its name, its port for routes, and the others' route URLs.
+  struct clustered {
+    std::string name;
+    unsigned short route_port = 0;
+    std::vector<std::string> routes;  ///< nats://127.0.0.1:PORT of the other servers
+  };
+
   /// Starts and waits until it says it is ready; throws if it does not.
-  explicit nats_server(std::filesystem::path store, unsigned short port = 0);
+  explicit nats_server(std::filesystem::path store, unsigned short port = 0, std::optional<clustered> cluster = {});
 
   /// nats://127.0.0.1:PORT
   std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
@@ -26,6 +35,7 @@ class nats_server {
  private:
   std::filesystem::path store_;
   unsigned short port_;
+  std::optional<clustered> cluster_;
   std::unique_ptr<child_process> process_;
 };
 
