@@ -16,7 +16,7 @@ elif [ "$#" -gt 0 ]; then
   files=("$@")
 else
   files=(src/protocol/*.cpp src/pacing/*.cpp src/commands.cpp src/security/secret_exchange.cpp
-    src/video/quality_ladder.cpp src/cluster/records.cpp
+    src/video/quality_ladder.cpp src/cluster/records.cpp src/cluster/presence_board.cpp
     src/peer/{link_adapter,resume_store,outbox,teaching_outbox,text_inbox,backoff,connection_rate_limit}.cpp)
 fi
 # Two at a time (the machines here have two cores); any warning fails the check

@@ -60,8 +60,12 @@ bridge::bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg,
         "cluster: video subscription");
   // A node that cannot keep up drops frames, newest first, instead of queueing them.
   natsSubscription_SetPendingLimits(video_sub_, 4, 8 << 20);
+  check(natsConnection_Subscribe(&presence_sub_, video_conn_.get(), (names_.presence_prefix + "*").c_str(),
+                                 &bridge::on_presence_message, this),
+        "cluster: presence subscription");
   text_thread_ = std::thread([this] { text_loop(); });
   video_thread_ = std::thread([this] { video_loop(); });
+  presence_thread_ = std::thread([this] { presence_loop(); });
 }
 
 bridge::~bridge() {
@@ -72,8 +76,9 @@ bridge::~bridge() {
   wake_.notify_all();
   text_thread_.join();
   video_thread_.join();
+  presence_thread_.join();
   // Drained: once these return, no callback of ours runs any more.
-  for (auto* sub : {stream_sub_, video_sub_}) {
+  for (auto* sub : {stream_sub_, video_sub_, presence_sub_}) {
     if (!sub) continue;
     if (natsSubscription_Drain(sub) == NATS_OK) natsSubscription_WaitForDrainCompletion(sub, 2000);
     natsSubscription_Destroy(sub);
@@ -241,6 +246,7 @@ void bridge::offer_video(const video::frame_set_ptr& f) {
 }
 
 void bridge::video_loop() {
+  if (cfg_.video_fps <= 0) return;  // no video crosses the cluster
   const auto interval = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1 / cfg_.video_fps));
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -311,6 +317,72 @@ void bridge::on_video_message(natsConnection*, natsSubscription*, natsMsg* msg, 
   f.header.origin = r->origin;
   f.first_chunk_ns = f.complete_ns = steady_ns();
   self->link_->deliver_video(std::move(f));
+}
+
+void bridge::presence_loop() {
+  auto next_publish = clock::now();
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, 1s, [this] { return stopping_; })) return;
+    }
+    const auto now = clock::now();
+    std::vector<presence_board::change> changes;
+    {
+      std::lock_guard lock(presence_mutex_);
+      changes = presence_.tick(now);
+    }
+    report(changes);
+    if (now < next_publish || !video_conn_.connected()) continue;
+    next_publish = now + presence_board::publish_every;
+    presence_record p{cfg_.node_id, cfg_.node_name, {cfg_.node_name}};
+    for (const auto& s : room_.sessions())
+      if (s != link_) p.names.insert(s->peer_hello().name);
+    const auto body = presence_body(p);
+    natsMsg* msg = make_message(names_.presence_prefix + node_token(cfg_.node_id), body.data(),
+                                static_cast<int>(body.size()), presence_headers(p));
+    if (!msg) continue;
+    natsConnection_PublishMsg(video_conn_.get(), msg);
+    natsMsg_Destroy(msg);
+  }
+}
+
+void bridge::on_presence_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self_ptr) {
+  auto* self = static_cast<bridge*>(self_ptr);
+  std::string why;
+  const std::string_view body(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+  const auto p = parse_presence(headers_of(msg), body, why);
+  natsMsg_Destroy(msg);
+  if (!p || p->via == self->cfg_.node_id) return;
+  std::vector<presence_board::change> changes;
+  {
+    std::lock_guard lock(self->presence_mutex_);
+    changes = self->presence_.heard(p->via, p->node_name, p->names, clock::now());
+  }
+  self->report(changes);
+}
+
+void bridge::report(const std::vector<presence_board::change>& changes) {
+  using kind = presence_board::change::kind;
+  for (const auto& c : changes) {
+    switch (c.what) {
+      case kind::joined:
+        log_("cluster: " + c.name + " is in the room, at " + c.node + "'s node");
+        break;
+      case kind::left:
+        log_("cluster: " + c.name + " left (" + c.node + "'s node)");
+        break;
+      case kind::away:
+        log_("cluster: " + c.node + "'s node is silent; away: " + c.name);
+        break;
+      case kind::back:
+        log_("cluster: " + c.node + "'s node is back");
+        break;
+      case kind::gone:
+        log_("cluster: " + c.node + "'s node did not come back; gone: " + c.name);
+        break;
+    }
+  }
 }
 
 }  // namespace chatnode::cluster

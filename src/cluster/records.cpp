@@ -52,7 +52,10 @@ bool valid_room_name(std::string_view name) {
 }
 
 room_names::room_names(const std::string& room)
-    : stream("CHAT_" + room), text_subject("chat." + room + ".text"), video_prefix("chat." + room + ".video.") {}
+    : stream("CHAT_" + room),
+      text_subject("chat." + room + ".text"),
+      video_prefix("chat." + room + ".video."),
+      presence_prefix("chat." + room + ".presence.") {}
 
 std::string message_id(const text_record& t) { return hex(t.author) + "-" + std::to_string(t.seq); }
 
@@ -110,6 +113,35 @@ std::optional<frame_record> parse_frame(const header_lookup& get, std::string& w
   f.height = *height;
   f.origin = std::move(*origin);
   return f;
+}
+
+headers presence_headers(const presence_record& p) { return {{"Chat-Via", hex(p.via)}, {"Chat-Origin", p.node_name}}; }
+
+std::string presence_body(const presence_record& p) {
+  std::string out;
+  for (const auto& n : p.names) out += n + "\n";
+  return out;
+}
+
+std::optional<presence_record> parse_presence(const header_lookup& get, std::string_view body, std::string& why) {
+  presence_record p;
+  const auto via = number<std::uint64_t>(get, "Chat-Via", 16, why);
+  auto node_name = name_field(get, why);
+  if (!via || !node_name) return std::nullopt;
+  p.via = *via;
+  p.node_name = std::move(*node_name);
+  while (!body.empty()) {
+    const auto end = body.find('\n');
+    const auto name = body.substr(0, end);
+    if (end == std::string_view::npos || name.empty() || name.size() > protocol::max_name_bytes ||
+        !protocol::is_valid_utf8(name) || protocol::has_control_characters(name) || p.names.size() >= 1024) {
+      why = "a name is unterminated, empty, too long, not UTF-8 or holds a control character, or there are too many";
+      return std::nullopt;
+    }
+    p.names.emplace(name);
+    body.remove_prefix(end + 1);
+  }
+  return p;
 }
 
 std::string node_token(std::uint64_t node_id) { return hex(node_id); }

@@ -231,3 +231,22 @@ TEST_CASE("in a cluster of three servers, one dying loses no line and duplicates
     if (l.find("] alice: line ") != std::string::npos) got.push_back(l.substr(l.find("line ")));
   CHECK(got == std::vector<std::string>{"line 1", "line 2", "line 3", "line 4", "line 5", "line 6"});
 }
+
+TEST_CASE("every node says who is on the others: joins, leaves, and a silent node's peers away, then gone",
+          "[cluster]") {
+  temp_dir dir;
+  nats_server server(dir.path / "js");
+  auto alice = cluster_node("alice", server, "lobby");
+  auto bob = cluster_node("bob", server, "lobby");
+  REQUIRE(bob.process->wait_for(stream::err, "cluster: alice is in the room, at alice's node"));
+  auto peggy = start_connector(alice.port, "peggy", {"--no-video"});
+  REQUIRE(bob.process->wait_for(stream::err, "cluster: peggy is in the room, at alice's node"));
+  peggy->close_stdin();  // she leaves
+  REQUIRE(peggy->wait_exit() == 0);
+  REQUIRE(bob.process->wait_for(stream::err, "cluster: peggy left (alice's node)"));
+
+  alice.process->signal(SIGKILL);
+  REQUIRE(alice.process->wait_exit() == 128 + SIGKILL);
+  REQUIRE(bob.process->wait_for(stream::err, "cluster: alice's node is silent; away: alice"));
+  REQUIRE(bob.process->wait_for(stream::err, "cluster: alice's node did not come back; gone: alice"));
+}

@@ -100,3 +100,18 @@ TEST_CASE("room names are one subject token, and name the room's subjects and st
   CHECK(cluster::origin_token("alice") != cluster::origin_token("alice "));
   CHECK(cluster::origin_token("a.b c").find_first_of(". *>") == std::string::npos);
 }
+
+TEST_CASE("a presence record lists a node's people, one a line; a bad list is refused", "[cluster][records]") {
+  const cluster::presence_record p{5, "alice", {"alice", "peggy", "victor"}};
+  std::string why;
+  const auto back = cluster::parse_presence(lookup(cluster::presence_headers(p)), cluster::presence_body(p), why);
+  REQUIRE(back);
+  CHECK(back->via == 5);
+  CHECK(back->node_name == "alice");
+  CHECK(back->names == p.names);
+  for (const char* bad : {"alice", "alice\n\n", "al\x01ice\n", "\xff\n"})
+    CHECK_FALSE(cluster::parse_presence(lookup(cluster::presence_headers(p)), bad, why));
+  std::string many;
+  for (int i = 0; i < 1025; ++i) many += "n" + std::to_string(i) + "\n";
+  CHECK_FALSE(cluster::parse_presence(lookup(cluster::presence_headers(p)), many, why));
+}

@@ -10,6 +10,7 @@
 // - Video: each origin's frames go to a core subject of their own, at most
 //   --cluster-video-fps a second and only while connected; a node subscribes
 //   with a pending limit of a few frames, so a stalled node drops frames.
+// - Presence: each node says who is on it every 2 s (presence_board.hpp).
 // Text and video use two connections: the server's handling of a slow video
 // subscriber can never delay or cut text. The client's threads and ours
 // (one publisher each for text and video) never run on the io_context.
@@ -29,6 +30,7 @@
 
 #include "chatnode/cluster/cluster_link.hpp"
 #include "chatnode/cluster/nats_connection.hpp"
+#include "chatnode/cluster/presence_board.hpp"
 #include "chatnode/cluster/records.hpp"
 #include "chatnode/peer/room.hpp"
 #include "chatnode/peer/room_events.hpp"
@@ -65,6 +67,9 @@ class bridge final : public peer::room_subscriber {
  private:
   void text_loop();
   void video_loop();
+  /// Says who is on this node every presence_board::publish_every, and ages out the others.
+  void presence_loop();
+  void report(const std::vector<presence_board::change>& changes);
   /// Creates the room's stream if need be, and subscribes to it from the history on.
   void join_stream();
   bool publish_text(const text_record& t);
@@ -72,6 +77,7 @@ class bridge final : public peer::room_subscriber {
   void publish_frame(const video::frame_ptr& f);
   static void on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
   static void on_video_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
+  static void on_presence_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
 
   const bridge_config cfg_;
   const room_names names_;
@@ -85,6 +91,9 @@ class bridge final : public peer::room_subscriber {
   jsCtx* js_ = nullptr;
   natsSubscription* stream_sub_ = nullptr;  ///< set by the text thread
   natsSubscription* video_sub_ = nullptr;
+  natsSubscription* presence_sub_ = nullptr;
+  std::mutex presence_mutex_;
+  presence_board presence_;  ///< under presence_mutex_: the client's callback and presence_loop
 
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -97,6 +106,7 @@ class bridge final : public peer::room_subscriber {
 
   std::thread text_thread_;
   std::thread video_thread_;
+  std::thread presence_thread_;
 };
 
 }  // namespace chatnode::cluster

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,9 +20,10 @@ bool valid_room_name(std::string_view name);
 
 struct room_names {
   explicit room_names(const std::string& room);
-  std::string stream;        ///< the JetStream stream of its texts: CHAT_<room>
-  std::string text_subject;  ///< chat.<room>.text
-  std::string video_prefix;  ///< chat.<room>.video. + publishing node + . + origin token
+  std::string stream;           ///< the JetStream stream of its texts: CHAT_<room>
+  std::string text_subject;     ///< chat.<room>.text
+  std::string video_prefix;     ///< chat.<room>.video. + publishing node + . + origin token
+  std::string presence_prefix;  ///< chat.<room>.presence. + publishing node
 };
 
 using headers = std::vector<std::pair<std::string, std::string>>;
@@ -57,6 +59,18 @@ struct frame_record {
 };
 headers frame_headers(const frame_record& f);
 std::optional<frame_record> parse_frame(const header_lookup& get, std::string& why);
+/// Who is on one node: its user and its peers, as it says every two seconds.
+struct presence_record {
+  std::uint64_t via = 0;
+  std::string node_name;
+  std::set<std::string> names;
+};
+headers presence_headers(const presence_record& p);
+/// The body: one name a line (names hold no control characters).
+std::string presence_body(const presence_record& p);
+/// Refuses a name that is empty, too long, not UTF-8 or holds a control character, and more than 1024 names.
+std::optional<presence_record> parse_presence(const header_lookup& get, std::string_view body, std::string& why);
+
 /// A node id as a subject token and in headers: 16 hex digits.
 std::string node_token(std::uint64_t node_id);
 /// The subject token for an origin's name: its hash, as names may hold anything.
