@@ -6,7 +6,7 @@
 #include <random>
 #include <thread>
 
-#include "chatnode/interfaces.hpp"
+#include "chatnode/app/node_setup.hpp"
 
 namespace chatnode::app {
 namespace {
@@ -58,25 +58,14 @@ node::node(options opts, term::console& console, node_hooks hooks)
       input_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
       stats_timer_(strand_) {
-  auto& cfg = admission_.session;
-  cfg.greeting.node_id = random_node_id();
-  cfg.greeting.name = opts_.name;
-  cfg.greeting.capabilities = protocol::cap_text;
-  if (decoder_) cfg.greeting.capabilities |= protocol::cap_video_recv;
-  if (source_) cfg.greeting.capabilities |= protocol::cap_video_send;
-  cfg.adapt = {opts_.degrade, opts_.capture.quality, opts_.max_bitrate};
-  if (source_) cfg.demand = &demand_;
-  admission_.teaching = {cfg.flush_timeout, cfg.linger_timeout, cfg.text_budget,
-                         cfg.write_timeout, cfg.demand,         {opts_.capture.quality, 1}};
-  admission_.tls = tls_.get();
-  admission_.secret = opts_.secret;
-  admission_.log = report();
+  const auto node_id = random_node_id();
+  admission_ = admission_for(opts_, node_id, tls_.get(), decoder_ != nullptr, source_ ? &demand_ : nullptr, report());
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
   if (opts_.cluster) {
     const auto& c = *opts_.cluster;
     cluster_ = std::make_unique<cluster::bridge>(
         net::make_strand(ioc_), room_,
-        cluster::bridge_config{c.servers, c.room, c.video_fps, c.replicas, cfg.greeting.node_id, opts_.name}, report());
+        cluster::bridge_config{c.servers, c.room, c.video_fps, c.replicas, node_id, opts_.name}, report());
   }
   // The terminal hears first, as the user would: a peer has joined before anything is done about it.
   room_.subscribe(terminal_view_);
@@ -117,21 +106,7 @@ std::vector<video::rendition> node::wanted_renditions() const {
 }
 
 int node::run() {
-  std::string addresses;
-  for (const auto& a : own_addresses()) addresses += (addresses.empty() ? "" : ", ") + a.describe();
-  console_.info("this is " + opts_.name + (addresses.empty() ? "" : " at " + addresses));
-  // With TLS the secret is proved inside it, and everything is encrypted.
-  if (!opts_.secret.empty() && !tls_)
-    console_.info(
-        "only peers that know the secret may join, but nothing is encrypted: anyone on the network path "
-        "can still read what is said (use --tls as well; docs/SECURITY.md)");
-
-  if (tls_) {
-    console_.info("TLS 1.3: this node is " + tls_->id().fingerprint +
-                  (tls_->id().created ? " (a new identity, in " : " (from ") +
-                  tls_->id().cert_file.parent_path().string() + ")");
-    console_.info(tls_->describe_trust());
-  }
+  for (const auto& line : startup_lines(opts_, tls_.get())) console_.info(line);
   if (listener_) {
     const auto ep = listener_->local_endpoint();
     console_.info("listening on " + format_endpoint(ep) + (opts_.address.host.empty() ? " (all interfaces)" : ""));
