@@ -92,9 +92,20 @@ void node::open_web() {
                                }};
   page_ = std::make_unique<app::page>(ioc_, opts_, tls_.get(), room_, listener_ ? &*listener_ : nullptr, std::move(act),
                                       report());
+  // Who is on the cluster's other nodes, in the page's peer list.
+  if (cluster_) {
+    cluster_->watch_presence([bridge = page_->bridge.get()](const cluster::presence_board::change& c) {
+      using kind = cluster::presence_board::change::kind;
+      const bool here = c.what == kind::joined || c.what == kind::back;
+      bridge->cluster_presence(c.node, c.name, here, c.what == kind::left ? "left" : "its node is silent");
+    });
+  }
 }
 
-node::~node() = default;
+node::~node() {
+  // The page goes before the cluster's bridge, whose threads tell it who is on the other nodes.
+  if (cluster_) cluster_->watch_presence({});
+}
 
 std::vector<video::rendition> node::wanted_renditions() const {
   auto wanted = demand_.wanted();

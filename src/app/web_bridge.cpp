@@ -46,6 +46,26 @@ void web_bridge::on_left(const peer::participant& s, const std::string& reason) 
   for (int id : gone) publish({{"type", "leave"}, {"id", id}, {"reason", reason}, {"time", now_ms()}});
 }
 
+void web_bridge::cluster_presence(const std::string& node, const std::string& name, bool here, const std::string& why) {
+  const auto key = std::make_pair(node, name);
+  int id = 0;
+  {
+    std::lock_guard lock(relayed_mutex_);
+    const auto it = cluster_people_.find(key);
+    if (here == (it != cluster_people_.end())) return;  // already so
+    if (here) {
+      id = cluster_people_[key] = next_cluster_id_++;
+    } else {
+      id = it->second;
+      cluster_people_.erase(it);
+    }
+  }
+  if (here)
+    publish({{"type", "join"}, {"id", id}, {"name", name}, {"address", "at " + node + "'s node"}, {"time", now_ms()}});
+  else
+    publish({{"type", "leave"}, {"id", id}, {"reason", why}, {"time", now_ms()}});
+}
+
 void web_bridge::notice(std::string text) { publish({{"type", "notice"}, {"text", std::move(text)}}); }
 
 void web_bridge::frame_captured(const video::frame_ptr& f) {
@@ -126,6 +146,8 @@ std::string web_bridge::state_json() {
     std::lock_guard lock(relayed_mutex_);
     for (const auto& [stream, r] : relayed_)
       peers.push_back(json::object{{"id", stream}, {"name", r.name}, {"address", r.address}});
+    for (const auto& [who, id] : cluster_people_)
+      peers.push_back(json::object{{"id", id}, {"name", who.second}, {"address", "at " + who.first + "'s node"}});
   }
   return json::serialize(json::object{
       {"type", "state"}, {"name", id_.name}, {"addresses", std::move(addresses)}, {"peers", std::move(peers)}});

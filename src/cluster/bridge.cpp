@@ -86,6 +86,11 @@ bridge::~bridge() {
   jsCtx_Destroy(js_);
 }
 
+void bridge::watch_presence(std::function<void(const presence_board::change&)> watch) {
+  std::lock_guard lock(presence_mutex_);
+  watch_ = std::move(watch);
+}
+
 void bridge::on_text(const protocol::text_message& m, const peer::participant* from) {
   if (from == link_.get()) return;  // from the cluster: already in the stream
   text_record t;
@@ -373,16 +378,20 @@ void bridge::report(const std::vector<presence_board::change>& changes) {
         log_("cluster: " + c.name + " left (" + c.node + "'s node)");
         break;
       case kind::away:
-        log_("cluster: " + c.node + "'s node is silent; away: " + c.name);
+        log_("cluster: " + c.name + " is away (" + c.node + "'s node is silent)");
         break;
       case kind::back:
-        log_("cluster: " + c.node + "'s node is back");
+        log_("cluster: " + c.name + " is back (" + c.node + "'s node)");
         break;
       case kind::gone:
-        log_("cluster: " + c.node + "'s node did not come back; gone: " + c.name);
+        log_("cluster: " + c.name + " is gone (" + c.node + "'s node did not come back)");
         break;
     }
   }
+  // Called under the lock: once watch_presence({}) returns, no call is under way.
+  std::lock_guard lock(presence_mutex_);
+  if (watch_)
+    for (const auto& c : changes) watch_(c);
 }
 
 }  // namespace chatnode::cluster

@@ -2,18 +2,14 @@
 
 namespace chatnode::cluster {
 
-std::string presence_board::list(const std::set<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 std::vector<presence_board::change> presence_board::heard(std::uint64_t node, const std::string& node_name,
                                                           const std::set<std::string>& names, clock::time_point now) {
   std::vector<change> out;
   auto [it, fresh] = nodes_.try_emplace(node, entry{node_name, {}, now, false});
   auto& e = it->second;
-  if (e.away && !fresh) out.push_back({change::kind::back, node_name, list(e.names)});
+  if (e.away && !fresh)
+    for (const auto& n : e.names)
+      if (names.count(n)) out.push_back({change::kind::back, node_name, n});
   for (const auto& n : names)
     if (!e.names.count(n)) out.push_back({change::kind::joined, node_name, n});
   for (const auto& n : e.names)
@@ -27,13 +23,13 @@ std::vector<presence_board::change> presence_board::tick(clock::time_point now) 
   for (auto it = nodes_.begin(); it != nodes_.end();) {
     auto& e = it->second;
     if (now - e.heard >= gone_after) {
-      if (!e.names.empty()) out.push_back({change::kind::gone, e.node_name, list(e.names)});
+      for (const auto& n : e.names) out.push_back({change::kind::gone, e.node_name, n});
       it = nodes_.erase(it);
       continue;
     }
     if (!e.away && now - e.heard >= away_after) {
       e.away = true;
-      if (!e.names.empty()) out.push_back({change::kind::away, e.node_name, list(e.names)});
+      for (const auto& n : e.names) out.push_back({change::kind::away, e.node_name, n});
     }
     ++it;
   }

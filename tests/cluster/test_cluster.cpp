@@ -247,6 +247,6 @@ TEST_CASE("every node says who is on the others: joins, leaves, and a silent nod
 
   alice.process->signal(SIGKILL);
   REQUIRE(alice.process->wait_exit() == 128 + SIGKILL);
-  REQUIRE(bob.process->wait_for(stream::err, "cluster: alice's node is silent; away: alice"));
-  REQUIRE(bob.process->wait_for(stream::err, "cluster: alice's node did not come back; gone: alice"));
+  REQUIRE(bob.process->wait_for(stream::err, "cluster: alice is away (alice's node is silent)"));
+  REQUIRE(bob.process->wait_for(stream::err, "cluster: alice is gone (alice's node did not come back)"));
 }

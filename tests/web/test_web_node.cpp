@@ -8,6 +8,7 @@
 #include <set>
 
 #include "support/child_process.hpp"
+#include "support/nats_server.hpp"
 #include "support/temp_dir.hpp"
 #include "web_fixture.hpp"
 
@@ -298,4 +299,30 @@ TEST_CASE("a web port in use is reported at start and the node exits 1", "[web][
   CHECK(second.wait_exit() == 1);
   CHECK(second.wait_for(stream::err,
                         "web page: cannot listen on 127.0.0.1:" + std::to_string(port) + ": Address already in use"));
+}
+
+TEST_CASE("the page lists who is on the cluster's other nodes, and when they leave", "[web][node][cluster]") {
+  test_support::temp_dir dir;
+  test_support::nats_server server(dir.path / "js");
+  const std::vector<std::string> cluster{"--no-video", "--cluster", server.url()};
+  auto with_page = cluster;
+  with_page.insert(with_page.end(), {"--web", "127.0.0.1:0"});
+  auto alice = start_listener("alice", with_page);
+  const auto port = web_port(*alice.process);
+  auto bob = start_listener("bob", cluster);
+  client_io io;
+  ws_stream page(io.ctx);
+  open_page(io, page, port);
+  auto peggy = start_connector(bob.port, "peggy", {"--no-video"});
+  const auto is_peggy = [](const json::value& v) { return v.at("type") == "join" && v.at("name") == "peggy"; };
+  const auto join = read_event(io, page, is_peggy);
+  REQUIRE(join);
+  CHECK(join->at("address") == "at bob's node");
+  peggy->close_stdin();
+  REQUIRE(peggy->wait_exit() == 0);
+  const auto id = join->at("id");
+  const auto leave =
+      read_event(io, page, [&](const json::value& v) { return v.at("type") == "leave" && v.at("id") == id; });
+  REQUIRE(leave);
+  CHECK(leave->at("reason") == "left");
 }

@@ -56,6 +56,8 @@ class web_bridge final : public web::backend, public peer::room_subscriber {
   void capture_skipped(std::uint64_t n) { capture_skipped_.store(n, std::memory_order_relaxed); }
   /// Whether a page or a viewer shows our own video: capture runs for it.
   bool shows_ours() const { return server_ && server_->shows(0); }
+  /// Someone on another node of the cluster is in the room (`here`) or no longer (`why`).
+  void cluster_presence(const std::string& node, const std::string& name, bool here, const std::string& why);
   /// A line worth showing in the page's log (connect results, why a message was not sent).
   void notice(std::string text);
   /// Once a second, from the node's statistics timer (one strand): the pages' stats event.
@@ -89,6 +91,9 @@ class web_bridge final : public web::backend, public peer::room_subscriber {
   };
   mutable std::mutex relayed_mutex_;
   std::map<int, relayed_stream> relayed_;  ///< stream -> where it comes from; guarded by relayed_mutex_
+  /// People on the cluster's other nodes, (node, name) -> the page's id for them; guarded by relayed_mutex_.
+  std::map<std::pair<std::string, std::string>, int> cluster_people_;
+  int next_cluster_id_ = 1 << 24;  ///< above peers' and relayed streams' ids
   // tick() only:
   std::uint64_t frames_at_tick_ = 0;
   std::chrono::steady_clock::time_point last_tick_{};

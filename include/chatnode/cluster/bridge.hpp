@@ -61,6 +61,9 @@ class bridge final : public peer::room_subscriber {
   const std::shared_ptr<cluster_link>& link() const { return link_; }
 
   void on_text(const protocol::text_message& m, const peer::participant* from) override;
+  /// `watch` hears every change of who is on the other nodes (from the client's
+  /// threads or ours); an empty one stops that, once no call is under way.
+  void watch_presence(std::function<void(const presence_board::change&)> watch);
   /// Whether our video goes to the cluster (other nodes may watch it at any time).
   bool sends_video() const { return cfg_.video_fps > 0; }
 
@@ -94,6 +97,7 @@ class bridge final : public peer::room_subscriber {
   natsSubscription* presence_sub_ = nullptr;
   std::mutex presence_mutex_;
   presence_board presence_;  ///< under presence_mutex_: the client's callback and presence_loop
+  std::function<void(const presence_board::change&)> watch_;  ///< under presence_mutex_
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -25,7 +25,7 @@ class presence_board {
     enum class kind { joined, left, away, back, gone };
     kind what;
     std::string node;  ///< the node's own name
-    std::string name;  ///< the peer's; for away, back and gone the node's whole list, comma-separated
+    std::string name;  ///< the peer's: one change a name
   };
 
   /// Node `node` (named `node_name`) says these are on it now.
@@ -43,7 +43,6 @@ class presence_board {
     clock::time_point heard;
     bool away = false;
   };
-  static std::string list(const std::set<std::string>& names);
   std::map<std::uint64_t, entry> nodes_;
 };
 
