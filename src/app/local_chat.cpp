@@ -7,6 +7,21 @@
 
 namespace chatnode::app {
 
+awaitable<std::uint64_t> local_chat::read(term::stdin_reader& input) {
+  std::uint64_t lines = 0;
+  co_await input.run(
+      protocol::max_text_bytes,
+      [&](std::string line) {
+        ++lines;
+        typed(std::move(line));
+      },
+      [this](std::size_t size) {
+        console_.info("not sent: the message has " + std::to_string(size) + " bytes, the limit is " +
+                      std::to_string(protocol::max_text_bytes));
+      });
+  co_return lines;
+}
+
 void local_chat::typed(std::string line) {
   auto typed = parse_typed_line(std::move(line));
   switch (typed.what) {

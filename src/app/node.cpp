@@ -57,7 +57,9 @@ node::node(options opts, term::console& console, node_hooks hooks)
              [this] { return capture_ ? source_line_ : std::string(); }}),
       input_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
-      stats_timer_(strand_) {
+      ticker_(strand_, room_, console_,
+              {[this] { return capture_.get(); }, [this] { return page_ ? page_->bridge.get() : nullptr; },
+               source_ != nullptr || decoder_ != nullptr}) {
   const auto node_id = random_node_id();
   admission_ = admission_for(opts_, node_id, tls_.get(), decoder_ != nullptr, source_ ? &demand_ : nullptr, report());
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
@@ -138,7 +140,7 @@ int node::run() {
     if (opts_.read_stdin) net::co_spawn(strand_, read_input(), net::detached);
     net::co_spawn(strand_, watch_signals(), net::detached);
   }
-  net::co_spawn(strand_, stats_loop(), net::detached);
+  net::co_spawn(strand_, ticker_.run(), net::detached);
   if (source_) start_capture();
   if (cluster_) start_cluster_link();
   std::thread helper([this] { ioc_.run(); });
@@ -172,21 +174,12 @@ void node::start_capture() {
 }
 
 awaitable<void> node::read_input() {
-  co_await input_.run(
-      protocol::max_text_bytes,
-      [this](std::string line) {
-        ++lines_read_;
-        chat_.typed(std::move(line));
-      },
-      [this](std::size_t size) {
-        console_.info("not sent: the message has " + std::to_string(size) + " bytes, the limit is " +
-                      std::to_string(protocol::max_text_bytes));
-      });
+  const auto lines_read = co_await chat_.read(input_);
   // End of input. A --listen node goes on serving (it may have been started with no input at all).
   if (finishing_ || opts_.mode != options::role::connect) co_return;
   // Input that was never a terminal and gave no line (/dev/null, closed, as
   // under nohup, systemd or docker without -i): the node is used through its page.
-  if (lines_read_ == 0 && !isatty(STDIN_FILENO) && page_) {
+  if (lines_read == 0 && !isatty(STDIN_FILENO) && page_) {
     console_.info("standard input ended before a line: staying for the web page (SIGTERM stops the node)");
     co_return;
   }
@@ -211,25 +204,6 @@ awaitable<void> node::watch_signals() {
   }
 }
 
-awaitable<void> node::stats_loop() {
-  using namespace std::chrono_literals;
-  const bool tty = isatty(STDERR_FILENO);
-  while (!done_) {
-    stats_timer_.expires_after(1s);
-    co_await stats_timer_.async_wait(use_nothrow);
-    if (done_) co_return;
-    const auto now = std::chrono::steady_clock::now();
-    for (const auto& s : room_.sessions()) rates_[s->peer_id()].update(*s->stats(), now);
-    // Refreshed in place once a second, and only where a person watches it.
-    if (tty && (capture_ || decoder_))
-      console_.set_status(stats::status_line(room_.views(), capture_ ? capture_->rate() : 0));
-    if (page_) {
-      if (capture_) page_->bridge->capture_skipped(capture_->frames_skipped());
-      page_->bridge->tick(now);
-    }
-  }
-}
-
 void node::on_text(const protocol::text_message& m, const peer::participant* from) {
   if (from && hooks_.on_text) hooks_.on_text(m);
 }
@@ -244,20 +218,11 @@ void node::on_joined(const peer::participant& s) {
 int node::start_session(tcp::socket socket, std::optional<peer::dialled> out) {
   if (finishing_) return 0;
   ++active_sessions_;
-  const auto remote = describe_remote(socket);
-  const auto executor = socket.get_executor();
   const int peer_id = next_peer_id_++;
-  const auto serve = [](node& n, tcp::socket s, std::optional<peer::dialled> o,
-                        int id) -> awaitable<std::shared_ptr<peer::participant>> {
-    auto p = co_await peer::admit(std::move(s), n.admission_, std::move(o), id, n.room_);
-    if (p) co_await p->run();
-    co_return p;
-  };
-  net::co_spawn(executor, serve(*this, std::move(socket), std::move(out), peer_id),
-                [this, remote, peer_id](const std::exception_ptr& e, const std::shared_ptr<peer::participant>& p) {
-                  if (e) console_.info("session with " + remote + " failed: " + what_failed(e));
-                  net::post(strand_, [this, peer_id, p] { on_session_done(peer_id, p.get()); });
-                });
+  peer::serve(std::move(socket), admission_, std::move(out), peer_id, room_,
+              [this, peer_id](const std::shared_ptr<peer::participant>& p) {
+                net::post(strand_, [this, peer_id, p] { on_session_done(peer_id, p.get()); });
+              });
   return peer_id;
 }
 
@@ -272,7 +237,7 @@ void node::start_cluster_link() {
 
 void node::on_session_done(int peer_id, const peer::participant* p) {
   --active_sessions_;
-  rates_.erase(peer_id);
+  ticker_.forget(peer_id);
   if (dialer_.ended(peer_id, p)) return;
   // A --connect node lives while it has a connection (the one it was started
   // with, and any made from the page).
@@ -318,7 +283,7 @@ void node::maybe_done() {
   if (page_) page_->server->stop();
   error_code ignored;
   signals_.cancel(ignored);
-  stats_timer_.cancel();
+  ticker_.stop();
   input_.cancel();
 }
 

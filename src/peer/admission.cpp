@@ -109,4 +109,22 @@ awaitable<std::shared_ptr<participant>> admit(tcp::socket socket, const admissio
   co_return std::make_shared<session>(std::move(*l), peer_id, std::move(cfg), events, first_bytes);
 }
 
+void serve(tcp::socket socket, const admission_policy& policy, std::optional<dialled> out, int peer_id,
+           session_events& events, std::function<void(const std::shared_ptr<participant>&)> done) {
+  const auto remote = describe_remote(socket);
+  const auto executor = socket.get_executor();
+  auto run = [](tcp::socket s, const admission_policy& pol, std::optional<dialled> o, int id,
+                session_events& ev) -> awaitable<std::shared_ptr<participant>> {
+    auto p = co_await admit(std::move(s), pol, std::move(o), id, ev);
+    if (p) co_await p->run();
+    co_return p;
+  };
+  net::co_spawn(
+      executor, run(std::move(socket), policy, std::move(out), peer_id, events),
+      [&policy, remote, done = std::move(done)](const std::exception_ptr& e, const std::shared_ptr<participant>& p) {
+        if (e) policy.log("session with " + remote + " failed: " + what_failed(e));
+        done(p);
+      });
+}
+
 }  // namespace chatnode::peer

@@ -8,6 +8,7 @@
 
 #include "chatnode/peer/room.hpp"
 #include "chatnode/term/console.hpp"
+#include "chatnode/term/stdin_reader.hpp"
 
 namespace chatnode::app {
 
@@ -22,6 +23,8 @@ class local_chat {
   local_chat(peer::room& room, term::console& console, std::string name, hooks h)
       : room_(room), console_(console), name_(std::move(name)), hooks_(std::move(h)) {}
 
+  /// Reads standard input to its end, each line as typed(); returns how many lines there were.
+  awaitable<std::uint64_t> read(term::stdin_reader& input);
   /// A line from standard input: a command or a chat line.
   void typed(std::string line);
   /// A message written on the page: always a chat line, shown on the terminal too.

@@ -10,6 +10,7 @@
 #include "chatnode/app/decoder_feed.hpp"
 #include "chatnode/app/local_chat.hpp"
 #include "chatnode/app/page.hpp"
+#include "chatnode/app/status_ticker.hpp"
 #include "chatnode/app/terminal_view.hpp"
 #include "chatnode/app/video_devices.hpp"
 #include "chatnode/cluster/bridge.hpp"
@@ -72,7 +73,6 @@ class node final : private peer::room_subscriber {
   void on_session_done(int peer_id, const peer::participant* p);
   awaitable<void> read_input();
   awaitable<void> watch_signals();
-  awaitable<void> stats_loop();
   /// A message for the user, on the terminal and on the page.
   void tell(const std::string& text);
   /// A line for the terminal alone (a refused connection, a device's error).
@@ -115,8 +115,7 @@ class node final : private peer::room_subscriber {
   app::local_chat chat_;
   term::stdin_reader input_;
   net::signal_set signals_;
-  net::steady_timer stats_timer_;
-  std::map<int, stats::rate_tracker> rates_;
+  app::status_ticker ticker_;
   std::unique_ptr<cluster::bridge> cluster_;  // with --cluster
   std::unique_ptr<app::page> page_;           // with --web
   std::string source_line_;  // "sending video from ..., N frames a second", said at start and with /stats
@@ -124,7 +123,6 @@ class node final : private peer::room_subscriber {
 
   int next_peer_id_ = 1;
   int active_sessions_ = 0;
-  std::uint64_t lines_read_ = 0;  ///< from standard input
   bool finishing_ = false;
   bool done_ = false;  ///< finished and no session left: the node's own loops end
   int exit_code_ = 0;

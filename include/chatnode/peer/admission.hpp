@@ -42,4 +42,10 @@ struct admission_policy {
 awaitable<std::shared_ptr<participant>> admit(tcp::socket socket, const admission_policy& policy,
                                               std::optional<dialled> out, int peer_id, session_events& events);
 
+/// Admits the connection and runs what it becomes, on the socket's strand;
+/// then `done` (on that strand) with the participant, null when it was
+/// refused. A failure is logged as the policy logs.
+void serve(tcp::socket socket, const admission_policy& policy, std::optional<dialled> out, int peer_id,
+           session_events& events, std::function<void(const std::shared_ptr<participant>&)> done);
+
 }  // namespace chatnode::peer

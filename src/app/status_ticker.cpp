@@ -1,0 +1,32 @@
+#include "chatnode/app/status_ticker.hpp"
+
+#include <unistd.h>
+
+namespace chatnode::app {
+
+awaitable<void> status_ticker::run() {
+  using namespace std::chrono_literals;
+  const bool tty = isatty(STDERR_FILENO);
+  while (!stopped_) {
+    timer_.expires_after(1s);
+    co_await timer_.async_wait(use_nothrow);
+    if (stopped_) co_return;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& s : room_.sessions()) rates_[s->peer_id()].update(*s->stats(), now);
+    const auto* capture = sources_.capture();
+    // Refreshed in place once a second, and only where a person watches it.
+    if (tty && sources_.shows_video)
+      console_.set_status(stats::status_line(room_.views(), capture ? capture->rate() : 0));
+    if (auto* page = sources_.page()) {
+      if (capture) page->capture_skipped(capture->frames_skipped());
+      page->tick(now);
+    }
+  }
+}
+
+void status_ticker::stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+}  // namespace chatnode::app
