@@ -40,7 +40,7 @@ def wait_for(proc, port, limit=10.0):
 
 
 def main():
-    binary = sys.argv[1]
+    binary = os.path.abspath(sys.argv[1])
     lines = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     gap = float(sys.argv[3]) if len(sys.argv) > 3 else 0.02
     store = tempfile.mkdtemp(prefix="cluster_latency_")
