@@ -31,6 +31,21 @@ std::string default_name() {
   return std::string(protocol::utf8_prefix(name, protocol::max_name_bytes));
 }
 
+namespace {
+
+/// "a,b,,c" as {"a", "b", "", "c"}: an empty item is the caller's to refuse.
+std::vector<std::string> comma_separated(const std::string& text) {
+  std::vector<std::string> items;
+  for (std::size_t start = 0; start <= text.size();) {
+    const auto end = std::min(text.find(',', start), text.size());
+    items.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return items;
+}
+
+}  // namespace
+
 std::optional<options> parse_options(int argc, const char* const* argv, std::ostream& out) {
   po::options_description desc(
       "Usage: chat_node --listen [HOST:]PORT | --connect HOST:PORT [options]\n\n"
@@ -145,11 +160,7 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     } else {
       o.mode = options::role::connect;
       // Several nodes of one room, comma-separated (IPv6 addresses are in brackets, without commas).
-      for (std::size_t start = 0; start <= connect.size();) {
-        const auto end = std::min(connect.find(',', start), connect.size());
-        o.connect_to.push_back(parse_connect_address(connect.substr(start, end - start)));
-        start = end + 1;
-      }
+      for (const auto& node : comma_separated(connect)) o.connect_to.push_back(parse_connect_address(node));
       o.address = o.connect_to.front();
     }
   } catch (const std::invalid_argument& e) {
@@ -257,10 +268,7 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
     return o;
   }
   options::cluster_options c;
-  std::size_t start = 0;
-  while (start <= cluster_servers.size()) {
-    const auto end = std::min(cluster_servers.find(',', start), cluster_servers.size());
-    const auto url = cluster_servers.substr(start, end - start);
+  for (const auto& url : comma_separated(cluster_servers)) {
     const std::string scheme = "nats://";
     try {
       if (url.rfind(scheme, 0) != 0) throw std::invalid_argument("it does not start with nats://");
@@ -270,7 +278,6 @@ std::optional<options> parse_options(int argc, const char* const* argv, std::ost
                         e.what() + ")");
     }
     c.servers.push_back(url);
-    start = end + 1;
   }
   if (!cluster::valid_room_name(room)) throw usage_error("--room must be 1 to 64 letters, digits, '-' or '_'");
   c.room = room;

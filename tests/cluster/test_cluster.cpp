@@ -32,6 +32,12 @@ listening_node cluster_node(const std::string& name, const nats_server& server, 
   return n;
 }
 
+/// A text-only chat_node connected to `nodes` ("host:port,..."), tried in turn.
+std::unique_ptr<child_process> start_peer(const std::string& name, const std::string& nodes) {
+  return std::make_unique<child_process>(
+      std::vector<std::string>{chat_node_binary(), "--connect", nodes, "--name", name, "--no-video"});
+}
+
 std::size_t count_lines(const child_process& p, const std::string& needle) {
   const auto& lines = p.lines(stream::out);
   return static_cast<std::size_t>(std::count_if(
@@ -140,8 +146,7 @@ TEST_CASE("a peer whose node dies goes on with another node of the room, and its
   auto alice = cluster_node("alice", server, "lobby");
   auto bob = cluster_node("bob", server, "lobby");
   const auto a = "127.0.0.1:" + std::to_string(alice.port), b = "127.0.0.1:" + std::to_string(bob.port);
-  auto peggy = std::make_unique<child_process>(
-      std::vector<std::string>{chat_node_binary(), "--connect", a + "," + b, "--name", "peggy", "--no-video"});
+  auto peggy = start_peer("peggy", a + "," + b);
   REQUIRE(alice.process->wait_for(stream::out, "* peggy ("));
   peggy->write_stdin("said to alice's node\n");
   REQUIRE(bob.process->wait_for(stream::out, "] peggy: said to alice's node"));
@@ -166,8 +171,7 @@ TEST_CASE("a peer's line is acknowledged only once the cluster stored it: its no
   auto bob = cluster_node("bob", server, "lobby");
   auto carol = cluster_node("carol", server, "lobby");
   const auto a = "127.0.0.1:" + std::to_string(alice.port), b = "127.0.0.1:" + std::to_string(bob.port);
-  auto peggy = std::make_unique<child_process>(
-      std::vector<std::string>{chat_node_binary(), "--connect", a + "," + b, "--name", "peggy", "--no-video"});
+  auto peggy = start_peer("peggy", a + "," + b);
   REQUIRE(alice.process->wait_for(stream::out, "* peggy ("));
 
   // With the server down alice has peggy's line but cannot store it, so she does not acknowledge it.

@@ -73,6 +73,16 @@ struct dialing {
     return changed.wait_for(lock, limit, done);
   }
   void on_strand(std::function<void()> f) { net::post(strand, std::move(f)); }
+  /// Session 1, the target's, joins and is lost before its session began (a
+  /// null participant): true once the dialer said it redials and a second session started.
+  bool lose_target_and_redial() {
+    on_strand([this] { dialer.joined(1); });
+    std::promise<bool> redials;
+    on_strand([&] { redials.set_value(dialer.ended(1, nullptr)); });
+    const bool said = redials.get_future().get();
+    CHECK(said);
+    return said && wait([this] { return started.size() == 2; });
+  }
 };
 
 peer::dialer::target target_at(unsigned short port, bool retry) {
@@ -123,13 +133,8 @@ TEST_CASE("a lost link to the target is dialled again; one ended with a bye is n
   const auto port = acceptor.local_endpoint().port();
   d.on_strand([&] { d.dialer.dial_target(target_at(port, false)); });
   REQUIRE(d.wait([&] { return d.started.size() == 1; }));
-  d.on_strand([&] { d.dialer.joined(1); });
-
   // Lost before its session began (null participant): dialled again, after the backoff.
-  std::promise<bool> redial;
-  d.on_strand([&] { redial.set_value(d.dialer.ended(1, nullptr)); });
-  CHECK(redial.get_future().get());
-  REQUIRE(d.wait([&] { return d.started.size() == 2; }));
+  REQUIRE(d.lose_target_and_redial());
   {
     std::lock_guard lock(d.mutex);
     CHECK(d.told.back().find("reconnecting to 127.0.0.1:" + std::to_string(port)) == 0);
@@ -159,11 +164,7 @@ TEST_CASE("a target of several addresses is dialled in turn, and named by all of
     CHECK(d.started[0].resume_key == "link to " + all);
   }
   // Lost: the next address after the one that held (the first, down) is tried, then the one up again.
-  d.on_strand([&] { d.dialer.joined(1); });
-  std::promise<bool> redial;
-  d.on_strand([&] { redial.set_value(d.dialer.ended(1, nullptr)); });
-  CHECK(redial.get_future().get());
-  REQUIRE(d.wait([&] { return d.started.size() == 2; }));
+  REQUIRE(d.lose_target_and_redial());
   std::lock_guard lock(d.mutex);
   CHECK(d.started[1].address == "127.0.0.1:" + std::to_string(up));
   CHECK(d.started[1].resume_key == d.started[0].resume_key);
