@@ -233,6 +233,7 @@ void node::start_cluster_link() {
     if (e) console_.info("the cluster's link failed: " + what_failed(e));
     net::post(strand_, [this, link] { on_session_done(link->peer_id(), link.get()); });
   });
+  cluster_->start();
 }
 
 void node::on_session_done(int peer_id, const peer::participant* p) {

@@ -63,6 +63,9 @@ bridge::bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg,
   check(natsConnection_Subscribe(&presence_sub_, video_conn_.get(), (names_.presence_prefix + "*").c_str(),
                                  &bridge::on_presence_message, this),
         "cluster: presence subscription");
+}
+
+void bridge::start() {
   text_thread_ = std::thread([this] { text_loop(); });
   video_thread_ = std::thread([this] { video_loop(); });
   presence_thread_ = std::thread([this] { presence_loop(); });
@@ -74,9 +77,8 @@ bridge::~bridge() {
     stopping_ = true;
   }
   wake_.notify_all();
-  text_thread_.join();
-  video_thread_.join();
-  presence_thread_.join();
+  for (auto* t : {&text_thread_, &video_thread_, &presence_thread_})
+    if (t->joinable()) t->join();
   // Drained: once these return, no callback of ours runs any more.
   for (auto* sub : {stream_sub_, video_sub_, presence_sub_}) {
     if (!sub) continue;

@@ -59,6 +59,9 @@ class bridge final : public peer::room_subscriber {
 
   /// The participant to run, as a session is run: it joins the room and stays until stopped.
   const std::shared_ptr<cluster_link>& link() const { return link_; }
+  /// Once link()'s run() is spawned: from now on the stream's texts (the
+  /// history first) are posted after its start, so the room takes every one.
+  void start();
 
   void on_text(const protocol::text_message& m, const peer::participant* from) override;
   /// `watch` hears every change of who is on the other nodes (from the client's
