@@ -61,7 +61,10 @@ node::node(options opts, term::console& console, node_hooks hooks)
               {[this] { return capture_.get(); }, [this] { return page_ ? page_->bridge.get() : nullptr; },
                source_ != nullptr || decoder_ != nullptr}) {
   const auto node_id = random_node_id();
-  admission_ = admission_for(opts_, node_id, tls_.get(), decoder_ != nullptr, source_ ? &demand_ : nullptr, report());
+  // A node of a cluster greets as its room: its peers go on where they were on another node.
+  const auto greeting_id = opts_.cluster ? cluster::room_node_id(opts_.cluster->room) : node_id;
+  admission_ =
+      admission_for(opts_, greeting_id, tls_.get(), decoder_ != nullptr, source_ ? &demand_ : nullptr, report());
   if (opts_.mode == options::role::listen) listener_.emplace(ioc_, opts_.address);
   if (opts_.cluster) {
     const auto& c = *opts_.cluster;
@@ -75,7 +78,7 @@ node::node(options opts, term::console& console, node_hooks hooks)
   if (decoder_) room_.subscribe(decoder_feed_.emplace(*decoder_));
   if (cluster_) {
     room_.subscribe(*cluster_);
-    room_.hold_acks();
+    room_.order_by(*cluster_, node_id);
   }
   if (opts_.web) open_web();
 }

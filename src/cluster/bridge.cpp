@@ -42,7 +42,6 @@ natsMsg* make_message(const std::string& subject, const void* data, int size, co
 bridge::bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg, log_fn log)
     : cfg_(std::move(cfg)),
       names_(cfg_.room),
-      teaching_author_(cfg_.node_id ^ 0x8000'0000'0000'0000ull),
       room_(room),
       log_(std::move(log)),
       link_(std::make_shared<cluster_link>(std::move(strand), cfg_.room, room,
@@ -93,36 +92,31 @@ void bridge::watch_presence(std::function<void(const presence_board::change&)> w
   watch_ = std::move(watch);
 }
 
-void bridge::on_text(const protocol::text_message& m, const peer::participant* from) {
-  if (from == link_.get()) return;  // from the cluster: already in the stream
-  text_record t;
-  t.via = cfg_.node_id;
-  t.sent_us = m.sent_us;
-  t.origin = m.origin;
-  t.body = m.body;
+bool bridge::submit(std::uint64_t author, const protocol::text_message& m) {
+  // A chat_node peer numbers its lines across its links: a line it resends
+  // through another node after a failover has the same id there.
+  text_record t{author, m.seq, cfg_.node_id, m.sent_us, m.origin, m.body};
   std::lock_guard lock(mutex_);
-  if (!from) {
-    t.author = cfg_.node_id;
-    t.seq = m.seq;
-  } else if (!from->resume_key().empty()) {
-    // A chat_node peer numbers its lines across its links: a line it resends
-    // through another node after a failover has the same id there.
-    t.author = from->peer_hello().node_id;
-    t.seq = m.seq;
-  } else {
-    // A teaching program numbers nothing and cannot resend: its lines are this node's.
-    t.author = teaching_author_;
-    t.seq = ++teaching_seq_;
-  }
   if (texts_.size() >= max_waiting_texts) {
     if (texts_not_stored_++ == 0)
       log_("cluster: " + std::to_string(max_waiting_texts) +
-           " texts are waiting for the cluster; further lines are not stored there until it answers");
-    return;
+           " texts are waiting for the cluster; further lines are not taken until it answers");
+    return false;
   }
+  texts_not_stored_ = 0;
   texts_.push_back(std::move(t));
   wake_.notify_all();
+  return true;
 }
+
+void bridge::on_joined(const peer::participant& p) {
+  if (&p == link_.get()) return;
+  std::lock_guard lock(mutex_);
+  presence_changed_ = true;
+  wake_.notify_all();
+}
+
+void bridge::on_left(const peer::participant& p, const std::string&) { on_joined(p); }
 
 void bridge::join_stream() {
   jsStreamConfig sc;
@@ -195,7 +189,7 @@ void bridge::text_loop() {
     }
     if (publish_text(next)) {
       // Stored (or already there, from the node the author used before): its author may let go of it.
-      if (next.author != cfg_.node_id && next.author != teaching_author_) room_.stored(next.author, next.seq);
+      room_.stored(next.author, next.seq);
       if (told) log_("cluster: texts are stored again");
       told = false;
       std::lock_guard lock(mutex_);
@@ -231,17 +225,18 @@ void bridge::on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg,
   std::string why;
   const std::string_view body(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
   auto t = parse_text(headers_of(msg), body, why);
+  // Its place in the stream numbers it for every peer of every node.
+  jsMsgMetaData* meta = nullptr;
+  std::uint64_t place = 0;
+  if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) place = meta->Sequence.Stream;
+  jsMsgMetaData_Destroy(meta);
   natsMsg_Destroy(msg);
-  if (!t) {
-    self->log_("cluster: a message in the room's stream is not a text (" + why + "): skipped");
+  if (!t || place == 0) {
+    self->log_("cluster: a message in the room's stream is not a text (" + (t ? "no stream sequence" : why) +
+               "): skipped");
     return;
   }
-  // Our own: our peers had it from the room when it was said.
-  if (t->via == self->cfg_.node_id) return;
-  // Said before: a resend the stream stored again past its window, or one its
-  // author made over a link to us.
-  if (!self->room_.first_time(t->author, t->seq)) return;
-  self->link_->deliver_text({0, t->sent_us, std::move(t->origin), std::move(t->body)});
+  self->link_->deliver_text({t->author, t->seq, {place, t->sent_us, std::move(t->origin), std::move(t->body)}});
 }
 
 void bridge::offer_video(const video::frame_set_ptr& f) {
@@ -331,7 +326,10 @@ void bridge::presence_loop() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, 1s, [this] { return stopping_; })) return;
+      wake_.wait_for(lock, 1s, [this] { return stopping_ || presence_changed_; });
+      if (stopping_) return;
+      if (presence_changed_) next_publish = clock::now();
+      presence_changed_ = false;
     }
     const auto now = clock::now();
     std::vector<presence_board::change> changes;

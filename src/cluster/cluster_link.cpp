@@ -4,23 +4,23 @@
 
 namespace chatnode::cluster {
 
-cluster_link::cluster_link(net::any_io_executor strand, const std::string& room, peer::session_events& events,
+cluster_link::cluster_link(net::any_io_executor strand, const std::string& room_name, peer::room& room,
                            std::function<void(const video::frame_set_ptr&)> video_out)
     : participant(std::move(strand), "nats", 0),
-      events_(events),
+      room_(room),
       video_out_(std::move(video_out)),
       until_stopped_(executor_, std::chrono::steady_clock::time_point::max()) {
-  peer_.name = "cluster room " + room;
+  peer_.name = "cluster room " + room_name;
   peer_.capabilities = protocol::cap_text | protocol::cap_video_send | protocol::cap_video_recv;
 }
 
 awaitable<void> cluster_link::run() {
   joined_ = true;
-  events_.on_joined(shared_from_this());
+  room_.on_joined(shared_from_this());
   co_await until_stopped_.async_wait(use_nothrow);
   joined_ = false;
-  events_.on_leaving(*this);
-  events_.on_closed(*this, true, end_reason_, {});
+  room_.on_leaving(*this);
+  room_.on_closed(*this, true, end_reason_, {});
 }
 
 void cluster_link::stop(protocol::bye_reason, std::string, bool) {
@@ -34,11 +34,10 @@ void cluster_link::abandon(std::string reason) {
   });
 }
 
-void cluster_link::deliver_text(protocol::text_message m) {
-  net::post(executor_, [self = shared_from_this(), m = std::move(m)]() mutable {
+void cluster_link::deliver_text(peer::ordered_text t) {
+  net::post(executor_, [self = shared_from_this(), t = std::move(t)]() mutable {
     if (!self->joined_) return;
-    self->stats_->texts_received.fetch_add(1, std::memory_order_relaxed);
-    self->events_.on_text(*self, std::move(m));
+    if (self->room_.ordered(*self, std::move(t))) self->stats_->texts_received.fetch_add(1, std::memory_order_relaxed);
   });
 }
 
@@ -48,7 +47,7 @@ void cluster_link::deliver_video(protocol::received_frame f) {
     self->video_post_taken();
     if (!self->joined_) return;
     self->stats_->frames_received.fetch_add(1, std::memory_order_relaxed);
-    self->events_.on_video(*self, std::move(f));
+    self->room_.on_video(*self, std::move(f));
   });
 }
 

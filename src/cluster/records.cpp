@@ -51,6 +51,13 @@ bool valid_room_name(std::string_view name) {
   return true;
 }
 
+std::uint64_t room_node_id(const std::string& room) {
+  // FNV-1a: stable across hosts and builds, which std::hash is not.
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const unsigned char c : "chat_node room " + room) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
 room_names::room_names(const std::string& room)
     : stream("CHAT_" + room),
       text_subject("chat." + room + ".text"),

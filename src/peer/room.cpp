@@ -6,11 +6,30 @@
 #include "chatnode/term/terminal_text.hpp"
 
 namespace chatnode::peer {
+namespace {
+
+outgoing_text encode_text(const protocol::text_message& m) {
+  return {m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m)),
+          std::make_shared<const std::string>(term::message_block(term::sanitize_line(m.origin) + ": ", m.body))};
+}
+
+}  // namespace
 
 room::room(std::string local_name, std::size_t max_peers)
     : local_name_(std::move(local_name)), max_peers_(max_peers), absent_(max_backlog_bytes, max_peers) {}
 
 room::local_text room::send_local_text(std::string body) {
+  if (order_) {
+    protocol::text_message m{0, wall_us(), local_name_, std::move(body)};
+    {
+      std::lock_guard lock(mutex_);
+      m.seq = next_seq_++;
+    }
+    if (!order_->submit(node_id_, m)) return local_text::refused;
+    // Shown to the local user at once; the peers have it as the order returns it.
+    for (auto* sub : subscribers_) sub->on_text(m, nullptr);
+    return local_text::sent;
+  }
   std::lock_guard lock(mutex_);
   const bool anyone = std::any_of(sessions_.begin(), sessions_.end(), [](auto& m) { return !m.peer.expired(); });
   auto t = make_text_locked(local_name_, std::move(body));
@@ -20,7 +39,7 @@ room::local_text room::send_local_text(std::string body) {
     if (!fits) return local_text::refused;
   }
   for (auto* sub : subscribers_) sub->on_text(t.first, nullptr);
-  deliver_locked(std::move(t.second), nullptr);
+  deliver_locked(t.second, std::nullopt);
   return anyone ? local_text::sent : local_text::waiting;
 }
 
@@ -30,23 +49,22 @@ std::pair<protocol::text_message, outgoing_text> room::make_text_locked(const st
   m.sent_us = wall_us();
   m.origin = origin;
   m.body = std::move(body);
-  outgoing_text t{
-      m.seq, std::make_shared<const protocol::bytes>(protocol::encode(m)),
-      std::make_shared<const std::string>(term::message_block(term::sanitize_line(m.origin) + ": ", m.body))};
+  auto t = encode_text(m);
   return {std::move(m), std::move(t)};
 }
 
-void room::deliver_locked(outgoing_text t, const participant* except) {
+void room::deliver_locked(const outgoing_text& t, std::optional<std::uint64_t> author) {
   bool delivered = false;
   std::string except_key;
   for (auto& m : sessions_) {
     auto s = m.peer.lock();
     if (!s) continue;
-    if (s.get() == except) {
-      except_key = m.resume_key;
+    if (author && m.author == *author) {
+      if (!m.resume_key.empty()) except_key = m.resume_key;
       continue;
     }
     delivered = true;
+    if (!m.placed) continue;  // it is sent the history once placed, this line too
     if (m.leaving) {
       // Handed to on_closed with the link's undelivered text, so a peer that comes back gets it.
       if (!m.resume_key.empty()) m.late.push_back(t);
@@ -57,24 +75,61 @@ void room::deliver_locked(outgoing_text t, const participant* except) {
     s->send_text(t);
   }
   if (!absent_.empty()) {
+    // An absent author is not kept its own line either.
+    if (author && except_key.empty()) except_key = node_resume_key(*author);
     log_forgotten(absent_.append(t, except_key));
     delivered = true;
   }
   // Only the local user's words wait for a peer; relayed text has its audience already.
-  if (!delivered && except == nullptr) {
+  if (!delivered && !author) {
     backlog_bytes_ += t.frame->size();
-    backlog_.push_back(std::move(t));
+    backlog_.push_back(t);
   }
 }
 
-std::size_t room::resume_locked(participant& p, const std::string& key) {
+std::size_t room::resume_locked(participant& p, const std::string& key, std::uint64_t after) {
   auto texts = key.empty() ? std::vector<outgoing_text>{} : absent_.take(key);
   texts.insert(texts.end(), std::make_move_iterator(backlog_.begin()), std::make_move_iterator(backlog_.end()));
   backlog_.clear();
   backlog_bytes_ = 0;
-  std::sort(texts.begin(), texts.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  if (order_) {
+    // Where the peer had got to, on this node or another of the room: what
+    // came after, but its own lines. A newcomer is given the latest only.
+    const auto author = author_of(p);
+    auto from = history_.begin();
+    if (after == 0 && history_.size() > history_for_newcomers) from = history_.end() - history_for_newcomers;
+    for (auto it = from; it != history_.end(); ++it)
+      if (it->second.seq > after && it->first != author) texts.push_back(it->second);
+    if (after > 0 && after < history_dropped_to_)
+      notice(p.peer_hello().name + " was away longer than this node keeps the room's lines: those up to #" +
+             std::to_string(history_dropped_to_) + " are not sent to it");
+  }
+  const auto by_seq = [](const auto& a, const auto& b) { return a.seq < b.seq; };
+  std::sort(texts.begin(), texts.end(), by_seq);
+  texts.erase(std::unique(texts.begin(), texts.end(), [](const auto& a, const auto& b) { return a.seq == b.seq; }),
+              texts.end());
   for (auto& t : texts) p.send_text(std::move(t));
   return texts.size();
+}
+
+std::uint64_t room::author_of(const participant& p) const {
+  if (!p.resume_key().empty()) return p.peer_hello().node_id;
+  return (node_id_ ^ 0x8000'0000'0000'0000ull) + static_cast<std::uint64_t>(p.peer_id());
+}
+
+room::member* room::member_locked(const participant& p) {
+  const auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& m) { return m.peer.lock().get() == &p; });
+  return it == sessions_.end() ? nullptr : &*it;
+}
+
+void room::keep_history_locked(std::uint64_t author, const outgoing_text& t) {
+  history_bytes_ += t.frame->size();
+  history_.emplace_back(author, t);
+  while (history_.size() > max_history_texts || history_bytes_ > max_history_bytes) {
+    history_bytes_ -= history_.front().second.frame->size();
+    history_dropped_to_ = history_.front().second.seq;
+    history_.pop_front();
+  }
 }
 
 void room::log_forgotten(const std::vector<std::string>& names) {
@@ -157,8 +212,12 @@ void room::on_joined(const std::shared_ptr<participant>& s) {
       s->stop(protocol::bye_reason::room_full, "the room is full", false);
       return;
     }
-    sessions_.push_back({s, key, false, {}});
-    if (!replaced) resent = resume_locked(*s, key);
+    member m{s, key, false, {}};
+    m.author = author_of(*s);
+    // With an order, a chat_node peer is sent nothing until it says where it is.
+    m.placed = !order_ || key.empty();
+    sessions_.push_back(std::move(m));
+    if (!replaced && sessions_.back().placed) resent = resume_locked(*s, key);
     if (stop_future_) s->stop(stop_future_->reason, stop_future_->text, stop_future_->flush);
   }
   // Announced once registered, so whoever reacts to the news (/peers, /stats) finds the peer.
@@ -181,21 +240,75 @@ bool room::first_time_locked(std::uint64_t node_id, std::uint64_t seq) {
   return true;
 }
 
-bool room::first_time(std::uint64_t node_id, std::uint64_t seq) {
-  std::lock_guard lock(mutex_);
-  return first_time_locked(node_id, seq);
-}
-
 bool room::on_text(participant& s, protocol::text_message m) {
-  if (!s.resume_key().empty()) {
+  const bool resumes = !s.resume_key().empty();
+  std::uint64_t author = 0;
+  {
     std::lock_guard lock(mutex_);
-    if (!first_time_locked(s.peer_hello().node_id, m.seq)) return false;
+    author = author_of(s);
+    if (!order_) {
+      if (resumes && !first_time_locked(author, m.seq)) return false;
+    } else if (resumes) {
+      // Stored and delivered already: the peer resent it because that ack was lost with a link.
+      const auto d = delivered_.find(author);
+      if (d != delivered_.end() && m.seq <= d->second.seq) return false;
+    } else {
+      auto* mine = member_locked(s);
+      if (!mine) return false;
+      m.seq = ++mine->lines_numbered;
+    }
+  }
+  if (order_) {
+    // It reaches the room as the order returns it. One the order cannot take
+    // now stays unacknowledged, so a chat_node peer keeps it.
+    order_->submit(author, m);
+    return true;
   }
   for (auto* sub : subscribers_) sub->on_text(m, &s);
   std::lock_guard lock(mutex_);
   auto t = make_text_locked(m.origin, std::move(m.body));
-  deliver_locked(std::move(t.second), &s);
+  deliver_locked(t.second, author);
   return true;
+}
+
+bool room::ordered(const participant& via, ordered_text t) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!first_time_locked(t.author, t.author_seq)) return false;
+  }
+  // The local user's own lines were shown when said.
+  if (t.author != node_id_)
+    for (auto* sub : subscribers_) sub->on_text(t.m, &via);
+  std::lock_guard lock(mutex_);
+  const auto out = encode_text(t.m);
+  keep_history_locked(t.author, out);
+  deliver_locked(out, t.author);
+  return true;
+}
+
+std::uint64_t room::known_up_to(const participant& p) const {
+  if (p.resume_key().empty()) return 0;
+  std::lock_guard lock(mutex_);
+  const auto d = delivered_.find(p.peer_hello().node_id);
+  return d == delivered_.end() ? 0 : d->second.seq;
+}
+
+void room::on_position(participant& p, std::uint64_t seq) {
+  if (!order_) return;
+  std::size_t resent = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto* m = member_locked(p);
+    if (!m || m->placed) return;
+    m->placed = true;
+    m->position = seq;
+    // A replaced link still handing over: the handover sends it all once done.
+    const auto key = m->resume_key;
+    if (std::any_of(replaced_.begin(), replaced_.end(), [&](auto& e) { return e.second == key; })) return;
+    resent = resume_locked(p, key, seq);
+  }
+  if (resent > 0 && seq > 0)
+    notice("sending " + p.peer_hello().name + " the " + term::count_of(resent, "message") + " it missed");
 }
 
 void room::stored(std::uint64_t node_id, std::uint64_t seq) {
@@ -291,8 +404,8 @@ void room::on_closed(participant& s, bool joined, const std::string& reason, std
       log_forgotten(absent_.park(key, name, std::move(undelivered), stayed));
       const bool more = std::any_of(replaced_.begin(), replaced_.end(), [&](auto& e) { return e.second == key; });
       const auto next = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& m) { return m.resume_key == key; });
-      if (!more && next != sessions_.end())
-        if (auto p = next->peer.lock()) resume_locked(*p, key);
+      if (!more && next != sessions_.end() && next->placed)
+        if (auto p = next->peer.lock()) resume_locked(*p, key, next->position);
     } else if (const auto key = s.resume_key(); was_in_room && !key.empty()) {
       if (!s.ended_in_order()) {
         log_forgotten(absent_.park(key, name, std::move(undelivered), stayed));

@@ -123,11 +123,14 @@ void session::acknowledge(std::uint64_t seq) {
   net::post(executor_, [self = shared_from_this(), seq] { self->ack_to(seq); });
 }
 
-std::string session::resume_key() const {
-  if (!cfg_.resume_key.empty()) return cfg_.resume_key;
+std::string node_resume_key(std::uint64_t node_id) {
   char id[17];
-  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(peer_.node_id));
+  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(node_id));
   return std::string("node ") + id;
+}
+
+std::string session::resume_key() const {
+  return cfg_.resume_key.empty() ? node_resume_key(peer_.node_id) : cfg_.resume_key;
 }
 
 void session::do_stop(protocol::bye_reason reason, std::string text, bool flush) {
@@ -203,6 +206,15 @@ void session::protocol_failure(const error_code& ec, std::string_view where) {
 }
 
 bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payload) {
+  if (joined_ && !position_heard_) {
+    // The peer's first frame after the hello: an ack there says where it is in
+    // our numbering from an earlier link (PROTOCOL.md 3.8); anything else, nowhere.
+    position_heard_ = true;
+    std::uint64_t at = 0;
+    if (static_cast<frame_type>(type) == frame_type::ack)
+      if (const auto a = protocol::decode_ack(payload)) at = a->seq;
+    events_.on_position(*this, at);
+  }
   switch (static_cast<frame_type>(type)) {
     case frame_type::hello: {
       auto h = protocol::decode_hello(payload);
@@ -225,6 +237,12 @@ bool session::handle_frame(std::uint8_t type, std::span<const std::uint8_t> payl
       }
       peer_ = std::move(*h);
       joined_ = true;
+      // Met before under this node id: its numbering goes on, and we say how
+      // far we have it before anything else, so nothing is sent twice.
+      if (const auto had = events_.known_up_to(*this); had > 0) {
+        last_text_seq_ = acked_to_ = had;
+        outbox_.push_control(protocol::encode(protocol::ack{had}));
+      }
       if (cfg_.demand && (peer_.capabilities & protocol::cap_video_recv))
         wants_ = cfg_.demand->want(adapter_.rung().picture);
       next_ping_ = clock::now();  // measure round trip and clock offset at once

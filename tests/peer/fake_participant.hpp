@@ -37,7 +37,7 @@ class fake_participant final : public peer::participant {
   }
   bool ended_in_order() const override { return in_order; }
   void abandon(std::string reason) override { abandoned = std::move(reason); }
-  std::string resume_key() const override { return "node " + std::to_string(peer_.node_id); }
+  std::string resume_key() const override { return peer::node_resume_key(peer_.node_id); }
   void acknowledge(std::uint64_t seq) override { acknowledged.push_back(seq); }
 
   std::vector<std::uint64_t> texts;         ///< sequence numbers the room sent us, in order

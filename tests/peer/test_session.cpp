@@ -59,3 +59,41 @@ TEST_CASE("text posted to a session while it stops is sent or handed back, never
   REQUIRE(undelivered);
   CHECK(*undelivered == std::vector<std::uint64_t>{1, 2});
 }
+
+TEST_CASE("a session says first how far it has a peer met before, and hears once how far the peer has ours",
+          "[session][resume]") {
+  peer::session_config cfg;
+  cfg.greeting.node_id = 0x4057;
+  cfg.greeting.name = "host";
+  cfg.greeting.capabilities = protocol::cap_text;
+  peer_test::on_loopback<peer::session> f([&](tcp::socket socket, peer::session_events& events) {
+    // The room had the peer's texts up to 41 over an earlier link.
+    dynamic_cast<peer_test::recorded_events&>(events).known = 41;
+    return std::make_shared<peer::session>(peer::link(std::move(socket)), 1, cfg, events);
+  });
+  protocol::hello remote_hello;
+  remote_hello.node_id = 0x8e;
+  remote_hello.name = "remote";
+  remote_hello.capabilities = protocol::cap_text;
+  f.remote.send(as_string(protocol::encode_greeting(remote_hello)));
+  REQUIRE(f.events.wait_joined());
+
+  // Right after its greeting, before its ping: ack 41.
+  const auto greeting = as_string(protocol::encode_greeting(cfg.greeting));
+  const auto ack = as_string(protocol::encode(protocol::ack{41}));
+  const auto seen = f.remote.read_at_least(greeting.size() + ack.size(), 30s);
+  REQUIRE(seen.bytes.size() >= greeting.size() + ack.size());
+  CHECK(seen.bytes.substr(greeting.size(), ack.size()) == ack);
+
+  // The peer's first frame after its hello says where it is in ours; a later ack is only an ack.
+  f.remote.send(as_string(protocol::encode(protocol::ack{7})));
+  f.remote.send(as_string(protocol::encode(protocol::ack{9})));
+  CHECK(f.events.wait_position() == std::vector<std::uint64_t>{7});
+  // A resend of what the session said it had is not delivered again: the peer's next new text is.
+  f.remote.send(as_string(protocol::encode(protocol::text_message{41, 1, "remote", "old"})));
+  f.remote.send(as_string(protocol::encode(protocol::text_message{42, 1, "remote", "new"})));
+  const auto acked = f.remote.read_until(as_string(protocol::encode(protocol::ack{42})), 30s);
+  CHECK(acked.bytes.find(as_string(protocol::encode(protocol::ack{42}))) != std::string::npos);
+  CHECK(f.events.wait_position().size() == 1);
+  CHECK(f.events.texts() == std::vector<std::string>{"new"});
+}

@@ -1,12 +1,13 @@
-// The room bridged to a NATS cluster (docs/CLUSTER.md): one more subscriber of
-// the room's events, and one more participant (cluster_link) that feeds it.
+// The room bridged to a NATS cluster (docs/CLUSTER.md): the order of the
+// room's text, a subscriber of its events, and one more participant
+// (cluster_link) that feeds it.
 // - Text: each line said here (by the local user or a local peer) is stored
 //   in the room's JetStream stream, in order, under an id made of its
 //   author's node id and sequence, so the stream keeps one copy of a resend.
-//   A peer's line is acknowledged to it only once stored (room::hold_acks):
-//   until then it keeps the line, and resends it to the next node it reaches.
-//   Every node delivers the stream, in stream order, to its own peers, and
-//   drops what an author already said (a resend past the duplicate window).
+//   A peer's line is acknowledged to it only once stored: until then it
+//   keeps the line, and resends it to the next node it reaches. Every node
+//   delivers the whole stream, in stream order and numbered by it, to its
+//   peers (room::order_by): the same lines in the same order on every node.
 // - Video: each origin's frames go to a core subject of their own, at most
 //   --cluster-video-fps a second and only while connected; a node subscribes
 //   with a pending limit of a few frames, so a stalled node drops frames.
@@ -34,6 +35,7 @@
 #include "chatnode/cluster/records.hpp"
 #include "chatnode/peer/room.hpp"
 #include "chatnode/peer/room_events.hpp"
+#include "chatnode/peer/text_order.hpp"
 
 namespace chatnode::cluster {
 
@@ -46,7 +48,7 @@ struct bridge_config {
   std::string node_name;
 };
 
-class bridge final : public peer::room_subscriber {
+class bridge final : public peer::room_subscriber, public peer::text_order {
  public:
   /// Texts waiting for the stream at most; past it a line is not stored, and said so.
   static constexpr std::size_t max_waiting_texts = 10000;
@@ -63,7 +65,10 @@ class bridge final : public peer::room_subscriber {
   /// history first) are posted after its start, so the room takes every one.
   void start();
 
-  void on_text(const protocol::text_message& m, const peer::participant* from) override;
+  bool submit(std::uint64_t author, const protocol::text_message& m) override;
+  /// Who is here changed: the others are told at once, not at the next round.
+  void on_joined(const peer::participant& p) override;
+  void on_left(const peer::participant& p, const std::string& reason) override;
   /// `watch` hears every change of who is on the other nodes (from the client's
   /// threads or ours); an empty one stops that, once no call is under way.
   void watch_presence(std::function<void(const presence_board::change&)> watch);
@@ -87,8 +92,6 @@ class bridge final : public peer::room_subscriber {
 
   const bridge_config cfg_;
   const room_names names_;
-  /// The author of teaching-program lines, which this node numbers (they cannot be acknowledged).
-  const std::uint64_t teaching_author_;
   peer::room& room_;
   log_fn log_;
   std::shared_ptr<cluster_link> link_;
@@ -106,7 +109,7 @@ class bridge final : public peer::room_subscriber {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::deque<text_record> texts_;
-  std::uint64_t teaching_seq_ = 0;                  ///< numbers the lines of teaching-program peers, who number none
+  bool presence_changed_ = false;                   ///< someone joined or left here since it was last said
   std::map<std::string, video::frame_ptr> frames_;  ///< per origin, the newest not yet sent
   std::map<std::string, std::chrono::steady_clock::time_point> next_frame_at_;
   std::size_t texts_not_stored_ = 0;

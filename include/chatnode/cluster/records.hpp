@@ -26,6 +26,10 @@ struct room_names {
   std::string presence_prefix;  ///< chat.<room>.presence. + publishing node
 };
 
+/// The node id every node of the room greets its peers with: a peer that moves
+/// from one to another goes on in one numbering, the stream's (PROTOCOL.md 3.8).
+std::uint64_t room_node_id(const std::string& room);
+
 using headers = std::vector<std::pair<std::string, std::string>>;
 /// A message's header by name, empty when absent.
 using header_lookup = std::function<std::optional<std::string>(const char* name)>;

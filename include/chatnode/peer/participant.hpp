@@ -15,6 +15,9 @@
 
 namespace chatnode::peer {
 
+/// The resume key of a chat_node peer that its node id names (an accepted link's).
+std::string node_resume_key(std::uint64_t node_id);
+
 class participant {
  public:
   participant(net::any_io_executor executor, std::string remote, int peer_id)

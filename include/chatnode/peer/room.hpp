@@ -3,7 +3,9 @@
 // peers); each text is encoded once and the same buffer goes to every peer.
 // The room keeps membership, sequencing, fan-out, dedup and resume; what it
 // sees and decides it publishes to its subscribers (peer/room_events.hpp),
-// which print it, show it on the page or act on it.
+// which print it, show it on the page or act on it. With a text_order (a
+// cluster), the order decides where each line goes in the room, the same on
+// every node: lines said here go to it, and reach the peers as it returns them.
 #pragma once
 
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,6 +22,7 @@
 #include "chatnode/peer/resume_store.hpp"
 #include "chatnode/peer/room_events.hpp"
 #include "chatnode/peer/session_events.hpp"
+#include "chatnode/peer/text_order.hpp"
 #include "chatnode/protocol/frame_assembler.hpp"
 #include "chatnode/stats/report.hpp"
 
@@ -30,6 +34,12 @@ class room final : public session_events {
   static constexpr std::size_t max_backlog_bytes = 1u << 20;
   /// Peers whose last text is remembered for dropping resends (about 50 bytes each).
   static constexpr std::size_t max_senders_remembered = 4096;
+  /// With an order: the lines kept for peers that come back from another
+  /// node (or this one) to go on where they were, at most.
+  static constexpr std::size_t max_history_texts = 5000;
+  static constexpr std::size_t max_history_bytes = 4u << 20;
+  /// What a peer new to the room is given of that history.
+  static constexpr std::size_t history_for_newcomers = 50;
 
   /// Peers beyond `max_peers` are told "room full" and closed when they join.
   room(std::string local_name, std::size_t max_peers);
@@ -49,18 +59,22 @@ class room final : public session_events {
   /// Before any session starts: `s` hears what happens from now on, after
   /// those subscribed before it. It must outlive the room's sessions.
   void subscribe(room_subscriber& s) { subscribers_.push_back(&s); }
-  /// Before any session starts: a chat_node peer's new texts are acknowledged
-  /// only once stored(), as a cluster's stream does (cluster/bridge.hpp).
-  void hold_acks() { hold_acks_ = true; }
+  /// Before any session starts: every line said here goes to `order`, and
+  /// reaches the room only through ordered(). A chat_node peer's lines are
+  /// acknowledged once stored(). `node_id` is the local user's as an author.
+  void order_by(text_order& order, std::uint64_t node_id) {
+    order_ = &order;
+    node_id_ = node_id;
+  }
   /// Any thread: the texts of the peer with `node_id`, up to `seq`, are stored:
   /// its link (the current one, if it has changed) acknowledges them.
   void stored(std::uint64_t node_id, std::uint64_t seq);
-  /// Any thread: whether the text `seq` of the peer with `node_id` is new to
-  /// the room (and from now on it is not): for texts that reach it by another
-  /// way than the peer's own link (a cluster), so that one of them the peer
-  /// resends over a link later is not shown twice.
-  bool first_time(std::uint64_t node_id, std::uint64_t seq);
-  bool holds_acks(const participant& p) const override { return hold_acks_ && !p.resume_key().empty(); }
+  /// On `via`'s strand: the order's next line. False (nothing done) when its
+  /// author's line was delivered already (a resend stored twice).
+  bool ordered(const participant& via, ordered_text t);
+  bool holds_acks(const participant& p) const override { return order_ && !p.resume_key().empty(); }
+  std::uint64_t known_up_to(const participant& p) const override;
+  void on_position(participant& p, std::uint64_t seq) override;
 
   std::vector<std::shared_ptr<participant>> sessions() const;
   /// Each joined peer's name, address and counters, for statistics.
@@ -84,15 +98,26 @@ class room final : public session_events {
     bool leaving = false;    ///< its link is ending: text for it goes to `late`, not to it
     std::vector<outgoing_text> late;
     std::chrono::steady_clock::time_point joined_at = std::chrono::steady_clock::now();
+    std::uint64_t author = 0;  ///< author_of(the peer): whose lines it is not sent
+    /// With an order: a chat_node peer is sent nothing until it has said
+    /// where it is (on_position); its lines meanwhile wait in history_.
+    bool placed = true;
+    std::uint64_t position = 0;        ///< once placed: the order's number it had got to
+    std::uint64_t lines_numbered = 0;  ///< with an order, a teaching program's lines: it numbers none
   };
 
   /// A text with the next sequence number, encoded once for every peer.
   std::pair<protocol::text_message, outgoing_text> make_text_locked(const std::string& origin, std::string body);
-  /// Queues the text for every session but `except`, and for every absent peer.
-  void deliver_locked(outgoing_text t, const participant* except);
-  /// Sends `p` what waited for it (kept for its key, and the backlog), in
-  /// sequence order. Returns how many texts that was.
-  std::size_t resume_locked(participant& p, const std::string& key);
+  /// Queues the text for every session and absent peer but its author's.
+  void deliver_locked(const outgoing_text& t, std::optional<std::uint64_t> author);
+  /// Sends `p` what waited for it (kept for its key, and the backlog; with an
+  /// order, the history after `after`), in sequence order. Returns how many texts that was.
+  std::size_t resume_locked(participant& p, const std::string& key, std::uint64_t after = 0);
+  /// Whose numbering a participant's lines carry: a chat_node peer's node id,
+  /// or, for a teaching program (which numbers none), one this node gives it.
+  std::uint64_t author_of(const participant& p) const;
+  member* member_locked(const participant& p);
+  void keep_history_locked(std::uint64_t author, const outgoing_text& t);
   void log_forgotten(const std::vector<std::string>& names);
   bool first_time_locked(std::uint64_t node_id, std::uint64_t seq);
   void notice(const std::string& text);
@@ -104,7 +129,8 @@ class room final : public session_events {
   /// start far above peer ids so the two never meet.
   static constexpr int first_relayed_stream = 1 << 20;
   std::vector<room_subscriber*> subscribers_;  ///< fixed before sessions start
-  bool hold_acks_ = false;                     ///< fixed before sessions start
+  text_order* order_ = nullptr;                ///< fixed before sessions start
+  std::uint64_t node_id_ = 0;                  ///< fixed before sessions start
 
   // Sessions run on their own strands and all reach the room, so the registry
   // is shared state across strands: a mutex guards it. Posting to a session
@@ -130,6 +156,10 @@ class room final : public session_events {
   std::uint64_t texts_heard_ = 0;
   std::deque<outgoing_text> backlog_;
   std::size_t backlog_bytes_ = 0;
+  /// With an order: its latest lines and their authors, oldest first.
+  std::deque<std::pair<std::uint64_t, outgoing_text>> history_;
+  std::size_t history_bytes_ = 0;
+  std::uint64_t history_dropped_to_ = 0;  ///< the order's number of the last line no longer kept
   struct pending_stop {
     protocol::bye_reason reason;
     std::string text;

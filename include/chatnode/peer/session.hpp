@@ -114,6 +114,7 @@ class session final : public participant, public std::enable_shared_from_this<se
   net::steady_timer heartbeat_;            ///< next heartbeat event; cancelled when a deadline changes
 
   bool joined_ = false;
+  bool position_heard_ = false;  ///< the peer's first frame after its hello has come
   bool bye_exchanged_ = false;
   bool for_cause_ = false;  ///< a bye with a reason other than leaving or shutting down
   std::uint64_t last_text_seq_ = 0;

@@ -32,6 +32,12 @@ class session_events {
   /// Whether the acknowledgement of `p`'s new texts waits until they are
   /// stored (a cluster's stream), which participant::acknowledge() then says.
   virtual bool holds_acks(const participant& /*p*/) const { return false; }
+  /// At `p`'s hello: the highest of the texts numbered by its node id that
+  /// reached us over earlier links (0: none), which it need not send again.
+  virtual std::uint64_t known_up_to(const participant& /*p*/) const { return 0; }
+  /// Once, at `p`'s first frame after its hello: how far it has our texts from
+  /// an earlier link to a node with our node id (0: not at all, or it does not say).
+  virtual void on_position(participant& /*p*/, std::uint64_t /*seq*/) {}
 };
 
 }  // namespace chatnode::peer
