@@ -19,6 +19,9 @@ constexpr std::int64_t publish_wait_ms = 5000;
 constexpr auto retry_after = 500ms;
 /// At the node's end, texts still waiting get this long to be stored.
 constexpr auto final_flush = 2s;
+/// What the stream stored this long before the node started is delivered to
+/// its peers too: the servers' clocks may be behind ours by that much.
+constexpr std::int64_t clock_margin_ns = 2 * ns_per_s;
 
 /// A message's header, as records.hpp asks for it.
 header_lookup headers_of(natsMsg* msg) {
@@ -42,6 +45,7 @@ natsMsg* make_message(const std::string& subject, const void* data, int size, co
 bridge::bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg, log_fn log)
     : cfg_(std::move(cfg)),
       names_(cfg_.room),
+      started_ns_(static_cast<std::int64_t>(wall_us()) * 1000),
       room_(room),
       log_(std::move(log)),
       link_(std::make_shared<cluster_link>(std::move(strand), cfg_.room, room,
@@ -140,23 +144,50 @@ void bridge::join_stream() {
   si = nullptr;
   check(js_GetStreamInfo(&si, js_, names_.stream.c_str(), nullptr, &jerr), "cluster: the stream's state");
   const auto last = si->State.LastSeq;
+  const auto last_ns = si->State.LastTime;
   jsStreamInfo_Destroy(si);
+
+  // The history, and everything stored since the node started: its peers may
+  // have been in the room long before the stream answered (a leader election).
+  std::uint64_t from = last > history_lines ? last - history_lines + 1 : 1;
+  if (last_ns >= started_ns_ - clock_margin_ns)
+    from = std::min(from, first_stored_since(started_ns_ - clock_margin_ns));
 
   jsSubOptions so;
   jsSubOptions_Init(&so);
   so.Stream = names_.stream.c_str();
   so.Ordered = true;
-  if (last > history_lines) {
-    so.Config.DeliverPolicy = js_DeliverByStartSequence;
-    so.Config.OptStartSeq = last - history_lines + 1;
-  } else {
-    so.Config.DeliverPolicy = js_DeliverAll;
-  }
+  so.Config.DeliverPolicy = js_DeliverByStartSequence;
+  so.Config.OptStartSeq = from;
   natsSubscription* sub = nullptr;
   check(js_Subscribe(&sub, js_, names_.text_subject.c_str(), &bridge::on_stream_message, this, nullptr, &so, &jerr),
         "cluster: the stream's subscription");
   std::lock_guard lock(mutex_);
   stream_sub_ = sub;
+}
+
+std::uint64_t bridge::first_stored_since(std::int64_t wall_ns) {
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = names_.stream.c_str();
+  so.Config.DeliverPolicy = js_DeliverByStartTime;
+  so.Config.OptStartTime = wall_ns;
+  so.Config.AckPolicy = js_AckNone;
+  natsSubscription* sub = nullptr;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  check(js_SubscribeSync(&sub, js_, names_.text_subject.c_str(), nullptr, &so, &jerr),
+        "cluster: the stream's texts since the node started");
+  natsMsg* msg = nullptr;
+  const auto s = natsSubscription_NextMsg(&msg, sub, static_cast<std::int64_t>(publish_wait_ms));
+  std::uint64_t seq = 0;
+  jsMsgMetaData* meta = nullptr;
+  if (s == NATS_OK && natsMsg_GetMetaData(&meta, msg) == NATS_OK) seq = meta->Sequence.Stream;
+  jsMsgMetaData_Destroy(meta);
+  natsMsg_Destroy(msg);
+  natsSubscription_Unsubscribe(sub);
+  natsSubscription_Destroy(sub);
+  if (seq == 0) check(s == NATS_OK ? NATS_ERR : s, "cluster: the stream's first text since the node started");
+  return seq;
 }
 
 void bridge::text_loop() {
@@ -172,7 +203,8 @@ void bridge::text_loop() {
     std::unique_lock lock(mutex_);
     if (wake_.wait_for(lock, retry_after, [this] { return stopping_; })) return;
   }
-  if (told) log_("cluster: the room's stream " + names_.stream + " is ready");
+  // From now on the room's lines reach this node's peers.
+  log_("cluster: the room's stream " + names_.stream + " is ready");
   told = false;
   clock::time_point give_up = clock::time_point::max();
   for (;;) {

@@ -27,8 +27,9 @@ listening_node cluster_node(const std::string& name, const nats_server& server, 
                             std::vector<std::string> extra = {"--no-video"}) {
   extra.insert(extra.end(), {"--cluster", server.url(), "--room", room});
   auto n = start_listener(name, extra);
-  // In the room once the stream is ready: what it says after is stored.
+  // In the room once the stream is ready: what it says after is stored, and the room's lines reach it.
   REQUIRE(n.process->wait_for(stream::out, "* cluster room " + room));
+  REQUIRE(n.process->wait_for(stream::err, "cluster: the room's stream CHAT_" + room + " is ready"));
   return n;
 }
 
@@ -197,28 +198,16 @@ TEST_CASE("a peer's line is acknowledged only once the cluster stored it: its no
 
 TEST_CASE("in a cluster of three servers, one dying loses no line and duplicates none", "[cluster]") {
   temp_dir dir;
-  std::vector<unsigned short> ports, routes;
-  for (int i = 0; i < 3; ++i) {
-    ports.push_back(unused_port());
-    routes.push_back(unused_port());
-  }
-  std::vector<std::unique_ptr<nats_server>> servers;
-  for (int i = 0; i < 3; ++i) {
-    std::vector<std::string> others;
-    for (int j = 0; j < 3; ++j)
-      if (j != i) others.push_back("nats://127.0.0.1:" + std::to_string(routes[j]));
-    servers.push_back(
-        std::make_unique<nats_server>(dir.path / ("js" + std::to_string(i)), ports[i],
-                                      nats_server::clustered{"s" + std::to_string(i), routes[i], others}));
-  }
-  std::string all;
-  for (const auto& s : servers) all += (all.empty() ? "" : ",") + s->url();
+  auto servers = start_cluster(dir.path, 3);
+  const auto all = cluster_urls(servers);
   // Three copies of the room's text, one on each server.
   const std::vector<std::string> text_only{"--no-video", "--cluster", all, "--cluster-replicas", "3"};
   auto alice = start_listener("alice", text_only);
   auto bob = start_listener("bob", text_only);
+  // The stream is made once the cluster has chosen its leaders.
+  for (auto* n : {&alice, &bob})
+    REQUIRE(n->process->wait_for(stream::err, "the room's stream CHAT_lobby is ready", 60s));
   alice.process->write_stdin("line 1\n");
-  // The stream is made once the cluster has chosen its leaders: within the default wait.
   if (!bob.process->wait_for(stream::out, "] alice: line 1")) {
     alice.process->read_output_for(std::chrono::milliseconds(100));
     FAIL("alice's stderr:\n" + alice.process->transcript(stream::err) + "\nbob's:\n" +
@@ -230,7 +219,8 @@ TEST_CASE("in a cluster of three servers, one dying loses no line and duplicates
   servers[0]->stop();
   for (int i = 2; i <= 6; ++i) alice.process->write_stdin("line " + std::to_string(i) + "\n");
   bob.process->write_stdin("bob after\n");
-  const bool bob_has_all = bob.process->wait_for(stream::out, "] alice: line 6").has_value();
+  // A leader election takes seconds, more on a loaded machine.
+  const bool bob_has_all = bob.process->wait_for(stream::out, "] alice: line 6", 60s).has_value();
   const bool alice_has_bobs = bob_has_all && alice.process->wait_for(stream::out, "] bob: bob after").has_value();
   if (!alice_has_bobs) {
     alice.process->read_output_for(std::chrono::milliseconds(100));

@@ -27,11 +27,43 @@ void nats_server::start() {
     throw std::runtime_error("nats-server did not start:\n" + process_->transcript(child_process::stream::err));
 }
 
+void nats_server::kill() {
+  if (!process_) return;
+  process_->signal(SIGKILL);
+  process_->wait_exit();
+  process_.reset();
+}
+
 void nats_server::stop() {
   if (!process_) return;
   process_->signal(SIGTERM);
   process_->wait_exit();
   process_.reset();
+}
+
+std::vector<std::unique_ptr<nats_server>> start_cluster(const std::filesystem::path& dir, int count) {
+  std::vector<unsigned short> ports, routes;
+  for (int i = 0; i < count; ++i) {
+    ports.push_back(unused_port());
+    routes.push_back(unused_port());
+  }
+  std::vector<std::unique_ptr<nats_server>> servers;
+  for (int i = 0; i < count; ++i) {
+    std::vector<std::string> others;
+    for (int j = 0; j < count; ++j)
+      if (j != i) others.push_back("nats://127.0.0.1:" + std::to_string(routes[static_cast<std::size_t>(j)]));
+    const auto n = static_cast<std::size_t>(i);
+    servers.push_back(
+        std::make_unique<nats_server>(dir / ("js" + std::to_string(i)), ports[n],
+                                      nats_server::clustered{"s" + std::to_string(i), routes[n], others}));
+  }
+  return servers;
+}
+
+std::string cluster_urls(const std::vector<std::unique_ptr<nats_server>>& servers) {
+  std::string all;
+  for (const auto& s : servers) all += (all.empty() ? "" : ",") + s->url();
+  return all;
 }
 
 }  // namespace test_support

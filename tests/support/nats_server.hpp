@@ -30,6 +30,10 @@ class nats_server {
   unsigned short port() const { return port_; }
   /// Stops it (SIGTERM, then waits); start() brings it back on the same port and store.
   void stop();
+  /// Kills it (SIGKILL, then waits): no goodbye to its clients or its cluster.
+  void kill();
+  /// Its server_name in the cluster, empty when it is alone.
+  std::string name() const { return cluster_ ? cluster_->name : std::string(); }
   void start();
 
  private:
@@ -38,5 +42,10 @@ class nats_server {
   std::optional<clustered> cluster_;
   std::unique_ptr<child_process> process_;
 };
+
+/// `count` clustered servers (JetStream on, named s0, s1, ...), each its store under `dir`.
+std::vector<std::unique_ptr<nats_server>> start_cluster(const std::filesystem::path& dir, int count);
+/// Their URLs as --cluster takes them: "nats://...,nats://...".
+std::string cluster_urls(const std::vector<std::unique_ptr<nats_server>>& servers);
 
 }  // namespace test_support

@@ -83,6 +83,8 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   void report(const std::vector<presence_board::change>& changes);
   /// Creates the room's stream if need be, and subscribes to it from the history on.
   void join_stream();
+  /// The stream's number of the first text it stored at or after `wall_ns` (ns since 1970).
+  std::uint64_t first_stored_since(std::int64_t wall_ns);
   bool publish_text(const text_record& t);
   void offer_video(const video::frame_set_ptr& f);
   void publish_frame(const video::frame_ptr& f);
@@ -92,6 +94,7 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
 
   const bridge_config cfg_;
   const room_names names_;
+  const std::int64_t started_ns_;  ///< when this node began to be in the room, wall clock
   peer::room& room_;
   log_fn log_;
   std::shared_ptr<cluster_link> link_;
