@@ -57,9 +57,11 @@ node::node(options opts, term::console& console, node_hooks hooks)
              [this] { return capture_ ? source_line_ : std::string(); }}),
       input_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
-      ticker_(strand_, room_, console_,
-              {[this] { return capture_.get(); }, [this] { return page_ ? page_->bridge.get() : nullptr; },
-               source_ != nullptr || decoder_ != nullptr}) {
+      ticker_(
+          strand_, room_, console_,
+          {[this] { return capture_.get(); }, [this] { return page_ ? page_->bridge.get() : nullptr; },
+           source_ != nullptr || decoder_ != nullptr,
+           opts_.cluster ? std::function<stats::cluster_figures()>([this] { return cluster_->figures(); }) : nullptr}) {
   const auto node_id = random_node_id();
   // A node of a cluster greets as its room: its peers go on where they were on another node.
   const auto greeting_id = opts_.cluster ? cluster::room_node_id(opts_.cluster->room) : node_id;

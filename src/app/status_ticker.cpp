@@ -14,11 +14,16 @@ awaitable<void> status_ticker::run() {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& s : room_.sessions()) rates_[s->peer_id()].update(*s->stats(), now);
     const auto* capture = sources_.capture();
+    const auto cluster = sources_.cluster ? std::optional(sources_.cluster()) : std::nullopt;
     // Refreshed in place once a second, and only where a person watches it.
-    if (tty && sources_.shows_video)
-      console_.set_status(stats::status_line(room_.views(), capture ? capture->rate() : 0));
+    if (tty && (sources_.shows_video || cluster)) {
+      std::string line = sources_.shows_video ? stats::status_line(room_.views(), capture ? capture->rate() : 0) : "";
+      if (cluster) line += (line.empty() ? "" : " | ") + stats::cluster_status(*cluster);
+      console_.set_status(line);
+    }
     if (auto* page = sources_.page()) {
       if (capture) page->capture_skipped(capture->frames_skipped());
+      if (cluster) page->cluster_figures(*cluster);
       page->tick(now);
     }
   }

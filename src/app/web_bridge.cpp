@@ -118,6 +118,11 @@ void web_bridge::tick(std::chrono::steady_clock::time_point now) {
   publish({{"type", "stats"}, {"peers", std::move(peers)}});
 }
 
+void web_bridge::cluster_figures(stats::cluster_figures c) {
+  std::lock_guard lock(cluster_mutex_);
+  cluster_ = std::move(c);
+}
+
 stats::node_summary web_bridge::summary() const {
   stats::node_summary s;
   s.name = id_.name;
@@ -130,6 +135,8 @@ stats::node_summary web_bridge::summary() const {
   s.source_fps = source_fps_.load(std::memory_order_relaxed);
   s.texts_said = texts_said_.load(std::memory_order_relaxed);
   s.web_clients = server_ ? server_->connections() : 0;
+  std::lock_guard lock(cluster_mutex_);
+  s.cluster = cluster_;
   return s;
 }
 

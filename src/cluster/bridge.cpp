@@ -91,6 +91,30 @@ bridge::~bridge() {
   jsCtx_Destroy(js_);
 }
 
+stats::cluster_figures bridge::figures() {
+  stats::cluster_figures c;
+  c.room = cfg_.room;
+  c.text_connected = text_conn_.connected();
+  c.video_connected = video_conn_.connected();
+  c.stream_ready = stream_ready_;
+  c.texts_stored = texts_stored_;
+  c.texts_refused = texts_refused_;
+  c.texts_delivered = texts_delivered_;
+  c.frames_sent = frames_sent_;
+  c.frames_oversized = frames_oversized_;
+  c.frames_received = frames_received_;
+  {
+    std::lock_guard lock(mutex_);
+    c.texts_waiting = texts_.size();
+  }
+  int64_t dropped = 0;
+  if (natsSubscription_GetDropped(video_sub_, &dropped) == NATS_OK)
+    c.frames_dropped = static_cast<std::uint64_t>(dropped);
+  std::lock_guard lock(presence_mutex_);
+  for (const auto& [node, names] : presence_.everyone()) c.people_elsewhere += names.size();
+  return c;
+}
+
 void bridge::watch_presence(std::function<void(const presence_board::change&)> watch) {
   std::lock_guard lock(presence_mutex_);
   watch_ = std::move(watch);
@@ -102,6 +126,7 @@ bool bridge::submit(std::uint64_t author, const protocol::text_message& m) {
   text_record t{author, m.seq, cfg_.node_id, m.sent_us, m.origin, m.body};
   std::lock_guard lock(mutex_);
   if (texts_.size() >= max_waiting_texts) {
+    texts_refused_.fetch_add(1, std::memory_order_relaxed);
     if (texts_not_stored_++ == 0)
       log_("cluster: " + std::to_string(max_waiting_texts) +
            " texts are waiting for the cluster; further lines are not taken until it answers");
@@ -204,6 +229,7 @@ void bridge::text_loop() {
     if (wake_.wait_for(lock, retry_after, [this] { return stopping_; })) return;
   }
   // From now on the room's lines reach this node's peers.
+  stream_ready_ = true;
   log_("cluster: the room's stream " + names_.stream + " is ready");
   told = false;
   clock::time_point give_up = clock::time_point::max();
@@ -222,6 +248,7 @@ void bridge::text_loop() {
     if (publish_text(next)) {
       // Stored (or already there, from the node the author used before): its author may let go of it.
       room_.stored(next.author, next.seq);
+      texts_stored_.fetch_add(1, std::memory_order_relaxed);
       if (told) log_("cluster: texts are stored again");
       told = false;
       std::lock_guard lock(mutex_);
@@ -268,6 +295,7 @@ void bridge::on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg,
                "): skipped");
     return;
   }
+  self->texts_delivered_.fetch_add(1, std::memory_order_relaxed);
   self->link_->deliver_text({t->author, t->seq, {place, t->sent_us, std::move(t->origin), std::move(t->body)}});
 }
 
@@ -317,7 +345,10 @@ void bridge::publish_frame(const video::frame_ptr& f) {
   if (!video_conn_.connected()) return;
   const auto& jpeg = f->jpeg();
   // A body over the server's limit is a connection-level error: not sent.
-  if (static_cast<std::int64_t>(jpeg.size()) > video_conn_.max_payload()) return;
+  if (static_cast<std::int64_t>(jpeg.size()) > video_conn_.max_payload()) {
+    frames_oversized_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   frame_record r{cfg_.node_id,
                  f->seq(),
                  f->capture_us(),
@@ -327,7 +358,8 @@ void bridge::publish_frame(const video::frame_ptr& f) {
   const auto subject = names_.video_prefix + node_token(cfg_.node_id) + "." + origin_token(f->origin());
   natsMsg* msg = make_message(subject, jpeg.data(), static_cast<int>(jpeg.size()), frame_headers(r));
   if (!msg) return;
-  natsConnection_PublishMsg(video_conn_.get(), msg);
+  if (natsConnection_PublishMsg(video_conn_.get(), msg) == NATS_OK)
+    frames_sent_.fetch_add(1, std::memory_order_relaxed);
   natsMsg_Destroy(msg);
 }
 
@@ -350,6 +382,7 @@ void bridge::on_video_message(natsConnection*, natsSubscription*, natsMsg* msg, 
   f.header.height = r->height;
   f.header.origin = r->origin;
   f.first_chunk_ns = f.complete_ns = steady_ns();
+  self->frames_received_.fetch_add(1, std::memory_order_relaxed);
   self->link_->deliver_video(std::move(f));
 }
 

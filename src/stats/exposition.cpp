@@ -69,6 +69,30 @@ constexpr level peer_levels[] = {
     {"sent_height", "Height of the last frame of ours sent to the peer", &peer_stats::sent_height},
 };
 
+/// A cluster figure: its JSON key, metric name and help text.
+struct cluster_counter {
+  const char* key;
+  const char* help;
+  std::uint64_t cluster_figures::*member;
+  bool total;  ///< a counter (name ends in _total), not a gauge
+};
+
+constexpr cluster_counter cluster_counters[] = {
+    {"texts_waiting", "Lines said here not yet stored in the room's stream", &cluster_figures::texts_waiting, false},
+    {"texts_stored", "Lines said here and stored in the room's stream", &cluster_figures::texts_stored, true},
+    {"texts_refused", "Lines said here while the wait for the stream was full: not taken",
+     &cluster_figures::texts_refused, true},
+    {"texts_delivered", "Lines from the room's stream handed to this node's room", &cluster_figures::texts_delivered,
+     true},
+    {"frames_sent", "Frames of this node's origins published to the cluster", &cluster_figures::frames_sent, true},
+    {"frames_oversized", "Frames over the server's max_payload, not sent", &cluster_figures::frames_oversized, true},
+    {"frames_received", "Frames from the room's other nodes", &cluster_figures::frames_received, true},
+    {"frames_dropped", "Frames from other nodes dropped by the client while this node was behind",
+     &cluster_figures::frames_dropped, true},
+    {"people_elsewhere", "People on the room's other nodes, as their presence says", &cluster_figures::people_elsewhere,
+     false},
+};
+
 constexpr std::pair<const char*, double> quantiles[] = {{"p50", 50}, {"p95", 95}, {"p99", 99}};
 
 /// A label value in the exposition format: backslash, quote and newline escaped.
@@ -124,7 +148,16 @@ std::string to_json(const node_summary& node, const std::vector<peer_view>& peer
                     {"source_fps", node.source_fps},
                     {"texts_said", node.texts_said},
                     {"web_clients", node.web_clients},
+                    {"cluster", nullptr},
                     {"peers", std::move(list)}};
+  if (const auto& c = node.cluster) {
+    json::object o{{"room", c->room},
+                   {"text_connected", c->text_connected},
+                   {"video_connected", c->video_connected},
+                   {"stream_ready", c->stream_ready}};
+    for (const auto& f : cluster_counters) o[f.key] = (*c).*f.member;
+    root["cluster"] = std::move(o);
+  }
   return json::serialize(root);
 }
 
@@ -147,6 +180,22 @@ std::string to_prometheus(const node_summary& node, const std::vector<peer_view>
   out += "chat_node_web_clients " + std::to_string(node.web_clients) + "\n";
   family(out, "chat_node_peers", "gauge", "Connected peers");
   out += "chat_node_peers " + std::to_string(peers.size()) + "\n";
+  if (const auto& c = node.cluster) {
+    const auto room = "{room=\"" + label(c->room) + "\"} ";
+    const std::pair<const char*, bool> states[] = {{"text_connected", c->text_connected},
+                                                   {"video_connected", c->video_connected},
+                                                   {"stream_ready", c->stream_ready}};
+    for (const auto& [key, on] : states) {
+      const std::string name = std::string("chat_node_cluster_") + key;
+      family(out, name, "gauge", "1 while the cluster's text connection, video connection or stream is there");
+      out += name + room + (on ? "1" : "0") + "\n";
+    }
+    for (const auto& f : cluster_counters) {
+      const std::string name = std::string("chat_node_cluster_") + f.key + (f.total ? "_total" : "");
+      family(out, name, f.total ? "counter" : "gauge", f.help);
+      out += name + room + std::to_string((*c).*f.member) + "\n";
+    }
+  }
 
   const auto labels = [](const peer_view& p) {
     return "peer=\"" + std::to_string(p.id) + "\",name=\"" + label(p.name) + "\"";

@@ -42,6 +42,15 @@ node_summary summary() {
   n.frames_capture_skipped = 3;
   n.source_fps = 10;
   n.texts_said = 2;
+  cluster_figures c;
+  c.room = "lob\"by";
+  c.text_connected = true;
+  c.stream_ready = true;
+  c.texts_waiting = 12;
+  c.texts_stored = 40;
+  c.frames_oversized = 1;
+  c.people_elsewhere = 30;
+  n.cluster = c;
   return n;
 }
 
@@ -112,4 +121,41 @@ TEST_CASE("metrics follow the Prometheus text format: HELP and TYPE once, then t
   CHECK(text.find("chat_node_peer_link_kbps{peer=\"1\",name=\"bob\"} 1900\n") != std::string::npos);
   CHECK(text.find("chat_node_peer_rung{peer=\"1\",name=\"bob\"} 5\n") != std::string::npos);
   CHECK(text.find("chat_node_peer_frames_held_total{peer=\"1\",name=\"bob\"} 4\n") != std::string::npos);
+}
+
+TEST_CASE("with a cluster, both carry how it stands; without one, JSON says null and metrics say nothing",
+          "[exposition][cluster]") {
+  const auto n = summary();
+  const auto v = boost::json::parse(to_json(n, {}));
+  const auto& c = v.at("cluster").as_object();
+  CHECK(c.at("room").as_string() == "lob\"by");
+  CHECK(c.at("text_connected").as_bool());
+  CHECK_FALSE(c.at("video_connected").as_bool());
+  CHECK(c.at("texts_waiting").to_number<int>() == 12);
+  CHECK(c.at("texts_stored").to_number<int>() == 40);
+  CHECK(c.at("frames_oversized").to_number<int>() == 1);
+  const auto text = to_prometheus(n, {});
+  CHECK(text.find("chat_node_cluster_texts_waiting{room=\"lob\\\"by\"} 12\n") != std::string::npos);
+  CHECK(text.find("chat_node_cluster_texts_stored_total{room=\"lob\\\"by\"} 40\n") != std::string::npos);
+  CHECK(text.find("chat_node_cluster_video_connected{room=\"lob\\\"by\"} 0\n") != std::string::npos);
+
+  auto alone = n;
+  alone.cluster.reset();
+  CHECK(boost::json::parse(to_json(alone, {})).at("cluster").is_null());
+  CHECK(to_prometheus(alone, {}).find("chat_node_cluster_") == std::string::npos);
+}
+
+TEST_CASE("the status line says why the cluster's lines wait", "[exposition][cluster]") {
+  cluster_figures c;
+  c.room = "lobby";
+  CHECK(cluster_status(c) == "cluster lobby: no server");
+  c.text_connected = true;
+  c.texts_waiting = 1;
+  CHECK(cluster_status(c) == "cluster lobby: waiting for the stream, 1 line waits");
+  c.stream_ready = true;
+  c.texts_waiting = 12;
+  c.people_elsewhere = 3;
+  CHECK(cluster_status(c) == "cluster lobby: storing, 12 lines wait, 3 elsewhere");
+  c.texts_waiting = 0;
+  CHECK(cluster_status(c) == "cluster lobby: ok, 3 elsewhere");
 }

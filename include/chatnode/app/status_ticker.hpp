@@ -10,6 +10,7 @@
 #include "chatnode/app/web_bridge.hpp"
 #include "chatnode/net.hpp"
 #include "chatnode/peer/room.hpp"
+#include "chatnode/stats/cluster_figures.hpp"
 #include "chatnode/stats/report.hpp"
 #include "chatnode/term/console.hpp"
 #include "chatnode/video/capture_thread.hpp"
@@ -22,7 +23,9 @@ class status_ticker {
   struct sources {
     std::function<const video::capture_thread*()> capture;
     std::function<web_bridge*()> page;
-    bool shows_video = false;  ///< the status line is about video: none without it
+    bool shows_video = false;  ///< the status line is about video: none without it or a cluster
+    /// How the cluster stands; empty without --cluster.
+    std::function<stats::cluster_figures()> cluster;
   };
 
   status_ticker(net::strand<net::io_context::executor_type> strand, const peer::room& room, term::console& console,

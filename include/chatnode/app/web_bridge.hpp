@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,8 @@ class web_bridge final : public web::backend, public peer::room_subscriber {
   void source_started(double fps) { source_fps_.store(fps, std::memory_order_relaxed); }
   /// The capture thread's count of images its encoder never took, for /stats.json and /metrics.
   void capture_skipped(std::uint64_t n) { capture_skipped_.store(n, std::memory_order_relaxed); }
+  /// How the node's cluster stands, for /stats.json and /metrics.
+  void cluster_figures(stats::cluster_figures c);
   /// Whether a page or a viewer shows our own video: capture runs for it.
   bool shows_ours() const { return server_ && server_->shows(0); }
   /// Someone on another node of the cluster is in the room (`here`) or no longer (`why`).
@@ -85,6 +88,8 @@ class web_bridge final : public web::backend, public peer::room_subscriber {
   std::atomic<double> fps_captured_{0};
   std::atomic<double> source_fps_{0};
   std::atomic<std::uint64_t> capture_skipped_{0};
+  mutable std::mutex cluster_mutex_;
+  std::optional<stats::cluster_figures> cluster_;  ///< under cluster_mutex_
   struct relayed_stream {
     int via;  ///< peer id of the link it comes over
     std::string name, address;

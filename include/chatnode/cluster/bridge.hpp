@@ -19,6 +19,7 @@
 
 #include <nats/nats.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -36,6 +37,7 @@
 #include "chatnode/peer/room.hpp"
 #include "chatnode/peer/room_events.hpp"
 #include "chatnode/peer/text_order.hpp"
+#include "chatnode/stats/cluster_figures.hpp"
 
 namespace chatnode::cluster {
 
@@ -74,6 +76,8 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   void watch_presence(std::function<void(const presence_board::change&)> watch);
   /// Whether our video goes to the cluster (other nodes may watch it at any time).
   bool sends_video() const { return cfg_.video_fps > 0; }
+  /// Any thread: how the bridge stands now.
+  stats::cluster_figures figures();
 
  private:
   void text_loop();
@@ -115,7 +119,11 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   bool presence_changed_ = false;                   ///< someone joined or left here since it was last said
   std::map<std::string, video::frame_ptr> frames_;  ///< per origin, the newest not yet sent
   std::map<std::string, std::chrono::steady_clock::time_point> next_frame_at_;
-  std::size_t texts_not_stored_ = 0;
+  std::size_t texts_not_stored_ = 0;  ///< refused in a row: the first is said
+
+  std::atomic<bool> stream_ready_{false};
+  std::atomic<std::uint64_t> texts_stored_{0}, texts_refused_{0}, texts_delivered_{0};
+  std::atomic<std::uint64_t> frames_sent_{0}, frames_oversized_{0}, frames_received_{0};
 
   std::thread text_thread_;
   std::thread video_thread_;

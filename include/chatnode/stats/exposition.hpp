@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "chatnode/stats/cluster_figures.hpp"
 #include "chatnode/stats/report.hpp"
 
 namespace chatnode::stats {
@@ -22,6 +24,7 @@ struct node_summary {
   double source_fps = 0;          ///< the rate our video source plays at (a file's own, or --fps); 0: none, or unpaced
   std::uint64_t texts_said = 0;   ///< lines the local user sent (terminal or page)
   std::uint64_t web_clients = 0;  ///< open page, WebSocket and video connections
+  std::optional<cluster_figures> cluster;  ///< with --cluster
 };
 
 /// {"name":...,"peers":[{"id":1,"name":...,"frames_decoded":...,"latency_ms":{"p50":...}}]}, as docs/WEB.md lists.
