@@ -24,7 +24,7 @@ esac
 
 stage "install dependencies" tools/install-deps.sh --test
 stage "configure (fuzz)" cmake --preset fuzz --log-level=WARNING
-stage "build (fuzz)" cmake --build --preset fuzz --target fuzz_frame_stream fuzz_handshake write_seeds
+stage "build (fuzz)" cmake --build --preset fuzz --target fuzz_frame_stream fuzz_handshake fuzz_cluster_records write_seeds
 
 if $seeds_only; then
   build/fuzz/tests/fuzz/write_seeds tests/fuzz/corpus
@@ -46,7 +46,7 @@ fuzz_one() {  # TARGET
 }
 run_fuzzers() {
   mkdir -p build/fuzz/crashes
-  local targets=(handshake frame_stream) pids=() failed=0 i
+  local targets=(handshake frame_stream cluster_records) pids=() failed=0 i
   for i in "${!targets[@]}"; do
     fuzz_one "${targets[i]}" &
     pids[i]=$!
@@ -61,4 +61,4 @@ run_fuzzers() {
   done
   return "$failed"
 }
-stage "fuzz handshake and frame_stream side by side (${seconds} s each)" run_fuzzers
+stage "fuzz handshake, frame_stream and cluster_records side by side (${seconds} s each)" run_fuzzers

@@ -2,8 +2,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <string>
 #include <vector>
 
+#include "chatnode/cluster/records.hpp"
 #include "chatnode/protocol/frame.hpp"
 #include "chatnode/protocol/frame_assembler.hpp"
 #include "chatnode/protocol/frame_parser.hpp"
@@ -129,6 +132,63 @@ void check_frame_stream(std::span<const std::uint8_t> data) {
       }
     }
     if (at == data.size()) return;  // whatever is left waits for bytes that never come
+  }
+}
+
+namespace {
+
+/// The lookup records.hpp asks for, over `h`.
+cluster::header_lookup lookup(const std::map<std::string, std::string>& h) {
+  return [&h](const char* name) -> std::optional<std::string> {
+    const auto it = h.find(name);
+    if (it == h.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::map<std::string, std::string> as_map(const cluster::headers& h) { return {h.begin(), h.end()}; }
+
+}  // namespace
+
+void check_cluster_records(std::span<const std::uint8_t> data) {
+  const std::string_view all(reinterpret_cast<const char*>(data.data()), data.size());
+  std::map<std::string, std::string> headers;
+  std::size_t at = 0;
+  while (at < all.size()) {
+    const auto end = std::min(all.find('\n', at), all.size());
+    const auto line = all.substr(at, end - at);
+    at = end + 1;
+    if (line.empty()) break;
+    const auto colon = line.find(": ");
+    if (colon != std::string_view::npos)
+      headers[std::string(line.substr(0, colon))] = std::string(line.substr(colon + 2));
+  }
+  const auto body = at < all.size() ? all.substr(at) : std::string_view();
+  std::string why;
+
+  if (const auto t = cluster::parse_text(lookup(headers), body, why)) {
+    FUZZ_CHECK(t->body.size() <= protocol::max_text_bytes && protocol::is_valid_utf8(t->body));
+    const auto again = cluster::parse_text(lookup(as_map(cluster::text_headers(*t))), t->body, why);
+    FUZZ_CHECK(again && again->author == t->author && again->seq == t->seq && again->via == t->via &&
+               again->sent_us == t->sent_us && again->origin == t->origin && again->body == t->body);
+  } else {
+    FUZZ_CHECK(!why.empty());
+  }
+  why.clear();
+  if (const auto f = cluster::parse_frame(lookup(headers), why)) {
+    const auto again = cluster::parse_frame(lookup(as_map(cluster::frame_headers(*f))), why);
+    FUZZ_CHECK(again && again->via == f->via && again->seq == f->seq && again->capture_us == f->capture_us &&
+               again->width == f->width && again->height == f->height && again->origin == f->origin);
+  } else {
+    FUZZ_CHECK(!why.empty());
+  }
+  why.clear();
+  if (const auto p = cluster::parse_presence(lookup(headers), body, why)) {
+    const auto again =
+        cluster::parse_presence(lookup(as_map(cluster::presence_headers(*p))), cluster::presence_body(*p), why);
+    FUZZ_CHECK(again && again->via == p->via && again->node_name == p->node_name && again->names == p->names);
+  } else {
+    FUZZ_CHECK(!why.empty());
   }
 }
 

@@ -18,4 +18,9 @@ void check_handshake(std::span<const std::uint8_t> data);
 /// reassembled; the parser's promises checked after every call.
 void check_frame_stream(std::span<const std::uint8_t> data);
 
+/// A NATS message of the cluster, as `Name: value` header lines, an empty
+/// line, then its body: read as a text, a frame and a presence message; one
+/// that is accepted must be written again to the same record.
+void check_cluster_records(std::span<const std::uint8_t> data);
+
 }  // namespace chatnode::fuzz

@@ -44,6 +44,15 @@ TEST_CASE("the handshake fuzzer's seeds and findings keep every promise", "[fuzz
   }
 }
 
+TEST_CASE("the cluster records fuzzer's seeds and findings keep every promise", "[fuzz][cluster]") {
+  const auto files = inputs("cluster_records");
+  REQUIRE(files.size() >= 3);
+  for (const auto& f : files) {
+    INFO(f);
+    chatnode::fuzz::check_cluster_records(read(f));
+  }
+}
+
 TEST_CASE("the frame stream fuzzer's seeds and findings keep every promise", "[fuzz]") {
   const auto files = inputs("frame_stream");
   REQUIRE(files.size() >= 5);

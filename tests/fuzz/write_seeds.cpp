@@ -6,12 +6,21 @@
 #include <fstream>
 #include <string>
 
+#include "chatnode/cluster/records.hpp"
 #include "chatnode/protocol/messages.hpp"
 
 namespace {
 
 using namespace chatnode::protocol;
 namespace fs = std::filesystem;
+
+/// A cluster message as fuzz_cluster_records reads it: header lines, an empty line, the body.
+bytes message(const chatnode::cluster::headers& h, const std::string& body) {
+  std::string out;
+  for (const auto& [k, v] : h) out += k + ": " + v + "\n";
+  out += "\n" + body;
+  return {out.begin(), out.end()};
+}
 
 void write(const fs::path& file, const bytes& b) {
   std::ofstream(file, std::ios::binary)
@@ -47,6 +56,7 @@ int main(int argc, char** argv) {
   const fs::path dir = argv[1];
   fs::create_directories(dir / "handshake");
   fs::create_directories(dir / "frame_stream");
+  fs::create_directories(dir / "cluster_records");
 
   hello h;
   h.node_id = 0x0123456789abcdef;
@@ -75,5 +85,12 @@ int main(int argc, char** argv) {
         cat({bytes{5}, encode(t), encode(bye{bye_reason::shutting_down, "the node is stopping"})}));
   // An unknown type is skipped, as the protocol says, and the stream goes on.
   write(dir / "frame_stream" / "unknown_type", cat({bytes{9}, bytes{0x42, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3}, encode(t)}));
+  namespace cluster = chatnode::cluster;
+  const cluster::text_record line{0x0123456789abcdef, 7, 0xfedcba9876543210, 1700000000000000, "peggy", "hello ✓"};
+  write(dir / "cluster_records" / "text", message(cluster::text_headers(line), line.body));
+  const cluster::frame_record frame{0xfedcba9876543210, 42, 1700000000000000, 320, 240, "alice"};
+  write(dir / "cluster_records" / "frame", message(cluster::frame_headers(frame), "\xff\xd8 jpeg"));
+  const cluster::presence_record here{0xfedcba9876543210, "alice", {"alice", "peggy", "bøb"}};
+  write(dir / "cluster_records" / "presence", message(cluster::presence_headers(here), cluster::presence_body(here)));
   return 0;
 }
