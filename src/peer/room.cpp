@@ -95,14 +95,11 @@ std::size_t room::resume_locked(participant& p, const std::string& key, std::uin
   if (order_) {
     // Where the peer had got to, on this node or another of the room: what
     // came after, but its own lines. A newcomer is given the latest only.
-    const auto author = author_of(p);
-    auto from = history_.begin();
-    if (after == 0 && history_.size() > history_for_newcomers) from = history_.end() - history_for_newcomers;
-    for (auto it = from; it != history_.end(); ++it)
-      if (it->second.seq > after && it->first != author) texts.push_back(it->second);
-    if (after > 0 && after < history_dropped_to_)
+    auto kept = history_.after(after, author_of(p));
+    texts.insert(texts.end(), std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
+    if (after > 0 && after < history_.dropped_to())
       notice(p.peer_hello().name + " was away longer than this node keeps the room's lines: those up to #" +
-             std::to_string(history_dropped_to_) + " are not sent to it");
+             std::to_string(history_.dropped_to()) + " are not sent to it");
   }
   const auto by_seq = [](const auto& a, const auto& b) { return a.seq < b.seq; };
   std::sort(texts.begin(), texts.end(), by_seq);
@@ -120,16 +117,6 @@ std::uint64_t room::author_of(const participant& p) const {
 room::member* room::member_locked(const participant& p) {
   const auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& m) { return m.peer.lock().get() == &p; });
   return it == sessions_.end() ? nullptr : &*it;
-}
-
-void room::keep_history_locked(std::uint64_t author, const outgoing_text& t) {
-  history_bytes_ += t.frame->size();
-  history_.emplace_back(author, t);
-  while (history_.size() > max_history_texts || history_bytes_ > max_history_bytes) {
-    history_bytes_ -= history_.front().second.frame->size();
-    history_dropped_to_ = history_.front().second.seq;
-    history_.pop_front();
-  }
 }
 
 void room::log_forgotten(const std::vector<std::string>& names) {
@@ -281,7 +268,7 @@ bool room::ordered(const participant& via, ordered_text t) {
     for (auto* sub : subscribers_) sub->on_text(t.m, &via);
   std::lock_guard lock(mutex_);
   const auto out = encode_text(t.m);
-  keep_history_locked(t.author, out);
+  history_.add(t.author, out);
   deliver_locked(out, t.author);
   return true;
 }

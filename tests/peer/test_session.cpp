@@ -17,6 +17,24 @@ namespace protocol = chatnode::protocol;
 using chatnode::tcp;
 using test_support::as_string;
 
+/// What the session under test announces.
+peer::session_config host_config() {
+  peer::session_config cfg;
+  cfg.greeting.node_id = 0x4057;
+  cfg.greeting.name = "host";
+  cfg.greeting.capabilities = protocol::cap_text;
+  return cfg;
+}
+
+/// The raw client's greeting, as a chat_node peer named "remote" sends it.
+std::string remote_greeting() {
+  protocol::hello h;
+  h.node_id = 0x8e;
+  h.name = "remote";
+  h.capabilities = protocol::cap_text;
+  return as_string(protocol::encode_greeting(h));
+}
+
 peer::outgoing_text text(std::uint64_t seq, std::string body) {
   const protocol::text_message m{seq, 1'700'000'000'000'000ull, "host", std::move(body)};
   return {seq, std::make_shared<const protocol::bytes>(protocol::encode(m)), nullptr};
@@ -25,10 +43,7 @@ peer::outgoing_text text(std::uint64_t seq, std::string body) {
 }  // namespace
 
 TEST_CASE("text posted to a session while it stops is sent or handed back, never dropped", "[session]") {
-  peer::session_config cfg;
-  cfg.greeting.node_id = 0x4057;
-  cfg.greeting.name = "host";
-  cfg.greeting.capabilities = protocol::cap_text;
+  auto cfg = host_config();
   // The stop waits for acknowledgements longer than this test can take, so the
   // link is what ends it: closed by the peer, without a bye.
   cfg.flush_timeout = 60s;
@@ -36,11 +51,7 @@ TEST_CASE("text posted to a session while it stops is sent or handed back, never
     return std::make_shared<peer::session>(peer::link(std::move(socket)), 1, std::move(cfg), events);
   });
 
-  protocol::hello remote_hello;
-  remote_hello.node_id = 0x8e;
-  remote_hello.name = "remote";
-  remote_hello.capabilities = protocol::cap_text;
-  f.remote.send(as_string(protocol::encode_greeting(remote_hello)));
+  f.remote.send(remote_greeting());
   REQUIRE(f.events.wait_joined());
 
   // All three run on the session's strand in this order: the second text
@@ -62,20 +73,13 @@ TEST_CASE("text posted to a session while it stops is sent or handed back, never
 
 TEST_CASE("a session says first how far it has a peer met before, and hears once how far the peer has ours",
           "[session][resume]") {
-  peer::session_config cfg;
-  cfg.greeting.node_id = 0x4057;
-  cfg.greeting.name = "host";
-  cfg.greeting.capabilities = protocol::cap_text;
+  const auto cfg = host_config();
   peer_test::on_loopback<peer::session> f([&](tcp::socket socket, peer::session_events& events) {
     // The room had the peer's texts up to 41 over an earlier link.
     dynamic_cast<peer_test::recorded_events&>(events).known = 41;
     return std::make_shared<peer::session>(peer::link(std::move(socket)), 1, cfg, events);
   });
-  protocol::hello remote_hello;
-  remote_hello.node_id = 0x8e;
-  remote_hello.name = "remote";
-  remote_hello.capabilities = protocol::cap_text;
-  f.remote.send(as_string(protocol::encode_greeting(remote_hello)));
+  f.remote.send(remote_greeting());
   REQUIRE(f.events.wait_joined());
 
   // Right after its greeting, before its ping: ack 41.

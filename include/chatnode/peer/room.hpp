@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "chatnode/peer/ordered_history.hpp"
 #include "chatnode/peer/participant.hpp"
 #include "chatnode/peer/resume_store.hpp"
 #include "chatnode/peer/room_events.hpp"
@@ -34,12 +35,6 @@ class room final : public session_events {
   static constexpr std::size_t max_backlog_bytes = 1u << 20;
   /// Peers whose last text is remembered for dropping resends (about 50 bytes each).
   static constexpr std::size_t max_senders_remembered = 4096;
-  /// With an order: the lines kept for peers that come back from another
-  /// node (or this one) to go on where they were, at most.
-  static constexpr std::size_t max_history_texts = 5000;
-  static constexpr std::size_t max_history_bytes = 4u << 20;
-  /// What a peer new to the room is given of that history.
-  static constexpr std::size_t history_for_newcomers = 50;
 
   /// Peers beyond `max_peers` are told "room full" and closed when they join.
   room(std::string local_name, std::size_t max_peers);
@@ -117,7 +112,6 @@ class room final : public session_events {
   /// or, for a teaching program (which numbers none), one this node gives it.
   std::uint64_t author_of(const participant& p) const;
   member* member_locked(const participant& p);
-  void keep_history_locked(std::uint64_t author, const outgoing_text& t);
   void log_forgotten(const std::vector<std::string>& names);
   bool first_time_locked(std::uint64_t node_id, std::uint64_t seq);
   void notice(const std::string& text);
@@ -156,10 +150,7 @@ class room final : public session_events {
   std::uint64_t texts_heard_ = 0;
   std::deque<outgoing_text> backlog_;
   std::size_t backlog_bytes_ = 0;
-  /// With an order: its latest lines and their authors, oldest first.
-  std::deque<std::pair<std::uint64_t, outgoing_text>> history_;
-  std::size_t history_bytes_ = 0;
-  std::uint64_t history_dropped_to_ = 0;  ///< the order's number of the last line no longer kept
+  ordered_history history_;  ///< with an order: its latest lines, for peers that come back
   struct pending_stop {
     protocol::bye_reason reason;
     std::string text;
