@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chatnode/clock.hpp"
+#include "chatnode/cluster/room_stream.hpp"
 
 namespace chatnode::cluster {
 namespace {
@@ -10,18 +11,12 @@ namespace {
 using namespace std::chrono_literals;
 using clock = std::chrono::steady_clock;
 
-constexpr std::int64_t ns_per_s = 1'000'000'000;
-/// How long the stream remembers a message id: a resend within it is dropped by the stream.
-constexpr std::int64_t duplicate_window_ns = 120 * ns_per_s;
 /// A publish the stream has not confirmed by then is sent again, under the same id.
 constexpr std::int64_t publish_wait_ms = 5000;
 /// After a failed publish (no server, a leader election), the next try.
 constexpr auto retry_after = 500ms;
 /// At the node's end, texts still waiting get this long to be stored.
 constexpr auto final_flush = 2s;
-/// What the stream stored this long before the node started is delivered to
-/// its peers too: the servers' clocks may be behind ours by that much.
-constexpr std::int64_t clock_margin_ns = 2 * ns_per_s;
 
 /// A message's header, as records.hpp asks for it.
 header_lookup headers_of(natsMsg* msg) {
@@ -148,71 +143,9 @@ void bridge::on_joined(const peer::participant& p) {
 void bridge::on_left(const peer::participant& p, const std::string&) { on_joined(p); }
 
 void bridge::join_stream() {
-  jsStreamConfig sc;
-  jsStreamConfig_Init(&sc);
-  const char* subjects[] = {names_.text_subject.c_str()};
-  sc.Name = names_.stream.c_str();
-  sc.Subjects = subjects;
-  sc.SubjectsLen = 1;
-  sc.Storage = js_FileStorage;
-  sc.Replicas = cfg_.replicas;
-  sc.Duplicates = duplicate_window_ns;
-  sc.MaxAge = std::int64_t{24} * 3600 * ns_per_s;
-  sc.MaxMsgs = 100'000;
-  sc.MaxMsgSize = static_cast<std::int32_t>(protocol::max_text_bytes + 4096);
-  jsStreamInfo* si = nullptr;
-  jsErrCode jerr = static_cast<jsErrCode>(0);
-  auto s = js_AddStream(&si, js_, &sc, nullptr, &jerr);
-  // Another node made it first: the stream is the room's, whoever made it.
-  if (s != NATS_OK && jerr != JSStreamNameExistErr) check(s, "cluster: the stream " + names_.stream);
-  jsStreamInfo_Destroy(si);
-  si = nullptr;
-  check(js_GetStreamInfo(&si, js_, names_.stream.c_str(), nullptr, &jerr), "cluster: the stream's state");
-  const auto last = si->State.LastSeq;
-  const auto last_ns = si->State.LastTime;
-  jsStreamInfo_Destroy(si);
-
-  // The history, and everything stored since the node started: its peers may
-  // have been in the room long before the stream answered (a leader election).
-  std::uint64_t from = last > history_lines ? last - history_lines + 1 : 1;
-  if (last_ns >= started_ns_ - clock_margin_ns)
-    from = std::min(from, first_stored_since(started_ns_ - clock_margin_ns));
-
-  jsSubOptions so;
-  jsSubOptions_Init(&so);
-  so.Stream = names_.stream.c_str();
-  so.Ordered = true;
-  so.Config.DeliverPolicy = js_DeliverByStartSequence;
-  so.Config.OptStartSeq = from;
-  natsSubscription* sub = nullptr;
-  check(js_Subscribe(&sub, js_, names_.text_subject.c_str(), &bridge::on_stream_message, this, nullptr, &so, &jerr),
-        "cluster: the stream's subscription");
+  auto* sub = subscribe_room_stream(js_, names_, cfg_.replicas, started_ns_, &bridge::on_stream_message, this);
   std::lock_guard lock(mutex_);
   stream_sub_ = sub;
-}
-
-std::uint64_t bridge::first_stored_since(std::int64_t wall_ns) {
-  jsSubOptions so;
-  jsSubOptions_Init(&so);
-  so.Stream = names_.stream.c_str();
-  so.Config.DeliverPolicy = js_DeliverByStartTime;
-  so.Config.OptStartTime = wall_ns;
-  so.Config.AckPolicy = js_AckNone;
-  natsSubscription* sub = nullptr;
-  jsErrCode jerr = static_cast<jsErrCode>(0);
-  check(js_SubscribeSync(&sub, js_, names_.text_subject.c_str(), nullptr, &so, &jerr),
-        "cluster: the stream's texts since the node started");
-  natsMsg* msg = nullptr;
-  const auto s = natsSubscription_NextMsg(&msg, sub, static_cast<std::int64_t>(publish_wait_ms));
-  std::uint64_t seq = 0;
-  jsMsgMetaData* meta = nullptr;
-  if (s == NATS_OK && natsMsg_GetMetaData(&meta, msg) == NATS_OK) seq = meta->Sequence.Stream;
-  jsMsgMetaData_Destroy(meta);
-  natsMsg_Destroy(msg);
-  natsSubscription_Unsubscribe(sub);
-  natsSubscription_Destroy(sub);
-  if (seq == 0) check(s == NATS_OK ? NATS_ERR : s, "cluster: the stream's first text since the node started");
-  return seq;
 }
 
 void bridge::text_loop() {
@@ -285,10 +218,7 @@ void bridge::on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg,
   const std::string_view body(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
   auto t = parse_text(headers_of(msg), body, why);
   // Its place in the stream numbers it for every peer of every node.
-  jsMsgMetaData* meta = nullptr;
-  std::uint64_t place = 0;
-  if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) place = meta->Sequence.Stream;
-  jsMsgMetaData_Destroy(meta);
+  const auto place = stream_place(msg);
   natsMsg_Destroy(msg);
   if (!t || place == 0) {
     self->log_("cluster: a message in the room's stream is not a text (" + (t ? "no stream sequence" : why) +

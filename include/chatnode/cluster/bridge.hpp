@@ -54,8 +54,6 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
  public:
   /// Texts waiting for the stream at most; past it a line is not stored, and said so.
   static constexpr std::size_t max_waiting_texts = 10000;
-  /// The history a node is given when it joins the cluster.
-  static constexpr std::uint64_t history_lines = 50;
 
   /// Connects in the background (the servers may not be up yet). `strand` is the cluster link's.
   bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg, log_fn log);
@@ -87,8 +85,6 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   void report(const std::vector<presence_board::change>& changes);
   /// Creates the room's stream if need be, and subscribes to it from the history on.
   void join_stream();
-  /// The stream's number of the first text it stored at or after `wall_ns` (ns since 1970).
-  std::uint64_t first_stored_since(std::int64_t wall_ns);
   bool publish_text(const text_record& t);
   void offer_video(const video::frame_set_ptr& f);
   void publish_frame(const video::frame_ptr& f);
