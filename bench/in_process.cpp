@@ -1,6 +1,6 @@
 #include "in_process.hpp"
 
-#include <sys/resource.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <cstdio>
@@ -11,6 +11,7 @@
 
 #include "chatnode/app/node.hpp"
 #include "chatnode/clock.hpp"
+#include "process_usage.hpp"
 
 namespace bench {
 namespace {
@@ -115,18 +116,6 @@ class bench_node {
   std::thread thread_;
 };
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-long peak_rss_kib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
-
 std::vector<std::string> sender_args(const run_spec& spec) {
   // The teaching program's path: a larger picture, resized (the test pattern: halved), then encoded.
   return {"--listen",  "127.0.0.1:0",
@@ -173,11 +162,11 @@ pipeline_run run_in_process(const run_spec& spec) {
   sink->clear();
   log->take();
 
-  const double cpu0 = cpu_seconds();
+  const double cpu0 = cpu_seconds(::getpid());
   const auto t0 = std::chrono::steady_clock::now();
   sink->wait_for(static_cast<std::size_t>(spec.frames), after(t0, spec.max_seconds));
   const auto t1 = std::chrono::steady_clock::now();
-  const double cpu1 = cpu_seconds();
+  const double cpu1 = cpu_seconds(::getpid());
   auto arrivals = sink->take();
   auto captured = log->take();
 
@@ -203,7 +192,7 @@ pipeline_run run_in_process(const run_spec& spec) {
     if (!arrivals.count(seq)) ++missing;
   r.dropped = missing;
   r.cpu_s_per_frame["bench (both nodes)"] = r.frames ? (cpu1 - cpu0) / static_cast<double>(r.frames) : 0;
-  r.peak_rss_kib["bench (both nodes)"] = peak_rss_kib();
+  r.peak_rss_kib["bench (both nodes)"] = peak_rss_kib(::getpid());
   return r;
 }
 

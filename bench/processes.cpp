@@ -1,11 +1,9 @@
 #include "processes.hpp"
 
-#include <unistd.h>
-
-#include <fstream>
-#include <sstream>
+#include <cmath>
 #include <stdexcept>
 
+#include "process_usage.hpp"
 #include "support/child_process.hpp"
 #include "support/stats_table.hpp"
 
@@ -13,26 +11,6 @@ namespace bench {
 namespace {
 
 using test_support::child_process;
-
-/// User + system CPU seconds a process has used so far.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
-  std::istringstream rest(all.substr(all.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 1; i <= 13 && rest >> field; ++i)
-    if (i == 12 || i == 13) ticks += std::stod(field);
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-long peak_rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
-  return -1;
-}
 
 double ms_column(const std::vector<std::string>& row, int column) {
   const auto& v = row[static_cast<std::size_t>(column)];

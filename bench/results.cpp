@@ -5,14 +5,14 @@
 
 #include <boost/json.hpp>
 
+#include "report_format.hpp"
+
 namespace bench {
 namespace {
 
-std::string f(const char* fmt, auto... args) {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, fmt, args...);
-  // A figure a mode does not measure is NaN: show it as a dash.
-  std::string out = buf;
+/// A table row: a figure a mode does not measure is NaN, shown as a dash.
+std::string row(const char* fmt, auto... args) {
+  std::string out = f(fmt, args...);
   for (std::size_t at; (at = out.find("nan")) != std::string::npos;) out.replace(at, 3, "  -");
   return out;
 }
@@ -25,43 +25,39 @@ const codec_floor* floor_for(const report& r, const pipeline_run& run) {
 
 const char* const stages[] = {"capture", "resize", "encode", "queue", "network", "handoff", "decode"};
 
-boost::json::object pcts(const samples& s) {
-  return {{"p50", s.pct(50)}, {"p95", s.pct(95)}, {"p99", s.pct(99)}, {"max", s.max()}, {"n", s.size()}};
-}
-
 }  // namespace
 
 void print_table(std::ostream& out, const report& r) {
   out << "machine: " << r.machine << "\n\n";
   out << "Codec floor (one thread, medians, ms per frame; capture = drawing the test pattern at twice the size,\n"
          "or copying a frame of footage decoded before)\n";
-  out << f("%-10s %-14s %8s %8s %8s %8s %10s %10s %9s %11s\n", "size", "source", "capture", "resize", "encode",
-           "decode", "floor p50", "opencv p50", "opencv/x", "bound fps");
+  out << row("%-10s %-14s %8s %8s %8s %8s %10s %10s %9s %11s\n", "size", "source", "capture", "resize", "encode",
+             "decode", "floor p50", "opencv p50", "opencv/x", "bound fps");
   for (const auto& fl : r.floors)
-    out << f("%4dx%-5d %-14.14s %8.2f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %11.0f\n", fl.width, fl.height,
-             fl.source.c_str(), fl.capture_ms.median(), fl.turbo_resize_ms.median(), fl.turbo_encode_ms.median(),
-             fl.turbo_decode_ms.median(), fl.turbo_ms.median(), fl.opencv_ms.median(),
-             fl.opencv_ms.median() / fl.turbo_ms.median(), fl.bound_fps());
+    out << row("%4dx%-5d %-14.14s %8.2f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %11.0f\n", fl.width, fl.height,
+               fl.source.c_str(), fl.capture_ms.median(), fl.turbo_resize_ms.median(), fl.turbo_encode_ms.median(),
+               fl.turbo_decode_ms.median(), fl.turbo_ms.median(), fl.opencv_ms.median(),
+               fl.opencv_ms.median() / fl.turbo_ms.median(), fl.bound_fps());
 
   out << "\nPipeline (capture on the sender to decoded on the receiver, ms)\n";
-  out << f("%-10s %-14s %-10s %-8s %7s %7s %7s %7s %7s %7s %8s %8s %6s %9s %9s\n", "size", "source", "mode", "pacing",
-           "fps", "MB/s", "p50", "p95", "p99", "max", "p50/flr", "p99/flr", "drop", "fps/bound", "cpu ms/f");
+  out << row("%-10s %-14s %-10s %-8s %7s %7s %7s %7s %7s %7s %8s %8s %6s %9s %9s\n", "size", "source", "mode", "pacing",
+             "fps", "MB/s", "p50", "p95", "p99", "max", "p50/flr", "p99/flr", "drop", "fps/bound", "cpu ms/f");
   for (const auto& run : r.runs) {
     const auto* fl = floor_for(r, run);
     const double floor = fl ? fl->turbo_ms.median() : NAN;
     double cpu = 0;
     for (const auto& [who, s] : run.cpu_s_per_frame) cpu += s;
-    out << f("%4dx%-5d %-14.14s %-10s %-8s %7.1f %7.1f %7.2f %7.2f %7.2f %7.2f %8.2f %8.2f %6llu %9.2f %9.2f\n",
-             run.width, run.height, run.source.c_str(), run.mode.c_str(), run.pacing.c_str(), run.fps(), run.mb_per_s(),
-             run.latency.p50, run.latency.p95, run.latency.p99, run.latency.max, run.latency.p50 / floor,
-             run.latency.p99 / floor, static_cast<unsigned long long>(run.dropped),
-             fl ? run.fps() / fl->bound_fps() : NAN, cpu * 1000);
+    out << row("%4dx%-5d %-14.14s %-10s %-8s %7.1f %7.1f %7.2f %7.2f %7.2f %7.2f %8.2f %8.2f %6llu %9.2f %9.2f\n",
+               run.width, run.height, run.source.c_str(), run.mode.c_str(), run.pacing.c_str(), run.fps(),
+               run.mb_per_s(), run.latency.p50, run.latency.p95, run.latency.p99, run.latency.max,
+               run.latency.p50 / floor, run.latency.p99 / floor, static_cast<unsigned long long>(run.dropped),
+               fl ? run.fps() / fl->bound_fps() : NAN, cpu * 1000);
   }
 
   out << "\nWhere the time goes (medians, ms): overhead = queue + network + handoff, against the floor\n";
-  out << f("%-10s %-14s %-8s", "size", "source", "pacing");
-  for (const char* s : stages) out << f(" %8s", s);
-  out << f(" %9s %11s %9s\n", "overhead", "overhd/flr", "rss MiB");
+  out << row("%-10s %-14s %-8s", "size", "source", "pacing");
+  for (const char* s : stages) out << row(" %8s", s);
+  out << row(" %9s %11s %9s\n", "overhead", "overhd/flr", "rss MiB");
   for (const auto& run : r.runs) {
     if (run.stage_ms.empty()) continue;  // only the in-process mode sees inside the pipeline
     const auto* fl = floor_for(r, run);
@@ -69,20 +65,20 @@ void print_table(std::ostream& out, const report& r) {
       const auto it = run.stage_ms.find(s);
       return it == run.stage_ms.end() ? NAN : it->second.median();
     };
-    out << f("%4dx%-5d %-14.14s %-8s", run.width, run.height, run.source.c_str(), run.pacing.c_str());
-    for (const char* s : stages) out << f(" %8.3f", med(s));
+    out << row("%4dx%-5d %-14.14s %-8s", run.width, run.height, run.source.c_str(), run.pacing.c_str());
+    for (const char* s : stages) out << row(" %8.3f", med(s));
     const double overhead = med("queue") + med("network") + med("handoff");
     long rss = 0;
     for (const auto& [who, k] : run.peak_rss_kib) rss = std::max(rss, k);
-    out << f(" %9.3f %11.3f %9.1f\n", overhead, fl ? overhead / fl->turbo_ms.median() : NAN, rss / 1024.0);
+    out << row(" %9.3f %11.3f %9.1f\n", overhead, fl ? overhead / fl->turbo_ms.median() : NAN, rss / 1024.0);
   }
 
   if (!r.texts.empty()) {
     out << "\nText one-way latency while video streams unpaced (ms)\n";
-    out << f("%-10s %6s %9s %7s %7s %7s %7s\n", "video", "sent", "received", "p50", "p95", "p99", "max");
+    out << row("%-10s %6s %9s %7s %7s %7s %7s\n", "video", "sent", "received", "p50", "p95", "p99", "max");
     for (const auto& t : r.texts)
-      out << f("%4dx%-5d %6d %9d %7.3f %7.3f %7.3f %7.3f\n", t.width, t.height, t.sent, t.received,
-               t.latency_ms.pct(50), t.latency_ms.pct(95), t.latency_ms.pct(99), t.latency_ms.max());
+      out << row("%4dx%-5d %6d %9d %7.3f %7.3f %7.3f %7.3f\n", t.width, t.height, t.sent, t.received,
+                 t.latency_ms.pct(50), t.latency_ms.pct(95), t.latency_ms.pct(99), t.latency_ms.max());
   }
 }
 

@@ -6,36 +6,12 @@
 
 #include <boost/json.hpp>
 
+#include "report_format.hpp"
+
 namespace bench::slow_link {
 namespace {
 
-std::string f(const char* fmt, auto... args) {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, fmt, args...);
-  return buf;
-}
-
-/// A figure in whole units, or a dash where none was measured.
-std::string num(double v, const char* unit = "", int decimals = 0) {
-  if (std::isnan(v)) return "-";
-  if (std::isinf(v)) return "never";
-  return f("%.*f%s", decimals, v, unit);
-}
-
 std::string rate_name(double mbps) { return f("%g Mbit/s", mbps); }
-
-boost::json::value json_number(double v) {
-  if (!std::isfinite(v)) return nullptr;
-  return v;
-}
-
-boost::json::object pcts(const samples& s) {
-  return {{"p50", json_number(s.pct(50))},
-          {"p95", json_number(s.pct(95))},
-          {"p99", json_number(s.pct(99))},
-          {"max", json_number(s.max())},
-          {"n", s.size()}};
-}
 
 boost::json::array strings(const std::vector<std::string>& v) {
   boost::json::array out;

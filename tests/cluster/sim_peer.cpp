@@ -30,16 +30,20 @@ void sim_peer::start() {
   net::post(strand_, [this] { dialer_.dial_target({nodes_, protocol::wire_protocol::chat_node, true, true}); });
 }
 
-void sim_peer::talk(int count, std::chrono::milliseconds every) {
-  net::co_spawn(strand_, talk_loop(count, every), net::detached);
+void sim_peer::talk(int count, std::chrono::milliseconds every, std::chrono::milliseconds first_after) {
+  net::co_spawn(strand_, talk_loop(count, every, first_after), net::detached);
 }
 
-chatnode::awaitable<void> sim_peer::talk_loop(int count, std::chrono::milliseconds every) {
+chatnode::awaitable<void> sim_peer::talk_loop(int count, std::chrono::milliseconds every,
+                                              std::chrono::milliseconds first_after) {
+  talk_timer_.expires_after(first_after);
+  if (const auto [ec] = co_await talk_timer_.async_wait(chatnode::use_nothrow); ec) co_return;
   for (int k = 1; k <= count; ++k) {
+    const auto at = clock::now();
     const auto r = room_.send_local_text(name_ + " line " + std::to_string(k));
     {
       std::lock_guard lock(mutex_);
-      seen_.said = k;
+      seen_.said_at.push_back(at);
       if (r == peer::room::local_text::refused) seen_.refused = true;
     }
     talk_timer_.expires_after(every);
@@ -67,8 +71,10 @@ int sim_peer::start_session(chatnode::tcp::socket socket, peer::dialled d) {
 
 void sim_peer::on_text(const protocol::text_message& m, const peer::participant* from) {
   if (!from) return;  // our own
+  const auto at = clock::now();
   std::lock_guard lock(mutex_);
   seen_.lines.push_back(m.origin + ": " + m.body);
+  seen_.arrived.push_back(at);
 }
 
 void sim_peer::on_joined(const peer::participant& p) {
@@ -78,13 +84,23 @@ void sim_peer::on_joined(const peer::participant& p) {
 }
 
 void sim_peer::on_video(const peer::arrived_frame& f) {
+  const auto at = clock::now();
+  const auto now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  const double latency_ms = (static_cast<double>(now_us) - static_cast<double>(f.frame->capture_us())) / 1000.0;
   std::lock_guard lock(mutex_);
-  seen_.last_frame_from[f.name] = clock::now();
+  seen_.frames[f.name].push_back({at, latency_ms});
 }
 
 sim_peer::seen sim_peer::snapshot() const {
   std::lock_guard lock(mutex_);
   return seen_;
+}
+
+std::size_t sim_peer::lines_seen() const {
+  std::lock_guard lock(mutex_);
+  return seen_.lines.size();
 }
 
 }  // namespace cluster_test

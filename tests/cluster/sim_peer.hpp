@@ -30,23 +30,33 @@ class sim_peer final : chatnode::peer::room_subscriber {
 
   const std::string& name() const { return name_; }
   void start();
-  /// Says "NAME line K" for K = 1..count, one every `every`.
-  void talk(int count, std::chrono::milliseconds every);
+  /// Says "NAME line K" for K = 1..count, one every `every`, the first after `first_after`.
+  void talk(int count, std::chrono::milliseconds every, std::chrono::milliseconds first_after = {});
   /// Says bye and dials no more.
   void stop();
 
+  /// A frame as it came: when, and how long after its origin captured it
+  /// (their wall clocks, one machine's: the tests and the benchmark run on one).
+  struct frame_arrival {
+    clock::time_point at;
+    double latency_ms = 0;
+  };
   struct seen {
     std::vector<std::string> lines;                            ///< "origin: body", in the order received
+    std::vector<clock::time_point> arrived;                    ///< when each of `lines` came, index for index
+    std::vector<clock::time_point> said_at;                    ///< when line K was said, at K - 1
     int joins = 0;                                             ///< links that held
-    int said = 0;                                              ///< lines said so far
     bool refused = false;                                      ///< a line was refused (the room's bound was full)
-    std::map<std::string, clock::time_point> last_frame_from;  ///< per origin
+    std::map<std::string, std::vector<frame_arrival>> frames;  ///< per origin, in the order they came
   };
   seen snapshot() const;
+  /// How many lines have come: cheaper than a snapshot, for a wait.
+  std::size_t lines_seen() const;
 
  private:
   int start_session(chatnode::tcp::socket socket, chatnode::peer::dialled d);
-  chatnode::awaitable<void> talk_loop(int count, std::chrono::milliseconds every);
+  chatnode::awaitable<void> talk_loop(int count, std::chrono::milliseconds every,
+                                      std::chrono::milliseconds first_after);
 
   void on_text(const chatnode::protocol::text_message& m, const chatnode::peer::participant* from) override;
   void on_joined(const chatnode::peer::participant& p) override;

@@ -47,6 +47,19 @@ stream_contents stream_state(const std::string& url, const std::string& room) {
   return state_of(c, chatnode::cluster::room_names(room));
 }
 
+stream_contents stream_state_with_leader(const std::vector<std::string>& urls, const std::string& room,
+                                         std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (std::size_t i = 0;; ++i) {
+    try {
+      auto s = stream_state(urls[i % urls.size()], room);
+      if (!s.leader.empty() || std::chrono::steady_clock::now() >= deadline) return s;
+    } catch (const std::exception&) {
+      if (std::chrono::steady_clock::now() >= deadline) throw;
+    }
+  }
+}
+
 stream_contents read_stream(const std::string& url, const std::string& room, std::chrono::seconds limit) {
   connection c(url);
   const chatnode::cluster::room_names names(room);

@@ -17,6 +17,10 @@ struct stream_contents {
 
 /// The state of `room`'s stream, asked of the server at `url`; throws when it cannot be had.
 stream_contents stream_state(const std::string& url, const std::string& room);
+/// The state once the stream has a leader, asked of each of `urls` in turn (one
+/// may be dead, or busy electing) until `limit`; then with no leader.
+stream_contents stream_state_with_leader(const std::vector<std::string>& urls, const std::string& room,
+                                         std::chrono::seconds limit);
 /// The state and every text, in order; reading stops after `limit`.
 stream_contents read_stream(const std::string& url, const std::string& room, std::chrono::seconds limit);
 

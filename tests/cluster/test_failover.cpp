@@ -76,20 +76,6 @@ struct peer_pool {
   std::function<void()> drain;
 };
 
-/// The stream's state once it has a leader, asked of each of `servers` in turn
-/// (one may be dead, or busy electing); bounded.
-cluster_test::stream_contents state_with_leader(const std::vector<std::unique_ptr<nats_server>>& servers) {
-  const auto deadline = clock::now() + 30s;
-  for (std::size_t i = 0;; ++i) {
-    try {
-      auto s = cluster_test::stream_state(servers[i % servers.size()]->url(), "lobby");
-      if (!s.leader.empty() || clock::now() >= deadline) return s;
-    } catch (const std::exception&) {
-      if (clock::now() >= deadline) throw;
-    }
-  }
-}
-
 /// The stream's texts without `name`'s own: what that peer must have been sent, in that order.
 std::vector<std::string> without_own(const std::vector<std::string>& texts, const std::string& name) {
   std::vector<std::string> out;
@@ -141,7 +127,9 @@ TEST_CASE(
   for (auto& p : peers) p->talk(lines_each, line_every);
   drain(nodes, alive, 1500ms);
   // The leader of the room's stream dies first, without a word to anyone.
-  const auto before = state_with_leader(servers);
+  std::vector<std::string> server_urls;
+  for (const auto& server : servers) server_urls.push_back(server->url());
+  const auto before = cluster_test::stream_state_with_leader(server_urls, "lobby", 30s);
   REQUIRE(!before.leader.empty());
   std::size_t dead_server = 0;
   for (std::size_t i = 0; i < servers.size(); ++i)
@@ -159,7 +147,7 @@ TEST_CASE(
   const bool all_arrived = wait_until(nodes, alive, 120s, [&] {
     return std::all_of(peers.begin(), peers.end(), [&](const auto& p) {
       const auto s = p->snapshot();
-      return s.said == lines_each && s.lines.size() >= total - lines_each;
+      return s.said_at.size() == lines_each && s.lines.size() >= total - lines_each;
     });
   });
   // Every surviving origin's video reaches every watcher again after the node died.
@@ -170,8 +158,8 @@ TEST_CASE(
     for (int w = 0; w < node_count; ++w) {
       const auto s = peers[static_cast<std::size_t>(w)]->snapshot();
       for (const auto& origin : surviving) {
-        const auto it = s.last_frame_from.find(origin);
-        if (it == s.last_frame_from.end() || it->second <= node_killed_at) return false;
+        const auto it = s.frames.find(origin);
+        if (it == s.frames.end() || it->second.back().at <= node_killed_at) return false;
       }
     }
     return true;

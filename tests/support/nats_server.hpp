@@ -28,6 +28,8 @@ class nats_server {
   /// nats://127.0.0.1:PORT
   std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
   unsigned short port() const { return port_; }
+  /// Its process, while it runs (-1 when stopped).
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
   /// Stops it (SIGTERM, then waits); start() brings it back on the same port and store.
   void stop();
   /// Kills it (SIGKILL, then waits): no goodbye to its clients or its cluster.

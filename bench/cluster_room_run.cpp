@@ -1,0 +1,236 @@
+#include "cluster_room_run.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "cluster/stream_contents.hpp"
+#include "cluster_room_figures.hpp"
+#include "machine.hpp"
+#include "process_usage.hpp"
+#include "support/child_process.hpp"
+#include "support/nats_server.hpp"
+#include "support/temp_dir.hpp"
+
+namespace bench::cluster_room {
+namespace {
+
+using namespace std::chrono_literals;
+using cluster_test::sim_peer;
+using test_support::child_process;
+using test_support::listening_node;
+namespace net = chatnode::net;
+
+/// The chat_node processes, read all the time so that none blocks on a full pipe.
+struct node_set {
+  std::vector<listening_node> nodes;
+  std::vector<bool> alive;
+  /// Reads every live node's output for about `d`.
+  void drain(std::chrono::milliseconds d) {
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      if (alive[i]) nodes[i].process->read_output_for(std::max(1ms, d / static_cast<int>(nodes.size())));
+  }
+  void drain_until(clock::time_point t) {
+    while (clock::now() < t) drain(30ms);
+  }
+  /// Drains until `done()` or `limit`; true when done.
+  template <class Done>
+  bool wait_until(std::chrono::seconds limit, Done done) {
+    const auto deadline = clock::now() + limit;
+    while (!done()) {
+      if (clock::now() >= deadline) return false;
+      drain(30ms);
+    }
+    return true;
+  }
+  /// When every live node but `except` had logged `needle` on stderr (from line
+  /// `from[i]` on), as read; nothing if not within `limit`.
+  std::optional<clock::time_point> logged_by_others(std::size_t except, const std::string& needle,
+                                                    const std::vector<std::size_t>& from, std::chrono::seconds limit) {
+    std::optional<clock::time_point> last;
+    const bool all = wait_until(limit, [&] {
+      last.reset();
+      for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (i == except || !alive[i]) continue;
+        const auto& lines = nodes[i].process->lines(child_process::stream::err);
+        const auto& times = nodes[i].process->line_times(child_process::stream::err);
+        std::size_t k = from[i];
+        while (k < lines.size() && lines[k].find(needle) == std::string::npos) ++k;
+        if (k == lines.size()) return false;
+        last = std::max(last.value_or(times[k]), times[k]);
+      }
+      return true;
+    });
+    return all ? last : std::nullopt;
+  }
+  std::vector<std::size_t> err_lines() const {
+    std::vector<std::size_t> n;
+    for (const auto& node : nodes) n.push_back(node.process->lines(child_process::stream::err).size());
+    return n;
+  }
+};
+
+/// The peers and the two threads that run them; going, they say bye.
+struct peer_pool {
+  ~peer_pool() { stop(); }
+  void run() {
+    for (int t = 0; t < 2; ++t) runners.emplace_back([this] { ioc.run(); });
+  }
+  void stop() {
+    if (runners.empty()) return;
+    for (auto& p : peers) p->stop();
+    work.reset();
+    const auto deadline = clock::now() + 20s;
+    while (!ioc.stopped() && clock::now() < deadline) nodes->drain(100ms);
+    ioc.stop();
+    for (auto& r : runners) r.join();
+    runners.clear();
+  }
+  node_set* nodes = nullptr;
+  net::io_context ioc;
+  net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(ioc);
+  std::vector<std::unique_ptr<sim_peer>> peers;
+  std::vector<std::thread> runners;
+};
+
+double seconds(clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+/// A newcomer joins node 0 and leaves, `rounds` times: until every other node says so.
+void presence_rounds(const setup& s, node_set& nodes, peer_pool& pool, report& r) {
+  for (int round = 1; round <= s.presence_rounds; ++round) {
+    const std::string name = "newcomer" + std::to_string(round);
+    pool.peers.push_back(
+        std::make_unique<sim_peer>(pool.ioc, name, 0x7e'0000 + static_cast<std::uint64_t>(round),
+                                   std::vector<chatnode::host_port>{{"127.0.0.1", nodes.nodes[0].port}}, false));
+    auto& newcomer = *pool.peers.back();
+    auto from = nodes.err_lines();
+    const auto joined = clock::now();
+    newcomer.start();
+    if (const auto t = nodes.logged_by_others(0, "cluster: " + name + " is in the room", from, 10s))
+      r.presence_join_ms.add(seconds(*t - joined) * 1000);
+    from = nodes.err_lines();
+    const auto left = clock::now();
+    newcomer.stop();
+    if (const auto t = nodes.logged_by_others(0, "cluster: " + name + " left", from, 10s))
+      r.presence_leave_ms.add(seconds(*t - left) * 1000);
+  }
+}
+
+struct cpu_reading {
+  std::map<std::string, double> cpu;
+  clock::time_point at;
+};
+
+cpu_reading read_cpu(const node_set& nodes, const std::vector<std::unique_ptr<test_support::nats_server>>& servers) {
+  cpu_reading c{{}, clock::now()};
+  for (std::size_t i = 0; i < nodes.nodes.size(); ++i)
+    c.cpu["node n" + std::to_string(i)] = cpu_seconds(nodes.nodes[i].process->pid());
+  for (const auto& server : servers) c.cpu["server " + server->name()] = cpu_seconds(server->pid());
+  c.cpu["peers (this process)"] = cpu_seconds(::getpid());
+  return c;
+}
+
+}  // namespace
+
+report run(const setup& s) {
+  report r;
+  r.config = s;
+  r.machine = machine();
+  test_support::temp_dir dir;
+  auto servers = test_support::start_cluster(dir.path, s.servers);
+  const auto urls = test_support::cluster_urls(servers);
+  std::vector<std::string> server_urls;
+  for (const auto& server : servers) server_urls.push_back(server->url());
+
+  node_set nodes;
+  recording rec;
+  const int peer_count = s.nodes * s.peers_per_node;
+  for (int i = 0; i < s.nodes; ++i) {
+    rec.node_names.push_back("n" + std::to_string(i));
+    nodes.nodes.push_back(test_support::start_listener(
+        rec.node_names.back(),
+        {"--test-pattern", "--size", s.size, "--fps", std::to_string(s.fps), "--max-peers",
+         std::to_string(peer_count + s.presence_rounds + 10), "--cluster", urls, "--cluster-replicas",
+         std::to_string(std::min(s.servers, 3)), "--cluster-video-fps", std::to_string(s.fps)}));
+    nodes.alive.push_back(true);
+    if (!nodes.nodes.back().process->wait_for(child_process::stream::err, "the room's stream CHAT_lobby is ready", 60s))
+      throw std::runtime_error("node " + rec.node_names.back() + " did not reach the room's stream");
+  }
+
+  peer_pool pool;
+  pool.nodes = &nodes;
+  for (int i = 0; i < peer_count; ++i) {
+    const int home = i % s.nodes;
+    std::vector<chatnode::host_port> list;
+    for (int k = 0; k < s.nodes; ++k)
+      list.push_back({"127.0.0.1", nodes.nodes[static_cast<std::size_t>((home + k) % s.nodes)].port});
+    char name[16];
+    std::snprintf(name, sizeof name, "p%03d", i);
+    pool.peers.push_back(std::make_unique<sim_peer>(pool.ioc, name, 0x51'0000 + static_cast<std::uint64_t>(i),
+                                                    std::move(list), i / s.nodes < s.watchers_per_node));
+    rec.peers.push_back({name, home, {}});
+  }
+  pool.run();
+  for (auto& p : pool.peers) p->start();
+  if (!nodes.wait_until(60s, [&] {
+        return std::all_of(pool.peers.begin(), pool.peers.end(), [](const auto& p) { return p->snapshot().joins > 0; });
+      }))
+    throw std::runtime_error("not every peer joined its node within 60 s");
+  nodes.drain_until(clock::now() + 2s);  // presence settles
+  presence_rounds(s, nodes, pool, r);
+
+  // Everyone talks from here to the end, staggered over one interval.
+  const auto every = std::chrono::milliseconds(s.line_every_ms);
+  const int phases_s = s.warmup_s + s.seconds + (s.kills ? 2 * s.after_kill_s : 0);
+  const int count = phases_s * 1000 / s.line_every_ms;
+  const auto talk_from = clock::now();
+  for (int i = 0; i < peer_count; ++i)
+    pool.peers[static_cast<std::size_t>(i)]->talk(count, every, every * i / peer_count);
+  rec.steady_begin = talk_from + std::chrono::seconds(s.warmup_s);
+  rec.steady_end = rec.steady_begin + std::chrono::seconds(s.seconds);
+  nodes.drain_until(rec.steady_begin);
+  const auto cpu0 = read_cpu(nodes, servers);
+  nodes.drain_until(rec.steady_end);
+  const auto cpu1 = read_cpu(nodes, servers);
+  for (const auto& [who, used] : cpu1.cpu)
+    r.cpu_percent[who] = (used - cpu0.cpu.at(who)) / seconds(cpu1.at - cpu0.at) * 100;
+
+  if (s.kills) {
+    // The stream's leader first, then a node: its peers go on with the next of their lists.
+    const auto state = cluster_test::stream_state_with_leader(server_urls, "lobby", 30s);
+    const auto leader =
+        std::find_if(servers.begin(), servers.end(), [&](const auto& x) { return x->name() == state.leader; });
+    if (leader == servers.end()) throw std::runtime_error("the room's stream has no leader");
+    auto at = clock::now();
+    (*leader)->kill();
+    rec.kills.push_back(
+        {"the stream's leader, nats-server " + state.leader, at, at + std::chrono::seconds(s.after_kill_s), {}});
+    nodes.drain_until(rec.kills.back().until);
+    at = clock::now();
+    nodes.nodes[1].process->signal(SIGKILL);
+    nodes.nodes[1].process->wait_exit();
+    nodes.alive[1] = false;
+    rec.kills.push_back({"node n1", at, at + std::chrono::seconds(s.after_kill_s), rec.node_names[1]});
+    nodes.drain_until(rec.kills.back().until);
+  }
+
+  // Every line that was said arrives, or the bound passes.
+  const std::size_t total = static_cast<std::size_t>(peer_count) * static_cast<std::size_t>(count);
+  nodes.wait_until(60s, [&] {
+    for (int i = 0; i < peer_count; ++i)
+      if (pool.peers[static_cast<std::size_t>(i)]->lines_seen() < total - static_cast<std::size_t>(count)) return false;
+    return true;
+  });
+  for (int i = 0; i < peer_count; ++i)
+    rec.peers[static_cast<std::size_t>(i)].seen = pool.peers[static_cast<std::size_t>(i)]->snapshot();
+  pool.stop();
+  add_figures(rec, r);
+  return r;
+}
+
+}  // namespace bench::cluster_room
