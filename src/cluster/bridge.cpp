@@ -11,10 +11,12 @@ namespace {
 using namespace std::chrono_literals;
 using clock = std::chrono::steady_clock;
 
-/// After the room's stream could not be had (no server, no leader yet), the next try.
+/// A publish the stream has not confirmed by then is sent again, under the same id.
+constexpr std::int64_t publish_wait_ms = 5000;
+/// After a failed publish (no server, a leader election), the next try.
 constexpr auto retry_after = 500ms;
-/// How long a request about the room's stream may take.
-constexpr std::int64_t stream_wait_ms = 5000;
+/// At the node's end, texts still waiting get this long to be stored.
+constexpr auto final_flush = 2s;
 
 /// A message's header, as records.hpp asks for it.
 header_lookup headers_of(natsMsg* msg) {
@@ -46,13 +48,10 @@ bridge::bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg,
       // Text published while disconnected waits in our queue, not the client's: it is retried by id.
       text_conn_(cfg_.servers, cfg_.node_name, "text", 0, log_),
       // Never a stale frame sent on reconnecting: frames are published only while connected.
-      video_conn_(cfg_.servers, cfg_.node_name, "video", 0, log_),
-      publisher_(
-          text_conn_.get(), names_, [this](std::uint64_t author, std::uint64_t seq) { room_.stored(author, seq); },
-          log_) {
+      video_conn_(cfg_.servers, cfg_.node_name, "video", 0, log_) {
   jsOptions jo;
   jsOptions_Init(&jo);
-  jo.Wait = stream_wait_ms;
+  jo.Wait = publish_wait_ms;
   check(natsConnection_JetStream(&js_, text_conn_.get(), &jo), "cluster: JetStream");
   check(natsConnection_Subscribe(&video_sub_, video_conn_.get(), (names_.video_prefix + ">").c_str(),
                                  &bridge::on_video_message, this),
@@ -93,13 +92,16 @@ stats::cluster_figures bridge::figures() {
   c.text_connected = text_conn_.connected();
   c.video_connected = video_conn_.connected();
   c.stream_ready = stream_ready_;
-  c.texts_stored = publisher_.stored();
-  c.texts_refused = publisher_.refused();
-  c.texts_waiting = publisher_.waiting();
+  c.texts_stored = texts_stored_;
+  c.texts_refused = texts_refused_;
   c.texts_delivered = texts_delivered_;
   c.frames_sent = frames_sent_;
   c.frames_oversized = frames_oversized_;
   c.frames_received = frames_received_;
+  {
+    std::lock_guard lock(mutex_);
+    c.texts_waiting = texts_.size();
+  }
   int64_t dropped = 0;
   if (natsSubscription_GetDropped(video_sub_, &dropped) == NATS_OK)
     c.frames_dropped = static_cast<std::uint64_t>(dropped);
@@ -116,7 +118,19 @@ void bridge::watch_presence(std::function<void(const presence_board::change&)> w
 bool bridge::submit(std::uint64_t author, const protocol::text_message& m) {
   // A chat_node peer numbers its lines across its links: a line it resends
   // through another node after a failover has the same id there.
-  return publisher_.submit({author, m.seq, cfg_.node_id, m.sent_us, m.origin, m.body});
+  text_record t{author, m.seq, cfg_.node_id, m.sent_us, m.origin, m.body};
+  std::lock_guard lock(mutex_);
+  if (texts_.size() >= max_waiting_texts) {
+    texts_refused_.fetch_add(1, std::memory_order_relaxed);
+    if (texts_not_stored_++ == 0)
+      log_("cluster: " + std::to_string(max_waiting_texts) +
+           " texts are waiting for the cluster; further lines are not taken until it answers");
+    return false;
+  }
+  texts_not_stored_ = 0;
+  texts_.push_back(std::move(t));
+  wake_.notify_all();
+  return true;
 }
 
 void bridge::on_joined(const peer::participant& p) {
@@ -147,10 +161,55 @@ void bridge::text_loop() {
     std::unique_lock lock(mutex_);
     if (wake_.wait_for(lock, retry_after, [this] { return stopping_; })) return;
   }
-  // From now on the room's lines reach this node's peers, and ours are stored.
+  // From now on the room's lines reach this node's peers.
   stream_ready_ = true;
   log_("cluster: the room's stream " + names_.stream + " is ready");
-  publisher_.start();
+  told = false;
+  clock::time_point give_up = clock::time_point::max();
+  for (;;) {
+    text_record next;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !texts_.empty(); });
+      if (stopping_ && give_up == clock::time_point::max()) give_up = clock::now() + final_flush;
+      if (texts_.empty() || clock::now() >= give_up) {
+        if (!texts_.empty()) log_("cluster: " + std::to_string(texts_.size()) + " texts were never stored");
+        return;
+      }
+      next = texts_.front();
+    }
+    if (publish_text(next)) {
+      // Stored (or already there, from the node the author used before): its author may let go of it.
+      room_.stored(next.author, next.seq);
+      texts_stored_.fetch_add(1, std::memory_order_relaxed);
+      if (told) log_("cluster: texts are stored again");
+      told = false;
+      std::lock_guard lock(mutex_);
+      texts_.pop_front();
+      continue;
+    }
+    if (!told) log_("cluster: the room's stream did not store a text; it waits and is sent again");
+    told = true;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, retry_after, [&] { return stopping_ && clock::now() >= give_up; });
+  }
+}
+
+bool bridge::publish_text(const text_record& t) {
+  if (!text_conn_.connected()) return false;
+  natsMsg* msg = make_message(names_.text_subject, t.body.data(), static_cast<int>(t.body.size()), text_headers(t));
+  if (!msg) return false;
+  const auto id = message_id(t);
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MsgId = id.c_str();
+  po.MaxWait = publish_wait_ms;
+  jsPubAck* ack = nullptr;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  const auto s = js_PublishMsg(&ack, js_, msg, &po, &jerr);
+  natsMsg_Destroy(msg);
+  jsPubAck_Destroy(ack);
+  return s == NATS_OK;
 }
 
 void bridge::on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self_ptr) {
@@ -180,23 +239,22 @@ void bridge::offer_video(const video::frame_set_ptr& f) {
 
 void bridge::video_loop() {
   if (cfg_.video_fps <= 0) return;  // no video crosses the cluster
+  const auto interval = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1 / cfg_.video_fps));
   std::unique_lock lock(mutex_);
   for (;;) {
-    // The next origin whose frame may go. Its bucket saves up two frames: a
-    // frame that comes a little early, as a camera's do, goes at once (a fixed
-    // interval from the last would hold every later frame back by the largest
-    // jitter seen), while the rate stays within --cluster-video-fps.
+    // The next origin whose frame may go: its interval since its last has passed.
     const auto now = clock::now();
     auto due = clock::time_point::max();
     video::frame_ptr send;
     for (auto it = frames_.begin(); it != frames_.end(); ++it) {
-      auto& tokens = frame_tokens_.try_emplace(it->first, cfg_.video_fps, 2.0, now).first->second;
-      if (tokens.take(now)) {
+      const auto at = next_frame_at_[it->first];
+      if (at <= now) {
         send = std::move(it->second);
+        next_frame_at_[it->first] = now + interval;
         frames_.erase(it);
         break;
       }
-      due = std::min(due, tokens.next_token(now));
+      due = std::min(due, at);
     }
     if (stopping_) return;
     if (send) {

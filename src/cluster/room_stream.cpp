@@ -14,8 +14,6 @@ constexpr std::int64_t duplicate_window_ns = 120 * ns_per_s;
 /// What the stream stored this long before the node started is delivered to
 /// its peers too: the servers' clocks may be behind ours by that much.
 constexpr std::int64_t clock_margin_ns = 2 * ns_per_s;
-/// The stream's consumer for a node says it is alive this often when idle.
-constexpr std::int64_t consumer_heartbeat_ns = ns_per_s;
 /// How long the first text since the node started may take to arrive, once the stream says there is one.
 constexpr std::int64_t answer_wait_ms = 5000;
 
@@ -80,10 +78,6 @@ natsSubscription* subscribe_room_stream(jsCtx* js, const room_names& names, int 
   jsSubOptions_Init(&so);
   so.Stream = names.stream.c_str();
   so.Ordered = true;
-  // The client remakes an ordered consumer when its heartbeats stop (its
-  // server or the stream's leader died): 1 s instead of the client's 5 s
-  // finds that out in seconds rather than after a quarter of a minute.
-  so.Config.Heartbeat = consumer_heartbeat_ns;
   so.Config.DeliverPolicy = js_DeliverByStartSequence;
   so.Config.OptStartSeq = from;
   natsSubscription* sub = nullptr;

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,8 +34,6 @@
 #include "chatnode/cluster/nats_connection.hpp"
 #include "chatnode/cluster/presence_board.hpp"
 #include "chatnode/cluster/records.hpp"
-#include "chatnode/cluster/text_publisher.hpp"
-#include "chatnode/pacing/token_bucket.hpp"
 #include "chatnode/peer/room.hpp"
 #include "chatnode/peer/room_events.hpp"
 #include "chatnode/peer/text_order.hpp"
@@ -53,6 +52,9 @@ struct bridge_config {
 
 class bridge final : public peer::room_subscriber, public peer::text_order {
  public:
+  /// Texts waiting for the stream at most; past it a line is not stored, and said so.
+  static constexpr std::size_t max_waiting_texts = 10000;
+
   /// Connects in the background (the servers may not be up yet). `strand` is the cluster link's.
   bridge(net::any_io_executor strand, peer::room& room, bridge_config cfg, log_fn log);
   ~bridge() override;
@@ -83,6 +85,7 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   void report(const std::vector<presence_board::change>& changes);
   /// Creates the room's stream if need be, and subscribes to it from the history on.
   void join_stream();
+  bool publish_text(const text_record& t);
   void offer_video(const video::frame_set_ptr& f);
   void publish_frame(const video::frame_ptr& f);
   static void on_stream_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
@@ -97,7 +100,6 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   std::shared_ptr<cluster_link> link_;
   nats_connection text_conn_;
   nats_connection video_conn_;
-  text_publisher publisher_;  ///< goes before the connections, which it publishes on
   jsCtx* js_ = nullptr;
   natsSubscription* stream_sub_ = nullptr;  ///< set by the text thread
   natsSubscription* video_sub_ = nullptr;
@@ -109,13 +111,14 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::deque<text_record> texts_;
   bool presence_changed_ = false;                   ///< someone joined or left here since it was last said
   std::map<std::string, video::frame_ptr> frames_;  ///< per origin, the newest not yet sent
-  std::map<std::string, pacing::token_bucket>
-      frame_tokens_;  ///< per origin: --cluster-video-fps, a frame's jitter let through
+  std::map<std::string, std::chrono::steady_clock::time_point> next_frame_at_;
+  std::size_t texts_not_stored_ = 0;  ///< refused in a row: the first is said
 
   std::atomic<bool> stream_ready_{false};
-  std::atomic<std::uint64_t> texts_delivered_{0};
+  std::atomic<std::uint64_t> texts_stored_{0}, texts_refused_{0}, texts_delivered_{0};
   std::atomic<std::uint64_t> frames_sent_{0}, frames_oversized_{0}, frames_received_{0};
 
   std::thread text_thread_;

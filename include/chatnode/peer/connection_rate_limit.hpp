@@ -10,7 +10,6 @@
 #include <map>
 
 #include "chatnode/net.hpp"
-#include "chatnode/pacing/token_bucket.hpp"
 
 namespace chatnode::peer {
 
@@ -35,9 +34,15 @@ class connection_rate_limit {
   double per_second() const { return rate_; }
 
  private:
+  struct bucket {
+    double tokens;
+    clock::time_point last;
+  };
+  double refilled(const bucket& b, clock::time_point now) const;
+
   double rate_, burst_;
-  std::map<net::ip::address, pacing::token_bucket> buckets_;  ///< by source_key()
-  pacing::token_bucket untracked_{rate_, burst_, {}};         ///< shared by the sources a full table cannot take
+  std::map<net::ip::address, bucket> buckets_;  ///< by source_key()
+  bucket untracked_{0, clock::time_point{}};    ///< shared by the sources a full table cannot take
 };
 
 }  // namespace chatnode::peer
