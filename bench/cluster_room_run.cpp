@@ -130,7 +130,8 @@ cpu_reading read_cpu(const node_set& nodes, const std::vector<std::unique_ptr<te
   cpu_reading c{{}, clock::now()};
   for (std::size_t i = 0; i < nodes.nodes.size(); ++i)
     c.cpu["node n" + std::to_string(i)] = cpu_seconds(nodes.nodes[i].process->pid());
-  for (const auto& server : servers) c.cpu["server " + server->name()] = cpu_seconds(server->pid());
+  for (const auto& server : servers)
+    c.cpu[server->name().empty() ? "server" : "server " + server->name()] = cpu_seconds(server->pid());
   c.cpu["peers (this process)"] = cpu_seconds(::getpid());
   return c;
 }
@@ -142,7 +143,12 @@ report run(const setup& s) {
   r.config = s;
   r.machine = machine();
   test_support::temp_dir dir;
-  auto servers = test_support::start_cluster(dir.path, s.servers);
+  // One server is a server alone: JetStream refuses a cluster of one.
+  std::vector<std::unique_ptr<test_support::nats_server>> servers;
+  if (s.servers == 1)
+    servers.push_back(std::make_unique<test_support::nats_server>(dir.path / "js0"));
+  else
+    servers = test_support::start_cluster(dir.path, s.servers);
   const auto urls = test_support::cluster_urls(servers);
   std::vector<std::string> server_urls;
   for (const auto& server : servers) server_urls.push_back(server->url());

@@ -175,6 +175,10 @@ TEST_CASE(
               "\nand the first of its " + std::to_string(out.size()) + " lines out:\n";
       for (std::size_t k = 0; k < std::min<std::size_t>(out.size(), 12); ++k) logs += out[k] + "\n";
     }
+    for (const auto& server : servers) {
+      const auto log = server->log();
+      logs += server->name() + "'s log, its end:\n" + log.substr(log.size() > 6000 ? log.size() - 6000 : 0) + "\n";
+    }
     for (const auto& p : peers) {
       const auto s = p->snapshot();
       logs += p->name() + ": " + std::to_string(s.joins) + " links, " + std::to_string(s.lines.size()) + " lines\n";

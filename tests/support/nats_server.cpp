@@ -1,6 +1,8 @@
 #include "support/nats_server.hpp"
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "support/raw_client.hpp"
@@ -21,10 +23,24 @@ void nats_server::start() {
     argv.insert(argv.end(), {"--server_name", cluster_->name, "--cluster_name", "chat_node_test", "--cluster",
                              "nats://127.0.0.1:" + std::to_string(cluster_->route_port), "--routes", routes});
   }
+  // Its log goes to a file: nobody reads a pipe while a test waits on
+  // something else, and a server whose log pipe is full stops, mid-election too.
+  std::filesystem::create_directories(store_);
+  const auto log_path = store_ / "server.log";
+  argv.insert(argv.end(), {"--log", log_path.string()});
+  const auto logged_before = log().size();
   process_ = std::make_unique<child_process>(argv);
-  // Its log goes to stderr; JetStream is up once the server says it is ready.
-  if (!process_->wait_for(child_process::stream::err, "Server is ready"))
-    throw std::runtime_error("nats-server did not start:\n" + process_->transcript(child_process::stream::err));
+  // JetStream is up once the server says it is ready.
+  const auto deadline = std::chrono::steady_clock::now() + default_wait;
+  while (log().find("Server is ready", logged_before) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline || process_->wait_exit(std::chrono::milliseconds(20)))
+      throw std::runtime_error("nats-server did not start:\n" + log());
+  }
+}
+
+std::string nats_server::log() const {
+  std::ifstream in(store_ / "server.log");
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 void nats_server::kill() {

@@ -37,6 +37,8 @@ class nats_server {
   /// Its server_name in the cluster, empty when it is alone.
   std::string name() const { return cluster_ ? cluster_->name : std::string(); }
   void start();
+  /// Everything it logged, over all its starts.
+  std::string log() const;
 
  private:
   std::filesystem::path store_;
