@@ -28,8 +28,13 @@ listening_node cluster_node(const std::string& name, const nats_server& server, 
   extra.insert(extra.end(), {"--cluster", server.url(), "--room", room});
   auto n = start_listener(name, extra);
   // In the room once the stream is ready: what it says after is stored, and the room's lines reach it.
-  REQUIRE(n.process->wait_for(stream::out, "* cluster room " + room));
-  REQUIRE(n.process->wait_for(stream::err, "cluster: the room's stream CHAT_" + room + " is ready"));
+  const bool in_room = n.process->wait_for(stream::out, "* cluster room " + room) &&
+                       n.process->wait_for(stream::err, "cluster: the room's stream CHAT_" + room + " is ready");
+  if (!in_room) {
+    n.process->read_output_for(std::chrono::milliseconds(100));
+    FAIL(name + " is not in the room; its stderr:\n" + n.process->transcript(stream::err) + "\nthe server's log:\n" +
+         server.log());
+  }
   return n;
 }
 
