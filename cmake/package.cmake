@@ -17,6 +17,8 @@ add_custom_command(OUTPUT ${CHATNODE_MAN_PAGE}.gz
 add_custom_target(man ALL DEPENDS ${CHATNODE_MAN_PAGE}.gz)
 
 install(TARGETS chat_node RUNTIME DESTINATION bin)
+# Where chat_node looks for it: ../lib/chat-node from /usr/bin.
+install(TARGETS chatnode_videoio LIBRARY DESTINATION lib/chat-node)
 install(FILES ${CHATNODE_MAN_PAGE}.gz DESTINATION share/man/man1)
 install(FILES packaging/chat-node.service DESTINATION /lib/systemd/system)
 # Read by root only: it may hold the secret.

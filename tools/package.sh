@@ -31,8 +31,8 @@ check_control() {
 check_files() {
   local files path
   files=$(dpkg-deb --contents "$deb")
-  for path in ./usr/bin/chat_node ./usr/share/man/man1/chat_node.1.gz ./lib/systemd/system/chat-node.service \
-      ./etc/default/chat-node ./usr/share/doc/chat-node/README.md; do
+  for path in ./usr/bin/chat_node ./usr/lib/chat-node/chat_node-videoio.so ./usr/share/man/man1/chat_node.1.gz \
+      ./lib/systemd/system/chat-node.service ./etc/default/chat-node ./usr/share/doc/chat-node/README.md; do
     echo "$files" | awk '{ print $6 }' | grep -qx "$path" || fail "$path is missing"
   done
   echo "$files" | awk '$6 == "./etc/default/chat-node" { print $1 }' | grep -qx -- '-rw-------' ||
@@ -65,8 +65,20 @@ check_unit() {
   [ -z "$out" ] || fail "systemd-analyze verify: $out"
   echo "systemd-analyze verify: no complaint"
 }
+# The installed program finds its videoio module (../lib/chat-node from it):
+# asked for a file that is not there, the module itself answers.
+check_module() {
+  local root out
+  root=$(mktemp -d)
+  dpkg-deb --extract "$deb" "$root"
+  out=$("$root/usr/bin/chat_node" --listen 127.0.0.1:0 --no-stdin --video "$root/missing.avi" 2>&1) || true
+  rm -rf "$root"
+  grep -qF 'missing.avi: no such file' <<<"$out" || fail "chat_node does not find its video module: $out"
+  echo "chat_node loads /usr/lib/chat-node/chat_node-videoio.so"
+}
 stage "package: control fields" check_control
 stage "package: files" check_files
 stage "package: man page" check_man_page
 stage "package: systemd unit" check_unit
+stage "package: video module" check_module
 echo "$deb"

@@ -14,6 +14,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "support/child_process.hpp"
+#include "support/paths.hpp"
 #include "support/stats_table.hpp"
 #include "support/temp_dir.hpp"
 
@@ -237,4 +238,19 @@ TEST_CASE("The option --display without a display says so and carries on headles
 TEST_CASE("a node with no camera falls back to the test pattern and says so", "[process][video]") {
   auto alice = start_listener("alice");
   CHECK(alice.process->wait_for(stream::err, "sending the test pattern instead"));
+}
+
+TEST_CASE("without its videoio module chat_node refuses a file, says why, and still sends the test pattern",
+          "[process][video]") {
+  temp_dir dir;
+  // The program alone, away from the module that sits beside it in the build tree.
+  const auto alone = dir.path / "chat_node";
+  fs::copy_file(chat_node_binary(), alone);
+  const auto clip = (dir.path / "clip.avi").string();
+  child_process with_file({alone.string(), "--listen", "127.0.0.1:0", "--no-stdin", "--video", clip});
+  CHECK(with_file.wait_for(stream::err,
+                           "the video module chat_node-videoio.so is missing (looked in " + dir.path.string()));
+  CHECK(with_file.wait_exit() == 1);
+  child_process with_pattern({alone.string(), "--listen", "127.0.0.1:0", "--no-stdin", "--test-pattern"});
+  CHECK(with_pattern.wait_for(stream::err, "listening on"));
 }

@@ -18,12 +18,14 @@
 #include "chatnode/video/capture_thread.hpp"
 #include "chatnode/video/frame_source.hpp"
 #include "chatnode/video/test_pattern.hpp"
+#include "chatnode/videoio/module.hpp"
 
 #include "support/temp_dir.hpp"
 #include "video/fixed_time.hpp"
 
 namespace fs = std::filesystem;
 namespace video = chatnode::video;
+namespace videoio = chatnode::videoio;
 
 namespace {
 
@@ -112,7 +114,7 @@ TEST_CASE("A video file delivers its frames and starts over at its end", "[video
   write_clip(path);
 
   std::string error;
-  auto source = video::open_video_file(path.string(), error);
+  auto source = videoio::open_video_file(path.string(), error);
   REQUIRE(source);
   CHECK(error.empty());
   CHECK(source->describe() == "video " + path.string() + " (160x120, 25 fps)");
@@ -158,17 +160,17 @@ TEST_CASE("A missing or non-video file is refused with an error naming it", "[vi
   std::string error;
 
   const auto missing = dir.path / "missing.avi";
-  CHECK_FALSE(video::open_video_file(missing.string(), error));
+  CHECK_FALSE(videoio::open_video_file(missing.string(), error));
   CHECK(error.find(missing.string()) != std::string::npos);
 
   const auto text = dir.path / "not-a-video.avi";
   std::ofstream(text) << "this is plain text, not a video\n";
   error.clear();
-  CHECK_FALSE(video::open_video_file(text.string(), error));
+  CHECK_FALSE(videoio::open_video_file(text.string(), error));
   CHECK(error.find(text.string()) != std::string::npos);
 
   error.clear();
-  CHECK_FALSE(video::open_video_file((dir.path / "").string(), error));
+  CHECK_FALSE(videoio::open_video_file((dir.path / "").string(), error));
   CHECK_FALSE(error.empty());
 }
 

@@ -28,6 +28,7 @@ class frame_source {
 };
 
 /// A V4L2 camera through OpenCV; nullptr with `error` set when it cannot be opened or gives no frame.
+/// This and open_video_file load the videoio module (videoio/module.hpp) the first time it is needed.
 std::unique_ptr<frame_source> open_camera(int index, std::string& error);
 /// Any file OpenCV's FFmpeg backend reads, restarted at its end; nullptr with `error` on failure.
 std::unique_ptr<frame_source> open_video_file(const std::string& path, std::string& error);

@@ -1,28 +1,24 @@
-#include <filesystem>
+// A V4L2 camera through OpenCV (in the videoio module): opened only once
+// chat_node has seen that its device exists.
 #include <string>
 
 #include <opencv2/videoio.hpp>
 
-#include "chatnode/video/frame_source.hpp"
+#include "chatnode/videoio/module.hpp"
 
-namespace chatnode::video {
+namespace chatnode::videoio {
 namespace {
 
-class camera_source final : public frame_source {
+class camera_source final : public video::frame_source {
  public:
-  explicit camera_source(int index) : index_(index), device_("/dev/video" + std::to_string(index)) {}
+  explicit camera_source(int index) : index_(index) {}
 
   /// Opens the device and reads one frame: some devices open fine and never deliver (metadata nodes, a busy camera).
   bool open(std::string& error) {
-    const auto prefix = "camera " + std::to_string(index_) + " (" + device_ + "): ";
-    if (index_ < 0) return fail(error, prefix + "the index must be 0 or more");
+    const auto prefix = camera_prefix(index_);
     try {
-      if (!capture_.open(index_, cv::CAP_V4L2)) {
-        std::error_code ec;
-        return fail(error, prefix + (std::filesystem::exists(device_, ec)
-                                         ? "cannot be opened (in use, no permission, or not a capture device)"
-                                         : "no such device"));
-      }
+      if (!capture_.open(index_, cv::CAP_V4L2))
+        return fail(error, prefix + "cannot be opened (in use, no permission, or not a capture device)");
       cv::Mat probe;
       if (!capture_.read(probe) || probe.empty()) return fail(error, prefix + "opened but gave no frame");
       size_ = probe.size();
@@ -45,8 +41,8 @@ class camera_source final : public frame_source {
   }
 
   std::string describe() const override {
-    return "camera " + std::to_string(index_) + " (" + device_ + ", " + std::to_string(size_.width) + "x" +
-           std::to_string(size_.height) + ")";
+    return "camera " + std::to_string(index_) + " (" + camera_device(index_) + ", " + std::to_string(size_.width) +
+           "x" + std::to_string(size_.height) + ")";
   }
 
  private:
@@ -56,17 +52,16 @@ class camera_source final : public frame_source {
   }
 
   int index_;
-  std::string device_;
   cv::VideoCapture capture_;
   cv::Size size_;
 };
 
 }  // namespace
 
-std::unique_ptr<frame_source> open_camera(int index, std::string& error) {
+std::unique_ptr<video::frame_source> open_camera(int index, std::string& error) {
   auto source = std::make_unique<camera_source>(index);
   if (!source->open(error)) return nullptr;
   return source;
 }
 
-}  // namespace chatnode::video
+}  // namespace chatnode::videoio

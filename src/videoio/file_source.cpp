@@ -1,3 +1,4 @@
+// A video file through OpenCV's FFmpeg backend (in the videoio module), looped.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -5,12 +6,12 @@
 
 #include <opencv2/videoio.hpp>
 
-#include "chatnode/video/frame_source.hpp"
+#include "chatnode/videoio/module.hpp"
 
-namespace chatnode::video {
+namespace chatnode::videoio {
 namespace {
 
-class file_source final : public frame_source {
+class file_source final : public video::frame_source {
  public:
   explicit file_source(std::string path) : path_(std::move(path)) {}
 
@@ -64,10 +65,10 @@ class file_source final : public frame_source {
 
 }  // namespace
 
-std::unique_ptr<frame_source> open_video_file(const std::string& path, std::string& error) {
+std::unique_ptr<video::frame_source> open_video_file(const std::string& path, std::string& error) {
   auto source = std::make_unique<file_source>(path);
   if (!source->open(error)) return nullptr;
   return source;
 }
 
-}  // namespace chatnode::video
+}  // namespace chatnode::videoio
