@@ -3,8 +3,6 @@
 // said while the server is down is stored when it is back, and video crosses.
 #include <catch2/catch.hpp>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "support/child_process.hpp"
+#include "support/jpeg_files.hpp"
 #include "support/nats_server.hpp"
 #include "support/raw_client.hpp"
 #include "support/temp_dir.hpp"
@@ -136,7 +135,7 @@ TEST_CASE("each node's video reaches the others of the room through the cluster,
     decoded = 0;
     if (std::filesystem::exists(saved))
       for (const auto& e : std::filesystem::directory_iterator(saved)) {
-        const auto img = cv::imread(e.path().string());
+        const auto img = test_support::read_jpeg(e.path());
         if (!img.empty() && img.cols == 160 && img.rows == 120) ++decoded;
       }
     bob.process->read_output_for(std::chrono::milliseconds(100));

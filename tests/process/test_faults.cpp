@@ -4,11 +4,10 @@
 
 #include <random>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include "chatnode/protocol/lecture_video.hpp"
 #include "chatnode/protocol/messages.hpp"
 #include "support/child_process.hpp"
+#include "support/jpeg_files.hpp"
 #include "support/raw_client.hpp"
 #include "support/stats_table.hpp"
 
@@ -30,8 +29,7 @@ std::string greeting(const std::string& name) {
 
 /// One frame as the teaching video chat sends it: a small real JPEG behind its 16-byte header.
 std::string lecture_frame() {
-  std::vector<std::uint8_t> jpeg;
-  REQUIRE(cv::imencode(".jpg", cv::Mat(48, 64, CV_8UC3, cv::Scalar(0, 128, 255)), jpeg));
+  const auto jpeg = test_support::encode_jpeg(cv::Mat(48, 64, CV_8UC3, cv::Scalar(0, 128, 255)));
   const auto h = protocol::encode_lecture_header(jpeg.size());
   return std::string(h.begin(), h.end()) + std::string(jpeg.begin(), jpeg.end());
 }

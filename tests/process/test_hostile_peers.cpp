@@ -10,10 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/core.hpp>
 
 #include "chatnode/protocol/messages.hpp"
 #include "support/child_process.hpp"
+#include "support/jpeg_files.hpp"
 #include "support/raw_client.hpp"
 #include "support/stats_table.hpp"
 #include "support/temp_dir.hpp"
@@ -39,8 +40,7 @@ raw_client join(listening_node& alice, const std::string& name, std::uint32_t ca
 
 /// Every frame of one small real JPEG, stamped as captured at `capture_us`.
 std::string video_frame(std::uint32_t seq, std::uint64_t capture_us, const std::string& origin) {
-  std::vector<std::uint8_t> jpeg;
-  REQUIRE(cv::imencode(".jpg", cv::Mat(48, 64, CV_8UC3, cv::Scalar(40, 90, 200)), jpeg));
+  const auto jpeg = test_support::encode_jpeg(cv::Mat(48, 64, CV_8UC3, cv::Scalar(40, 90, 200)));
   REQUIRE(jpeg.size() <= protocol::video_chunk_bytes);
   protocol::video_chunk_header h;
   h.frame_seq = seq;

@@ -8,9 +8,9 @@
 #include <regex>
 
 #include <boost/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include "support/child_process.hpp"
+#include "support/jpeg_files.hpp"
 #include "support/raw_client.hpp"
 #include "support/temp_dir.hpp"
 
@@ -46,7 +46,7 @@ std::size_t wait_for_saved_frames(child_process& node, const fs::path& dir, std:
   while (std::chrono::steady_clock::now() < deadline) {
     decoded = 0;
     if (fs::exists(dir))
-      for (const auto& e : fs::directory_iterator(dir)) decoded += cv::imread(e.path().string()).empty() ? 0 : 1;
+      for (const auto& e : fs::directory_iterator(dir)) decoded += test_support::read_jpeg(e.path()).empty() ? 0 : 1;
     if (decoded >= n) break;
     node.read_output_for(200ms);
   }

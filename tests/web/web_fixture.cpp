@@ -1,11 +1,11 @@
 #include "web_fixture.hpp"
 
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include "chatnode/clock.hpp"
 #include "chatnode/security/tls_context.hpp"
 #include "chatnode/web/mjpeg_stream.hpp"
+#include "support/jpeg_files.hpp"
 
 namespace web_test {
 
@@ -155,8 +155,7 @@ awaitable<std::string> mjpeg_viewer::part() {
 }
 
 cv::Mat decode_jpeg(const std::string& jpeg) {
-  return cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data())),
-                      cv::IMREAD_COLOR);
+  return test_support::decode_jpeg({reinterpret_cast<const std::uint8_t*>(jpeg.data()), jpeg.size()});
 }
 
 std::vector<std::uint8_t> make_jpeg(int w, int h, int seed, bool noisy) {
@@ -165,9 +164,7 @@ std::vector<std::uint8_t> make_jpeg(int w, int h, int seed, bool noisy) {
     cv::RNG rng(static_cast<std::uint64_t>(seed));
     rng.fill(img, cv::RNG::UNIFORM, 0, 256);
   }
-  std::vector<std::uint8_t> jpeg;
-  cv::imencode(".jpg", img, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
-  return jpeg;
+  return test_support::encode_jpeg(img, 90);
 }
 
 chatnode::video::frame_ptr make_frame(std::uint32_t seq, int w, int h, bool noisy) {
