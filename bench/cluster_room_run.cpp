@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 
+#include "cluster/node_set.hpp"
+#include "cluster/peer_pool.hpp"
 #include "cluster/stream_contents.hpp"
 #include "cluster_room_figures.hpp"
 #include "machine.hpp"
@@ -21,82 +21,10 @@ namespace bench::cluster_room {
 namespace {
 
 using namespace std::chrono_literals;
+using cluster_test::node_set;
+using cluster_test::peer_pool;
 using cluster_test::sim_peer;
 using test_support::child_process;
-using test_support::listening_node;
-namespace net = chatnode::net;
-
-/// The chat_node processes, read all the time so that none blocks on a full pipe.
-struct node_set {
-  std::vector<listening_node> nodes;
-  std::vector<bool> alive;
-  /// Reads every live node's output for about `d`.
-  void drain(std::chrono::milliseconds d) {
-    for (std::size_t i = 0; i < nodes.size(); ++i)
-      if (alive[i]) nodes[i].process->read_output_for(std::max(1ms, d / static_cast<int>(nodes.size())));
-  }
-  void drain_until(clock::time_point t) {
-    while (clock::now() < t) drain(30ms);
-  }
-  /// Drains until `done()` or `limit`; true when done.
-  template <class Done>
-  bool wait_until(std::chrono::seconds limit, Done done) {
-    const auto deadline = clock::now() + limit;
-    while (!done()) {
-      if (clock::now() >= deadline) return false;
-      drain(30ms);
-    }
-    return true;
-  }
-  /// When every live node but `except` had logged `needle` on stderr (from line
-  /// `from[i]` on), as read; nothing if not within `limit`.
-  std::optional<clock::time_point> logged_by_others(std::size_t except, const std::string& needle,
-                                                    const std::vector<std::size_t>& from, std::chrono::seconds limit) {
-    std::optional<clock::time_point> last;
-    const bool all = wait_until(limit, [&] {
-      last.reset();
-      for (std::size_t i = 0; i < nodes.size(); ++i) {
-        if (i == except || !alive[i]) continue;
-        const auto& lines = nodes[i].process->lines(child_process::stream::err);
-        const auto& times = nodes[i].process->line_times(child_process::stream::err);
-        std::size_t k = from[i];
-        while (k < lines.size() && lines[k].find(needle) == std::string::npos) ++k;
-        if (k == lines.size()) return false;
-        last = std::max(last.value_or(times[k]), times[k]);
-      }
-      return true;
-    });
-    return all ? last : std::nullopt;
-  }
-  std::vector<std::size_t> err_lines() const {
-    std::vector<std::size_t> n;
-    for (const auto& node : nodes) n.push_back(node.process->lines(child_process::stream::err).size());
-    return n;
-  }
-};
-
-/// The peers and the two threads that run them; going, they say bye.
-struct peer_pool {
-  ~peer_pool() { stop(); }
-  void run() {
-    for (int t = 0; t < 2; ++t) runners.emplace_back([this] { ioc.run(); });
-  }
-  void stop() {
-    if (runners.empty()) return;
-    for (auto& p : peers) p->stop();
-    work.reset();
-    const auto deadline = clock::now() + 20s;
-    while (!ioc.stopped() && clock::now() < deadline) nodes->drain(100ms);
-    ioc.stop();
-    for (auto& r : runners) r.join();
-    runners.clear();
-  }
-  node_set* nodes = nullptr;
-  net::io_context ioc;
-  net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(ioc);
-  std::vector<std::unique_ptr<sim_peer>> peers;
-  std::vector<std::thread> runners;
-};
 
 double seconds(clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -158,18 +86,16 @@ report run(const setup& s) {
   const int peer_count = s.nodes * s.peers_per_node;
   for (int i = 0; i < s.nodes; ++i) {
     rec.node_names.push_back("n" + std::to_string(i));
-    nodes.nodes.push_back(test_support::start_listener(
+    nodes.add(test_support::start_listener(
         rec.node_names.back(),
         {"--test-pattern", "--size", s.size, "--fps", std::to_string(s.fps), "--max-peers",
          std::to_string(peer_count + s.presence_rounds + 10), "--cluster", urls, "--cluster-replicas",
          std::to_string(std::min(s.servers, 3)), "--cluster-video-fps", std::to_string(s.fps)}));
-    nodes.alive.push_back(true);
     if (!nodes.nodes.back().process->wait_for(child_process::stream::err, "the room's stream CHAT_lobby is ready", 60s))
       throw std::runtime_error("node " + rec.node_names.back() + " did not reach the room's stream");
   }
 
-  peer_pool pool;
-  pool.nodes = &nodes;
+  peer_pool pool(nodes);
   for (int i = 0; i < peer_count; ++i) {
     const int home = i % s.nodes;
     std::vector<chatnode::host_port> list;
@@ -183,9 +109,7 @@ report run(const setup& s) {
   }
   pool.run();
   for (auto& p : pool.peers) p->start();
-  if (!nodes.wait_until(60s, [&] {
-        return std::all_of(pool.peers.begin(), pool.peers.end(), [](const auto& p) { return p->snapshot().joins > 0; });
-      }))
+  if (!nodes.wait_until(60s, [&] { return pool.all_joined(); }))
     throw std::runtime_error("not every peer joined its node within 60 s");
   nodes.drain_until(clock::now() + 2s);  // presence settles
   presence_rounds(s, nodes, pool, r);
@@ -218,9 +142,7 @@ report run(const setup& s) {
         {"the stream's leader, nats-server " + state.leader, at, at + std::chrono::seconds(s.after_kill_s), {}});
     nodes.drain_until(rec.kills.back().until);
     at = clock::now();
-    nodes.nodes[1].process->signal(SIGKILL);
-    nodes.nodes[1].process->wait_exit();
-    nodes.alive[1] = false;
+    nodes.kill(1);
     rec.kills.push_back({"node n1", at, at + std::chrono::seconds(s.after_kill_s), rec.node_names[1]});
     nodes.drain_until(rec.kills.back().until);
   }

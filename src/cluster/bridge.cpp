@@ -102,9 +102,7 @@ stats::cluster_figures bridge::figures() {
     std::lock_guard lock(mutex_);
     c.texts_waiting = texts_.size();
   }
-  int64_t dropped = 0;
-  if (natsSubscription_GetDropped(video_sub_, &dropped) == NATS_OK)
-    c.frames_dropped = static_cast<std::uint64_t>(dropped);
+  c.frames_dropped = frames_dropped_;
   std::lock_guard lock(presence_mutex_);
   for (const auto& [node, names] : presence_.everyone()) c.people_elsewhere += names.size();
   return c;
@@ -327,6 +325,9 @@ void bridge::presence_loop() {
       presence_changed_ = false;
     }
     const auto now = clock::now();
+    // Sampled here for figures(), which runs on an io thread: the client's call takes the subscription's lock.
+    if (std::int64_t dropped = 0; natsSubscription_GetDropped(video_sub_, &dropped) == NATS_OK)
+      frames_dropped_ = static_cast<std::uint64_t>(dropped);
     std::vector<presence_board::change> changes;
     {
       std::lock_guard lock(presence_mutex_);

@@ -38,6 +38,8 @@ nats_connection::nats_connection(const std::vector<std::string>& servers, const 
   } else {
     if (s != NATS_OK) natsOptions_Destroy(opts_);
     check(s, "cluster: connect");
+    // From the client, not `true`: a loss reported since Connect returned stands.
+    connected_ = natsConnection_Status(nc_) == NATS_CONN_STATUS_CONNECTED;
     log_("cluster (" + purpose_ + "): connected to " + where(nc_));
   }
 }
@@ -62,11 +64,13 @@ std::string nats_connection::where(natsConnection* nc) const {
 
 void nats_connection::on_connected(natsConnection* nc, void* self) {
   auto* c = static_cast<nats_connection*>(self);
+  c->connected_ = true;
   c->log_("cluster (" + c->purpose_ + "): connected to " + c->where(nc));
 }
 
 void nats_connection::on_disconnected(natsConnection*, void* self) {
   auto* c = static_cast<nats_connection*>(self);
+  c->connected_ = false;
   if (c->closing_) return;
   c->log_("cluster (" + c->purpose_ + "): disconnected, trying the other servers" +
           (c->purpose_ == "text" ? "; texts wait until one answers" : ""));
@@ -76,6 +80,7 @@ void nats_connection::on_closed(natsConnection*, void* self) {
   auto* c = static_cast<nats_connection*>(self);
   // Notified under the lock: the waiting destructor may destroy the condition
   // variable as soon as it can take the lock, and this thread is done with it by then.
+  c->connected_ = false;
   std::lock_guard lock(c->mutex_);
   c->closed_ = true;
   c->closed_cv_.notify_all();

@@ -6,13 +6,12 @@
 
 #include <algorithm>
 #include <csignal>
-#include <functional>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "chatnode/endpoint.hpp"
-#include "cluster/sim_peer.hpp"
+#include "cluster/node_set.hpp"
+#include "cluster/peer_pool.hpp"
 #include "cluster/stream_contents.hpp"
 #include "support/child_process.hpp"
 #include "support/nats_server.hpp"
@@ -25,56 +24,12 @@ using namespace test_support;
 using namespace std::chrono_literals;
 using cluster_test::sim_peer;
 using clock = std::chrono::steady_clock;
-namespace net = chatnode::net;
 
 constexpr int server_count = 3;
 constexpr int node_count = 4;
 constexpr int peer_count = 100;
 constexpr int lines_each = 40;
 constexpr auto line_every = 150ms;
-
-/// Reads what every live node wrote, so none blocks on a full pipe; about `d`.
-void drain(std::vector<listening_node>& nodes, const std::vector<bool>& alive, std::chrono::milliseconds d) {
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    if (alive[i]) nodes[i].process->read_output_for(d / static_cast<int>(nodes.size()));
-}
-
-/// Waits, draining the nodes, until `done()` or `limit`; true when done. Bounded by `limit`.
-template <class Done>
-bool wait_until(std::vector<listening_node>& nodes, const std::vector<bool>& alive, std::chrono::seconds limit,
-                Done done) {
-  const auto deadline = clock::now() + limit;
-  while (!done()) {
-    if (clock::now() >= deadline) return false;
-    drain(nodes, alive, 100ms);
-  }
-  return true;
-}
-
-/// The simulated peers and the threads that run them. Going, they say bye
-/// and their sessions end (within a bound), whatever the test did before.
-struct peer_pool {
-  explicit peer_pool(std::function<void()> while_stopping) : drain(std::move(while_stopping)) {}
-  ~peer_pool() { stop(); }
-  void run() {
-    for (int t = 0; t < 2; ++t) runners.emplace_back([this] { ioc.run(); });
-  }
-  void stop() {
-    if (runners.empty()) return;
-    for (auto& p : peers) p->stop();
-    work.reset();
-    const auto deadline = clock::now() + 20s;
-    while (!ioc.stopped() && clock::now() < deadline) drain();
-    ioc.stop();
-    for (auto& r : runners) r.join();
-    runners.clear();
-  }
-  net::io_context ioc;
-  net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(ioc);
-  std::vector<std::unique_ptr<sim_peer>> peers;
-  std::vector<std::thread> runners;
-  std::function<void()> drain;
-};
 
 /// The stream's texts without `name`'s own: what that peer must have been sent, in that order.
 std::vector<std::string> without_own(const std::vector<std::string>& texts, const std::string& name) {
@@ -96,23 +51,23 @@ TEST_CASE(
   auto servers = start_cluster(dir.path, server_count);
   const auto urls = cluster_urls(servers);
 
-  std::vector<listening_node> nodes;
-  std::vector<bool> alive(node_count, true);
+  cluster_test::node_set nodes;
   for (int i = 0; i < node_count; ++i) {
-    nodes.push_back(start_listener("n" + std::to_string(i),
-                                   {"--test-pattern", "--size", "160x120", "--fps", "10", "--max-peers", "120",
-                                    "--cluster", urls, "--cluster-replicas", "3", "--cluster-video-fps", "10"}));
+    nodes.add(start_listener("n" + std::to_string(i),
+                             {"--test-pattern", "--size", "160x120", "--fps", "10", "--max-peers", "120", "--cluster",
+                              urls, "--cluster-replicas", "3", "--cluster-video-fps", "10"}));
     // In the room once its stream is ready (the cluster first chooses the stream's leader).
-    REQUIRE(nodes.back().process->wait_for(child_process::stream::err, "the room's stream CHAT_lobby is ready", 60s));
+    REQUIRE(
+        nodes.nodes.back().process->wait_for(child_process::stream::err, "the room's stream CHAT_lobby is ready", 60s));
   }
 
   // Each peer has a home node and the others after it, as --connect lists them;
   // one peer per node also watches video.
-  peer_pool pool([&] { drain(nodes, alive, 100ms); });
+  cluster_test::peer_pool pool(nodes);
   auto& peers = pool.peers;
   for (int i = 0; i < peer_count; ++i) {
     std::vector<chatnode::host_port> list;
-    for (int k = 0; k < node_count; ++k) list.push_back({"127.0.0.1", nodes[(i + k) % node_count].port});
+    for (int k = 0; k < node_count; ++k) list.push_back({"127.0.0.1", nodes.nodes[(i + k) % node_count].port});
     char name[8];
     std::snprintf(name, sizeof name, "p%02d", i);
     peers.push_back(std::make_unique<sim_peer>(pool.ioc, name, 0x51'0000 + static_cast<std::uint64_t>(i),
@@ -120,12 +75,10 @@ TEST_CASE(
   }
   pool.run();
   for (auto& p : peers) p->start();
-  REQUIRE(wait_until(nodes, alive, 60s, [&] {
-    return std::all_of(peers.begin(), peers.end(), [](const auto& p) { return p->snapshot().joins > 0; });
-  }));
+  REQUIRE(nodes.wait_until(60s, [&] { return pool.all_joined(); }));
 
   for (auto& p : peers) p->talk(lines_each, line_every);
-  drain(nodes, alive, 1500ms);
+  nodes.drain_until(clock::now() + 1500ms);
   // The leader of the room's stream dies first, without a word to anyone.
   std::vector<std::string> server_urls;
   for (const auto& server : servers) server_urls.push_back(server->url());
@@ -135,16 +88,14 @@ TEST_CASE(
   for (std::size_t i = 0; i < servers.size(); ++i)
     if (servers[i]->name() == before.leader) dead_server = i;
   servers[dead_server]->kill();
-  drain(nodes, alive, 3s);
+  nodes.drain_until(clock::now() + 3s);
   // Then a node: its peers go on with the next node of their lists.
-  nodes[1].process->signal(SIGKILL);
-  REQUIRE(nodes[1].process->wait_exit() == 128 + SIGKILL);
-  alive[1] = false;
+  REQUIRE(nodes.kill(1) == 128 + SIGKILL);
   const auto node_killed_at = clock::now();
 
   const auto& live_url = servers[(dead_server + 1) % servers.size()]->url();
   const std::size_t total = static_cast<std::size_t>(peer_count) * lines_each;
-  const bool all_arrived = wait_until(nodes, alive, 120s, [&] {
+  const bool all_arrived = nodes.wait_until(120s, [&] {
     return std::all_of(peers.begin(), peers.end(), [&](const auto& p) {
       const auto s = p->snapshot();
       return s.said_at.size() == lines_each && s.lines.size() >= total - lines_each;
@@ -153,8 +104,8 @@ TEST_CASE(
   // Every surviving origin's video reaches every watcher again after the node died.
   std::vector<std::string> surviving;
   for (int i = 0; i < node_count; ++i)
-    if (alive[static_cast<std::size_t>(i)]) surviving.push_back("n" + std::to_string(i));
-  const bool video_back = wait_until(nodes, alive, 30s, [&] {
+    if (nodes.alive[static_cast<std::size_t>(i)]) surviving.push_back("n" + std::to_string(i));
+  const bool video_back = nodes.wait_until(30s, [&] {
     for (int w = 0; w < node_count; ++w) {
       const auto s = peers[static_cast<std::size_t>(w)]->snapshot();
       for (const auto& origin : surviving) {
@@ -169,9 +120,9 @@ TEST_CASE(
 
   if (!all_arrived) {
     std::string logs;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const auto& out = nodes[i].process->lines(child_process::stream::out);
-      logs += "n" + std::to_string(i) + "'s log:\n" + nodes[i].process->transcript(child_process::stream::err) +
+    for (std::size_t i = 0; i < nodes.nodes.size(); ++i) {
+      const auto& out = nodes.nodes[i].process->lines(child_process::stream::out);
+      logs += "n" + std::to_string(i) + "'s log:\n" + nodes.nodes[i].process->transcript(child_process::stream::err) +
               "\nand the first of its " + std::to_string(out.size()) + " lines out:\n";
       for (std::size_t k = 0; k < std::min<std::size_t>(out.size(), 12); ++k) logs += out[k] + "\n";
     }

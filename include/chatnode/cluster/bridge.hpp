@@ -74,7 +74,8 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   void watch_presence(std::function<void(const presence_board::change&)> watch);
   /// Whether our video goes to the cluster (other nodes may watch it at any time).
   bool sends_video() const { return cfg_.video_fps > 0; }
-  /// Any thread: how the bridge stands now.
+  /// Any thread, an io thread among them: how the bridge stands now, from its
+  /// own counters, never from a call into the client.
   stats::cluster_figures figures();
 
  private:
@@ -120,6 +121,7 @@ class bridge final : public peer::room_subscriber, public peer::text_order {
   std::atomic<bool> stream_ready_{false};
   std::atomic<std::uint64_t> texts_stored_{0}, texts_refused_{0}, texts_delivered_{0};
   std::atomic<std::uint64_t> frames_sent_{0}, frames_oversized_{0}, frames_received_{0};
+  std::atomic<std::uint64_t> frames_dropped_{0};  ///< by the video subscription, as last sampled
 
   std::thread text_thread_;
   std::thread video_thread_;

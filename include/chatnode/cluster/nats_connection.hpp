@@ -33,7 +33,9 @@ class nats_connection {
   nats_connection& operator=(const nats_connection&) = delete;
 
   natsConnection* get() const { return nc_; }
-  bool connected() const { return natsConnection_Status(nc_) == NATS_CONN_STATUS_CONNECTED; }
+  /// As the client's callbacks last said: asking the client would take its
+  /// lock, which a thread publishing or reconnecting may hold for a while.
+  bool connected() const { return connected_; }
   /// The server's limit on one message's body, 0 before the first connect.
   std::int64_t max_payload() const { return natsConnection_GetMaxPayload(nc_); }
 
@@ -47,6 +49,7 @@ class nats_connection {
   std::string purpose_;
   log_fn log_;
   std::atomic<bool> closing_{false};  ///< our own close: not reported as a loss
+  std::atomic<bool> connected_{false};
   // The client calls back on a thread of its own, after Close() has returned:
   // the object waits for the last callback (the closed one) before it goes.
   std::mutex mutex_;
